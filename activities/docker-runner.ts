@@ -1,0 +1,199 @@
+/**
+ * The `docker` runner: one container per job attempt through the Docker
+ * Engine API (dockerode). See {@link DockerRunner.run} for the lifecycle.
+ */
+import { Buffer } from 'node:buffer';
+import Dockerode from 'dockerode';
+import { DockerLogDecoder } from './line-splitter.ts';
+import { ImageNotFoundError } from './errors.ts';
+import type { ContainerResult, ContainerSpec, JobRunner, LogLine, RunHooks } from './runner.ts';
+
+/** Options for {@link DockerRunner}; the environment is read by the caller, not here. */
+export interface DockerRunnerOptions {
+  /** A ready client (tests, custom TLS/remote setups). Wins over `socketPath`. */
+  readonly docker?: Dockerode;
+  /** Unix socket of the daemon; dockerode's default when both are unset. */
+  readonly socketPath?: string;
+}
+
+type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'cancel' };
+
+/** Runs job containers on a Docker daemon. */
+export class DockerRunner implements JobRunner {
+  readonly kind = 'docker';
+  readonly #docker: Dockerode;
+
+  constructor(options: DockerRunnerOptions = {}) {
+    this.#docker =
+      options.docker ?? new Dockerode(options.socketPath === undefined ? {} : { socketPath: options.socketPath });
+  }
+
+  /**
+   * Create and start the container named `spec.name` — or, when one with that
+   * name exists (a retried activity after a worker crash), attach to it
+   * whatever its state. Streams its whole log through `hooks.onLine`, waits
+   * for the exit, enforces the timeout and cancellation by SIGKILL, and
+   * always force-removes the container before returning or throwing.
+   *
+   * On attach the log is replayed from the container's start, so lines the
+   * previous attempt already stored arrive again: the caller skips what it
+   * has by timestamp (ms, plus position among lines of equal timestamp). On
+   * attach the timeout counts from the container's original start, and a
+   * container that already exited is judged by its exit code alone.
+   */
+  async run(spec: ContainerSpec, hooks: RunHooks): Promise<ContainerResult> {
+    if (hooks.signal.aborted) {
+      // Cancelled before we began: start nothing, but leave no container behind.
+      await removeQuietly(this.#docker.getContainer(spec.name));
+      return { exitCode: null, timedOut: false, cancelled: true };
+    }
+    const { container, deadline } = await this.#createOrAttach(spec);
+    try {
+      return await this.#supervise(container, hooks, deadline);
+    } finally {
+      await removeQuietly(container);
+    }
+  }
+
+  /** Returns the container and the time (ms epoch) it times out at; undefined = no timeout applies. */
+  async #createOrAttach(spec: ContainerSpec): Promise<{ container: Dockerode.Container; deadline?: number }> {
+    // Two tries: the named container may vanish between our conflict and inspect.
+    for (let attempt = 0; ; attempt++) {
+      let container: Dockerode.Container;
+      try {
+        container = await this.#docker.createContainer(createOptions(spec));
+      } catch (err) {
+        if (statusOf(err) === 404) throw new ImageNotFoundError(spec.image, { cause: err });
+        if (statusOf(err) !== 409) throw err;
+        container = this.#docker.getContainer(spec.name);
+      }
+      let info: Dockerode.ContainerInspectInfo;
+      try {
+        info = await container.inspect();
+      } catch (err) {
+        if (statusOf(err) === 404 && attempt === 0) continue;
+        throw err;
+      }
+      if (info.State.Status === 'created') {
+        await container.start();
+        return { container, ...(spec.timeoutMs > 0 ? { deadline: Date.now() + spec.timeoutMs } : {}) };
+      }
+      if (!info.State.Running || spec.timeoutMs <= 0) return { container };
+      const started = Date.parse(info.State.StartedAt);
+      return { container, deadline: (Number.isNaN(started) ? Date.now() : started) + spec.timeoutMs };
+    }
+  }
+
+  async #supervise(
+    container: Dockerode.Container,
+    hooks: RunHooks,
+    deadline: number | undefined,
+  ): Promise<ContainerResult> {
+    // Start both before racing: a short job may exit before we look, and
+    // `logs(follow)` still replays everything while `wait` returns at once.
+    const logStream = await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
+    const pumped = pumpLines(logStream, hooks);
+    const exited = waitForExit(container);
+    // Keep a losing racer's rejection from going unhandled.
+    exited.catch(() => undefined);
+    pumped.catch(() => undefined);
+
+    const cleanups: (() => void)[] = [];
+    const stopped = new Promise<Outcome>((resolve) => {
+      if (hooks.signal.aborted) return resolve({ kind: 'cancel' });
+      const onAbort = (): void => resolve({ kind: 'cancel' });
+      hooks.signal.addEventListener('abort', onAbort, { once: true });
+      cleanups.push(() => hooks.signal.removeEventListener('abort', onAbort));
+      if (deadline !== undefined) {
+        const timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+        cleanups.push(() => clearTimeout(timer));
+      }
+    });
+    // A failing onLine (or broken log stream) ends the run; a clean end of the log does not.
+    const pumpFailed = pumped.then(() => new Promise<never>(() => undefined));
+
+    let outcome: Outcome;
+    try {
+      outcome = await Promise.race([exited.then((code): Outcome => ({ kind: 'exit', code })), stopped, pumpFailed]);
+    } finally {
+      for (const cleanup of cleanups) cleanup();
+    }
+    if (outcome.kind !== 'exit') await killQuietly(container);
+    // The log stream ends once the container has stopped: every line is delivered before we return.
+    await pumped;
+    switch (outcome.kind) {
+      case 'exit':
+        return { exitCode: outcome.code, timedOut: false, cancelled: false };
+      case 'timeout':
+        return { exitCode: null, timedOut: true, cancelled: false };
+      case 'cancel':
+        return { exitCode: null, timedOut: false, cancelled: true };
+    }
+  }
+}
+
+function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
+  const { cpuMillis, memoryBytes } = spec.resources;
+  return {
+    name: spec.name,
+    Image: spec.image,
+    ...(spec.command === undefined ? {} : { Entrypoint: [...spec.command] }),
+    // With an explicit entrypoint, an empty Cmd keeps the image's CMD from being appended.
+    ...(spec.args !== undefined || spec.command !== undefined ? { Cmd: [...(spec.args ?? [])] } : {}),
+    Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+    Labels: { ...spec.labels },
+    Tty: false,
+    AttachStdout: false,
+    AttachStderr: false,
+    HostConfig: {
+      // No AutoRemove: exit code and log must be read first; we remove ourselves.
+      AutoRemove: false,
+      // A driver the logs API can read back, whatever the daemon's default.
+      LogConfig: { Type: 'json-file', Config: {} },
+      ...(cpuMillis === undefined ? {} : { NanoCpus: Math.round(cpuMillis * 1e6) }),
+      ...(memoryBytes === undefined ? {} : { Memory: Math.round(memoryBytes) }),
+    },
+  };
+}
+
+async function pumpLines(stream: NodeJS.ReadableStream, hooks: RunHooks): Promise<void> {
+  const decoder = new DockerLogDecoder();
+  const deliver = async (lines: LogLine[]): Promise<void> => {
+    for (const line of lines) await hooks.onLine(line);
+  };
+  // for-await gives back-pressure: a slow onLine pauses the socket.
+  for await (const chunk of stream) {
+    await deliver(decoder.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk));
+  }
+  await deliver(decoder.end());
+}
+
+async function waitForExit(container: Dockerode.Container): Promise<number> {
+  const result: unknown = await container.wait();
+  const code = (result as { StatusCode?: unknown } | null)?.StatusCode;
+  if (typeof code !== 'number') throw new Error(`docker wait on ${container.id} returned no exit code`);
+  return code;
+}
+
+async function killQuietly(container: Dockerode.Container): Promise<void> {
+  try {
+    await container.kill({ signal: 'SIGKILL' });
+  } catch (err) {
+    // 404: already gone; 409: not running any more (it exited as we timed out).
+    if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+  }
+}
+
+async function removeQuietly(container: Dockerode.Container): Promise<void> {
+  try {
+    await container.remove({ force: true, v: true });
+  } catch (err) {
+    // 404: already gone; 409: removal already in progress.
+    if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
+  }
+}
+
+function statusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null || !('statusCode' in err)) return undefined;
+  return typeof err.statusCode === 'number' ? err.statusCode : undefined;
+}

@@ -1,0 +1,59 @@
+/**
+ * The one interface every runner (docker now, kubernetes later) implements.
+ * A runner starts one container per job attempt, streams its log lines,
+ * enforces the attempt timeout, and cleans up. It knows nothing of flows,
+ * `[COUT]` or verdicts: the job activity decides those from what it returns.
+ */
+import type { Resources } from '../flow/model.ts';
+
+/** Everything needed to start one attempt's container, fully resolved. */
+export interface ContainerSpec {
+  /** Deterministic per (run, job, attempt): a retried activity finds the same container. */
+  readonly name: string;
+  readonly image: string;
+  /** Replaces the image entrypoint+cmd when set (e.g. `['/bin/sh', '-c', script]`). */
+  readonly command?: readonly string[];
+  /** Arguments; with `command` unset they go to the image entrypoint. */
+  readonly args?: readonly string[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly resources: Resources;
+  /** Per-attempt timeout in ms; 0 = none. */
+  readonly timeoutMs: number;
+}
+
+export type LogStream = 'stdout' | 'stderr';
+
+export interface LogLine {
+  /** Milliseconds since the epoch, as the container runtime stamped the line. */
+  readonly ts: number;
+  readonly stream: LogStream;
+  /** Without the trailing newline. */
+  readonly text: string;
+}
+
+export interface ContainerResult {
+  /** The container's exit code; null when it never ran to an exit (killed on timeout/cancel). */
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly cancelled: boolean;
+}
+
+export interface RunHooks {
+  /** Called once per complete log line, in order per stream. May be async; the runner awaits it. */
+  onLine(line: LogLine): void | Promise<void>;
+  /** Aborted when the attempt must stop (activity cancelled): kill and remove the container. */
+  readonly signal: AbortSignal;
+}
+
+export interface JobRunner {
+  /** Runner name as configured (`docker`, `kubernetes`). */
+  readonly kind: string;
+  /**
+   * Run the container to completion (or attach to it if one with this name
+   * already exists), stream its log, and remove it afterwards whatever happened.
+   * Throws only for infrastructure failures (daemon unreachable, image missing);
+   * a non-zero exit, a timeout or a cancellation are results, not errors.
+   */
+  run(spec: ContainerSpec, hooks: RunHooks): Promise<ContainerResult>;
+}

@@ -1,0 +1,66 @@
+import type { Millis } from './model.ts';
+import { InvalidDurationError } from './errors.ts';
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: 1_000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+};
+
+const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+
+/**
+ * Reads a duration into milliseconds: `90s`, `10m`, `2h`, `7d`, `500ms`,
+ * compounds like `1h30m`, or integer seconds (a number or a numeric string,
+ * as ContainerOps wrote `timeout: 0`). `0` means "no limit" and is returned as 0.
+ *
+ * @throws InvalidDurationError on anything else (negative, empty, unknown unit).
+ */
+export function parseDuration(input: string | number): Millis {
+  if (typeof input === 'number') return secondsToMs(input, input);
+  const text = input.trim();
+  if (text === '') throw new InvalidDurationError(input, 'empty');
+  if (/^\d+$/.test(text)) return secondsToMs(Number(text), input);
+
+  let total = 0;
+  PART.lastIndex = 0;
+  while (PART.lastIndex < text.length) {
+    const at = PART.lastIndex;
+    const match = PART.exec(text);
+    if (match === null) {
+      throw new InvalidDurationError(input, `unexpected "${text.slice(at)}"; use a number with a unit ms, s, m, h or d, e.g. 90s or 1h30m`);
+    }
+    const [, amount = '', unit = ''] = match;
+    total += Number(amount) * (UNIT_MS[unit] ?? 0);
+  }
+  const ms = Math.round(total);
+  if (!Number.isSafeInteger(ms)) throw new InvalidDurationError(input, 'too large');
+  return ms;
+}
+
+function secondsToMs(seconds: number, input: unknown): Millis {
+  if (!Number.isInteger(seconds) || seconds < 0) {
+    throw new InvalidDurationError(input, 'a bare number must be a whole, non-negative number of seconds');
+  }
+  const ms = seconds * 1_000;
+  if (!Number.isSafeInteger(ms)) throw new InvalidDurationError(input, 'too large');
+  return ms;
+}
+
+/** Formats milliseconds compactly (`90000` → `1m30s`), for messages and the CLI. */
+export function formatDuration(ms: Millis): string {
+  if (ms === 0) return '0';
+  let rest = ms;
+  let out = '';
+  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
+    const size = UNIT_MS[unit] ?? 1;
+    const n = Math.floor(rest / size);
+    if (n > 0) {
+      out += `${n}${unit}`;
+      rest -= n * size;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,23 @@
+/** Public API of the flow language: parse, validate, and the normalised model. */
+export { parseFlow, validateFlow } from './parse.ts';
+export type { FlowValidation, ParseFlowOptions } from './parse.ts';
+export { FlowValidationError, InvalidDurationError, InvalidQuantityError, formatFlowIssue } from './errors.ts';
+export type { FlowIssue } from './errors.ts';
+export { formatDuration, parseDuration } from './duration.ts';
+export { parseCpu, parseMemory } from './resources.ts';
+export { jobPath, resolveJobRef, splitJobPath } from './paths.ts';
+export type { JobRefResolution } from './paths.ts';
+export { allJobs } from './model.ts';
+export type {
+  ActionSpec,
+  ComponentRef,
+  FlowSpec,
+  JobSpec,
+  Millis,
+  Resources,
+  RetryPolicy,
+  Sequencing,
+  StageSpec,
+  StageType,
+  Subscription,
+} from './model.ts';

@@ -1,0 +1,295 @@
+/**
+ * Parses and validates a flow file (SPEC §2, a superset of the ContainerOps
+ * flow format) into the normalised {@link FlowSpec}. Every problem is
+ * collected with its path and line:column before anything is returned.
+ */
+import { LineCounter, parseDocument } from 'yaml';
+import { FlowValidationError } from './errors.ts';
+import type { FlowIssue } from './errors.ts';
+import { resolveLinks } from './links.ts';
+import type { PlacedJob } from './links.ts';
+import type { ActionSpec, FlowSpec, JobSpec, Sequencing, StageSpec, StageType } from './model.ts';
+import { readEnvironments, readJob } from './parse-job.ts';
+import type { DraftJob, JobDefaults } from './parse-job.ts';
+import { checkConcurrency, checkReceivers, checkTriggers } from './parse-triggers.ts';
+import { jobPath } from './paths.ts';
+import { readCondition, readDuration, readName } from './read-values.ts';
+import { YamlReader } from './yaml-reader.ts';
+import type { Field, MapFields } from './yaml-reader.ts';
+
+/** Options for {@link parseFlow}. */
+export interface ParseFlowOptions {
+  /** File name shown in error messages. */
+  readonly file?: string;
+}
+
+/** Outcome of {@link validateFlow}. */
+export type FlowValidation = { readonly ok: true; readonly flow: FlowSpec } | { readonly ok: false; readonly issues: readonly FlowIssue[] };
+
+const FLOW_FIELDS = [
+  'uri', 'title', 'version', 'tag', 'timeout', 'environments', 'workspace', 'triggers', 'concurrency', 'receivers', 'stages',
+  // ContainerOps: `namespace` (Kubernetes namespace of the demo flows), and run state
+  // (`number`, `status`, `logs`) written into runtime copies of a flow. Accepted, ignored.
+  'namespace', 'number', 'status', 'logs',
+];
+const STAGE_FIELDS = ['type', 'name', 'title', 'sequencing', 'actions', 'if', 'approval', 'status', 'logs'];
+const ACTION_FIELDS = ['name', 'title', 'jobs', 'if', 'status', 'logs'];
+const STAGE_TYPES: readonly StageType[] = ['start', 'normal', 'pause', 'end'];
+const SEQUENCINGS: readonly Sequencing[] = ['sequence', 'parallel'];
+
+/**
+ * Parses a flow file into a {@link FlowSpec}.
+ *
+ * @throws FlowValidationError listing every problem (YAML syntax, unknown
+ * fields, bad values, duplicate names, bad data links), each with its path and line:column.
+ */
+export function parseFlow(yamlText: string, opts: ParseFlowOptions = {}): FlowSpec {
+  const result = validateFlow(yamlText);
+  if (!result.ok) throw new FlowValidationError(result.issues, opts.file);
+  return result.flow;
+}
+
+/** Like {@link parseFlow}, but returns the issues instead of throwing. */
+export function validateFlow(yamlText: string): FlowValidation {
+  const lines = new LineCounter();
+  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, merge: true });
+  if (doc.errors.length > 0) {
+    const issues = doc.errors.map((e): FlowIssue => {
+      const { line, col } = lines.linePos(e.pos[0]);
+      return { path: '', line, column: col, message: `YAML syntax error: ${e.message}` };
+    });
+    return { ok: false, issues };
+  }
+  const r = new YamlReader(doc, lines);
+  const flow = readFlow(r);
+  if (r.issues.length > 0 || flow === undefined) {
+    const issues = [...r.issues].sort((a, b) => a.line - b.line || a.column - b.column);
+    return { ok: false, issues };
+  }
+  return { ok: true, flow };
+}
+
+function readFlow(r: YamlReader): FlowSpec | undefined {
+  const root = r.root();
+  if (root.node === null) {
+    r.report(root, 'the flow file is empty');
+    return undefined;
+  }
+  const m = r.map(root, FLOW_FIELDS);
+  if (m === undefined) return undefined;
+
+  const uri = readUri(r, m);
+  const titleField = m.get('title');
+  const title = titleField === undefined ? undefined : r.text(titleField);
+  for (const key of ['version', 'tag', 'namespace']) {
+    const f = m.get(key);
+    if (f !== undefined) r.text(f);
+  }
+  const timeoutField = m.get('timeout');
+  const timeoutMs = (timeoutField === undefined ? undefined : readDuration(r, timeoutField)) ?? 0;
+  const environments = readEnvironments(r, m.get('environments'));
+  const workspaceField = m.get('workspace');
+  const workspace = (workspaceField === undefined ? undefined : r.boolean(workspaceField)) ?? false;
+  const checks: [string, (r: YamlReader, f: Field) => void][] = [
+    ['triggers', checkTriggers],
+    ['concurrency', checkConcurrency],
+    ['receivers', checkReceivers],
+  ];
+  for (const [key, check] of checks) {
+    const f = m.get(key);
+    if (f !== undefined) check(r, f);
+  }
+
+  const stages = readStages(r, m, { environments, workspace });
+  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages };
+}
+
+function readUri(r: YamlReader, m: MapFields): string {
+  const f = m.get('uri');
+  if (f === undefined) {
+    r.report(m.missing('uri'), 'a flow needs a "uri": namespace/repository/name');
+    return '';
+  }
+  const uri = r.string(f);
+  if (uri !== undefined && !/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/.test(uri)) {
+    r.report(f, `"${uri}" is not a flow uri; expected namespace/repository/name`);
+  }
+  return uri ?? '';
+}
+
+/** Reads stages, names unnamed jobs, resolves data links, and assembles the model. */
+function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSpec[] {
+  const f = m.get('stages');
+  if (f === undefined) {
+    r.report(m.missing('stages'), 'a flow needs at least one stage');
+    return [];
+  }
+  const items = r.seq(f);
+  if (items === undefined) return [];
+  if (items.length === 0) r.report(f, 'a flow needs at least one stage');
+
+  const drafts: DraftStage[] = [];
+  const stageNames = new Map<string, Field>();
+  for (const item of items) {
+    const stage = readStage(r, item, defaults);
+    if (stage === undefined) continue;
+    if (stage.name !== undefined) {
+      if (stageNames.has(stage.name)) r.report(stage.nameField ?? item, `duplicate stage name "${stage.name}"`);
+      else stageNames.set(stage.name, item);
+    }
+    drafts.push(stage);
+  }
+
+  const placed: PlacedJob[] = [];
+  for (const [stageIndex, stage] of drafts.entries()) {
+    for (const [actionIndex, action] of stage.actions.entries()) {
+      for (const [jobIndex, job] of action.jobs.entries()) {
+        placed.push({
+          path: jobPath(stage.name ?? '', action.name ?? '', job.name),
+          name: job.name,
+          stageIndex,
+          actionIndex,
+          jobIndex,
+          parallelStage: stage.sequencing === 'parallel',
+          outputs: job.draft.spec.outputs,
+          links: job.draft.links,
+        });
+      }
+    }
+  }
+  if (placed.length === 0 && items.length > 0) r.report(f, 'a flow needs at least one job');
+  const links = resolveLinks(r, placed);
+
+  return drafts.map((stage) => ({
+    name: stage.name ?? '',
+    ...(stage.title === undefined ? {} : { title: stage.title }),
+    type: stage.type,
+    sequencing: stage.sequencing,
+    actions: stage.actions.map(
+      (action): ActionSpec => ({
+        name: action.name ?? '',
+        ...(action.title === undefined ? {} : { title: action.title }),
+        jobs: action.jobs.map((job): JobSpec => {
+          const path = jobPath(stage.name ?? '', action.name ?? '', job.name);
+          return { name: job.name, path, ...job.draft.spec, subscriptions: links.get(path) ?? [] };
+        }),
+      }),
+    ),
+  }));
+}
+
+interface DraftStage {
+  readonly name: string | undefined;
+  readonly nameField: Field | undefined;
+  readonly title: string | undefined;
+  readonly type: StageType;
+  readonly sequencing: Sequencing;
+  readonly actions: readonly DraftAction[];
+}
+
+interface DraftAction {
+  readonly name: string | undefined;
+  readonly title: string | undefined;
+  readonly jobs: readonly { readonly name: string; readonly draft: DraftJob }[];
+}
+
+function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftStage | undefined {
+  // ContainerOps files leave stray `-` items in lists; Go read them as empty structs.
+  if (field.node === null) return undefined;
+  const m = r.map(field, STAGE_FIELDS);
+  if (m === undefined) return undefined;
+  const nameField = m.get('name');
+  const name = nameField === undefined ? undefined : readName(r, nameField);
+  if (nameField === undefined) r.report(m.missing('name'), 'a stage needs a name');
+  const typeField = m.get('type');
+  const type = (typeField === undefined ? undefined : r.oneOf(typeField, STAGE_TYPES)) ?? 'normal';
+  const seqField = m.get('sequencing');
+  const sequencing = (seqField === undefined ? undefined : r.oneOf(seqField, SEQUENCINGS)) ?? 'sequence';
+  const titleField = m.get('title');
+  const title = titleField === undefined ? undefined : r.text(titleField);
+  const ifField = m.get('if');
+  if (ifField !== undefined) readCondition(r, ifField);
+
+  const approval = m.get('approval');
+  if (approval !== undefined) {
+    if (type !== 'pause') r.report(approval, 'only a pause stage takes an approval');
+    else readApproval(r, approval);
+  }
+  const actionsField = m.get('actions');
+  if (actionsField !== undefined && (type === 'start' || type === 'pause')) {
+    r.report(actionsField, `a ${type} stage has no actions`);
+    return { name, nameField, title, type, sequencing, actions: [] };
+  }
+  const actions: DraftAction[] = [];
+  const actionNames = new Set<string>();
+  for (const item of actionsField === undefined ? [] : (r.seq(actionsField) ?? [])) {
+    const action = readAction(r, item, defaults);
+    if (action === undefined) continue;
+    if (action.name !== undefined) {
+      if (actionNames.has(action.name)) r.report(action.nameField ?? item, `duplicate action name "${action.name}" in stage "${name ?? ''}"`);
+      actionNames.add(action.name);
+    }
+    actions.push(action);
+  }
+  return { name, nameField, title, type, sequencing, actions };
+}
+
+function readApproval(r: YamlReader, field: Field): void {
+  const m = r.map(field, ['approvers', 'required', 'forbidSelfApproval', 'timeout', 'onTimeout']);
+  if (m === undefined) return;
+  const approvers = m.get('approvers');
+  const names = approvers === undefined ? undefined : r.stringList(approvers);
+  const requiredField = m.get('required');
+  const required = requiredField === undefined ? undefined : r.integer(requiredField, 1);
+  if (requiredField !== undefined && required !== undefined && names !== undefined && names.length > 0 && required > names.length) {
+    r.report(requiredField, `requires ${required} approvals but lists ${names.length} approvers`);
+  }
+  const forbid = m.get('forbidSelfApproval');
+  if (forbid !== undefined) r.boolean(forbid);
+  const timeout = m.get('timeout');
+  if (timeout !== undefined) readDuration(r, timeout);
+  const onTimeout = m.get('onTimeout');
+  if (onTimeout !== undefined) r.oneOf(onTimeout, ['reject', 'approve']);
+}
+
+function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftAction & { nameField: Field | undefined }) | undefined {
+  if (field.node === null) return undefined;
+  const m = r.map(field, ACTION_FIELDS);
+  if (m === undefined) return undefined;
+  const nameField = m.get('name');
+  const name = nameField === undefined ? undefined : readName(r, nameField);
+  if (nameField === undefined) r.report(m.missing('name'), 'an action needs a name');
+  const titleField = m.get('title');
+  const title = titleField === undefined ? undefined : r.text(titleField);
+  const ifField = m.get('if');
+  if (ifField !== undefined) readCondition(r, ifField);
+
+  const jobsField = m.get('jobs');
+  const items = jobsField === undefined ? [] : (r.seq(jobsField) ?? []);
+  const drafts = items.filter((item) => item.node !== null).flatMap((item) => readJob(r, item, defaults, (f) => readName(r, f)) ?? []);
+  if (jobsField === undefined || items.length === 0) r.report(jobsField ?? m.missing('jobs'), 'an action needs at least one job');
+  return { name, nameField, title, jobs: nameJobs(r, drafts, name ?? 'job') };
+}
+
+/**
+ * Gives every job a name unique in its action. Unnamed jobs (common in
+ * ContainerOps files) take their image or component name, or the action's
+ * name when they have neither, with `-2`, `-3`… on repeats; explicit names
+ * are never changed, so a duplicate explicit name is an error.
+ */
+function nameJobs(r: YamlReader, drafts: readonly DraftJob[], actionName: string): { name: string; draft: DraftJob }[] {
+  const taken = new Set<string>();
+  for (const draft of drafts) {
+    if (draft.name === undefined) continue;
+    if (taken.has(draft.name)) r.report(draft.nameField ?? draft.field, `duplicate job name "${draft.name}" in action "${actionName}"`);
+    taken.add(draft.name);
+  }
+  return drafts.map((draft) => {
+    if (draft.name !== undefined) return { name: draft.name, draft };
+    const base = draft.nameBase ?? actionName;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    return { name, draft };
+  });
+}

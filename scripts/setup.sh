@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Sets up everything coflow needs on this machine, idempotently:
+#   Node 24 (the npm `node` package, into node_modules), the npm dependencies,
+#   the Temporal CLI (a pinned release, built with Go when missing, cached
+#   outside the clone), a running Docker Engine, and the local images.
+# Source it (scripts/dev, scripts/test do) to get node_modules/.bin on PATH.
+# A missing prerequisite ends with one message saying what to install.
+set -euo pipefail
+
+COFLOW_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+COFLOW_CACHE_DIR=${COFLOW_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/coflow}
+TEMPORAL_CLI_VERSION=v1.5.1
+export COFLOW_CACHE_DIR
+
+die() { echo "coflow setup: $*" >&2; exit 1; }
+say() { echo "coflow setup: $*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
+apt_install() {
+  command -v apt-get >/dev/null || return 1
+  if [ -z "${COFLOW_APT_UPDATED:-}" ]; then as_root apt-get update -qq >/dev/null; COFLOW_APT_UPDATED=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+# --- Node 24 and npm dependencies -------------------------------------------
+command -v npm >/dev/null || die "npm is missing: install Node.js (any version with npm; coflow brings its own Node 24)"
+cd "$COFLOW_ROOT"
+lock_hash=$(sha256sum package-lock.json | cut -c1-16)
+if [ "$(cat node_modules/.coflow-lock 2>/dev/null)" != "$lock_hash" ]; then
+  say "installing npm dependencies (Node 24 included)"
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_hash" > node_modules/.coflow-lock
+fi
+export PATH="$COFLOW_ROOT/node_modules/.bin:$PATH"
+case "$(node --version)" in v24.*) ;; *) die "node_modules/.bin/node is $(node --version), not Node 24: delete node_modules and run again";; esac
+
+# --- Temporal CLI ------------------------------------------------------------
+if [ -n "${COFLOW_TEMPORAL_BIN:-}" ]; then
+  [ -x "$COFLOW_TEMPORAL_BIN" ] || die "COFLOW_TEMPORAL_BIN=$COFLOW_TEMPORAL_BIN is not an executable"
+elif ! command -v temporal >/dev/null && [ ! -x "$COFLOW_CACHE_DIR/bin/temporal" ]; then
+  command -v go >/dev/null || die "the Temporal CLI is missing: install it (https://docs.temporal.io/cli) or install Go >= 1.25 and run this again"
+  say "building the Temporal CLI $TEMPORAL_CLI_VERSION with Go (once; cached in $COFLOW_CACHE_DIR)"
+  mkdir -p "$COFLOW_CACHE_DIR/bin"
+  GOBIN="$COFLOW_CACHE_DIR/bin" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
+    || die "building the Temporal CLI failed (see above)"
+fi
+
+# --- Docker Engine -----------------------------------------------------------
+if ! docker info >/dev/null 2>&1; then
+  if ! command -v dockerd >/dev/null; then
+    say "installing Docker Engine (Debian docker.io)"
+    apt_install docker.io || die "Docker is missing: install Docker Engine and start it"
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    say "starting dockerd"
+    mkdir -p "$COFLOW_CACHE_DIR"
+    as_root sh -c "nohup dockerd >'$COFLOW_CACHE_DIR/dockerd.log' 2>&1 &"
+    for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
+    docker info >/dev/null 2>&1 || die "dockerd did not start: see $COFLOW_CACHE_DIR/dockerd.log"
+  fi
+fi
+
+# --- Images ------------------------------------------------------------------
+if ! docker image inspect coflow/busybox:1 >/dev/null 2>&1 && ! { command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q 'statically linked'; }; then
+  apt_install busybox-static file || true
+fi
+bash "$COFLOW_ROOT/scripts/build-images.sh"

@@ -1,0 +1,29 @@
+import { defineConfig } from 'vitest/config';
+
+// Forks, not threads: the Temporal SDK's native bridge misbehaves in worker
+// threads (sdk-typescript#876).
+export default defineConfig({
+  test: {
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['{flow,workflows,activities,worker,api,cli,store,components}/**/*.test.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});

@@ -1,0 +1,2 @@
+/** The workflow bundle entry point: every workflow type the worker registers. */
+export { runFlow, statusQuery } from './run.ts';
