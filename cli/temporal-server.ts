@@ -63,9 +63,13 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   args.push(...(opts.extraArgs ?? []));
   const child = spawn(opts.bin, args, {
     stdio: opts.logFd === undefined ? ['ignore', 'inherit', 'inherit'] : ['ignore', opts.logFd, opts.logFd],
-    detached: false,
+    // Its own process group: a terminal's Ctrl-C reaches coflow, which stops things in order.
+    detached: true,
   });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Never leave a server behind when this process dies without stopping it.
+  const killOnExit = (): void => { child.kill('SIGKILL'); };
+  process.once('exit', killOnExit);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { process.off('exit', killOnExit); resolve(); }));
   let dead = false;
   void exited.then(() => { dead = true; });
   const deadline = Date.now() + 60_000;

@@ -1,7 +1,7 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ComponentRef, JobSpec, Resources, RetryPolicy } from './model.ts';
-import { readCondition, readDuration, readQuantity } from './read-values.ts';
+import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
 
@@ -45,7 +45,7 @@ export interface JobDefaults {
 }
 
 /** Reads a job; returns undefined only when it is not a mapping at all. */
-export function readJob(r: YamlReader, field: Field, defaults: JobDefaults, readName: (f: Field) => string | undefined): DraftJob | undefined {
+export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): DraftJob | undefined {
   const m = r.map(field, JOB_FIELDS);
   if (m === undefined) return undefined;
   const get = (key: string, read: (f: Field) => unknown): void => {
@@ -54,7 +54,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults, read
   };
 
   const nameField = m.get('name');
-  const name = nameField === undefined ? undefined : readName(nameField);
+  const name = nameField === undefined ? undefined : readName(r, nameField);
   readKind(r, m);
   const { image, component } = readImage(r, m);
   const command = readCommand(r, m);

@@ -266,7 +266,7 @@ function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftA
 
   const jobsField = m.get('jobs');
   const items = jobsField === undefined ? [] : (r.seq(jobsField) ?? []);
-  const drafts = items.filter((item) => item.node !== null).flatMap((item) => readJob(r, item, defaults, (f) => readName(r, f)) ?? []);
+  const drafts = items.filter((item) => item.node !== null).flatMap((item) => readJob(r, item, defaults) ?? []);
   if (jobsField === undefined || items.length === 0) r.report(jobsField ?? m.missing('jobs'), 'an action needs at least one job');
   return { name, nameField, title, jobs: nameJobs(r, drafts, name ?? 'job') };
 }

@@ -61,8 +61,9 @@ let runtimeInstalled = false;
 /** Starts a worker and the API. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
   if (!runtimeInstalled) {
-    // Worker life-cycle chatter at INFO drowns what users need to see.
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    // Worker life-cycle chatter at INFO drowns what users need to see. The
+    // process that embeds the platform owns its signals and calls stop().
+    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
     runtimeInstalled = true;
   }
   mkdirSync(options.dataDir, { recursive: true });
@@ -96,7 +97,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       (server as HttpServer).closeAllConnections();
       await closed;
-      worker.shutdown();
+      if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await nativeConnection.close();
       await connection.close();
