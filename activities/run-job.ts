@@ -59,7 +59,6 @@ export function createJobActivities(deps: JobActivityDeps) {
     };
     const flushTimer = setInterval(flush, LOG_FLUSH_MS);
     const heartbeat = setInterval(() => ctx.heartbeat({ lines: seq }), heartbeatEveryMs);
-    ctx.heartbeat({ lines: 0 });
 
     let result: ContainerResult;
     try {

@@ -16,6 +16,7 @@ import { loadCatalog } from '../components/catalog.ts';
 import { DockerRunner } from '../activities/docker-runner.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
+import type { JobRunner } from '../activities/runner.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
 
 export interface PlatformOptions {
@@ -31,6 +32,8 @@ export interface PlatformOptions {
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
   readonly heartbeatEveryMs?: number;
+  /** The job runner; the docker runner on `dockerSocket` when unset. */
+  readonly runner?: JobRunner;
 }
 
 export interface Platform {
@@ -71,7 +74,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const connection = await waitForTemporal(options.temporalAddress, options.namespace);
   const client = new Client({ connection, namespace: options.namespace });
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
-  const runner = new DockerRunner({ docker: new Dockerode({ socketPath: options.dockerSocket }) });
+  const runner = options.runner ?? new DockerRunner({ docker: new Dockerode({ socketPath: options.dockerSocket }) });
   const worker = await createCoflowWorker({
     connection: nativeConnection,
     namespace: options.namespace,

@@ -1,0 +1,135 @@
+/**
+ * Benchmark: what coflow adds on top of Temporal and Docker, measured side by
+ * side in one run on one machine.
+ *  (a) per-job overhead of a 20-job sequential flow against 20 no-op
+ *      activities in a bare Temporal workflow on the same server — with real
+ *      containers, and with a runner that starts nothing (orchestration only);
+ *  (b) wall time of a one-job flow against `docker run --rm` of the same image
+ *      and command.
+ * Prints figures and ratios; run with `npm run bench`.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker, NativeConnection } from '@temporalio/worker';
+import { ApiClient } from '../cli/api-client.ts';
+import { findTemporalBin, startDevServer } from '../cli/temporal-server.ts';
+import { cacheDir } from '../worker/config.ts';
+import { startPlatform, type Platform } from '../worker/platform.ts';
+import { bundleWorkflows } from '../worker/worker.ts';
+import type { RunStatus } from '../workflows/status.ts';
+import type { JobRunner } from '../activities/runner.ts';
+import { freePort } from '../test/support/ports.ts';
+
+const JOBS = 20;
+const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
+const root = resolve(import.meta.dirname, '..');
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const ms = (x: number): string => `${x.toFixed(1)} ms`;
+
+/** A runner that starts no container: isolates coflow's orchestration cost. */
+const noopRunner: JobRunner = {
+  kind: 'noop',
+  run: () => Promise.resolve({ exitCode: 0, timedOut: false, cancelled: false }),
+};
+
+function sequentialFlow(uri: string, jobs: number): string {
+  const list = Array.from({ length: jobs }, (_, i) => `          - { name: j${i}, endpoint: coflow/shell:1.0.0, script: "true" }`).join('\n');
+  return `uri: ${uri}\nstages:\n  - name: s\n    actions:\n      - name: a\n        jobs:\n${list}\n`;
+}
+
+/** Starts a run through the API and waits for its result (no status polling: queries would load the worker). */
+async function timeRun(platform: Platform, uri: string): Promise<number> {
+  const started = performance.now();
+  const { runId } = await new ApiClient(platform.apiUrl).startRun(uri);
+  const status = (await platform.client.workflow.getHandle(runId).result()) as RunStatus;
+  if (status.state !== 'succeeded') throw new Error(`bench run ${runId} ${status.state}: ${status.error ?? ''}`);
+  return performance.now() - started;
+}
+
+async function main(): Promise<void> {
+  execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
+  const server = await startDevServer({
+    bin: findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) }),
+    dbFile: join(dir, 'temporal.db'),
+    port: await freePort(),
+    headless: true,
+    logFd: openSync(join(dir, 'temporal.log'), 'a'),
+  });
+  const bundle = await bundleWorkflows();
+  const platformFor = (name: string, runner?: JobRunner): Promise<Platform> =>
+    startPlatform({
+      dataDir: join(dir, name), temporalAddress: server.address, namespace: 'default', taskQueue: `bench-${name}`,
+      apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
+      bundle, ...(runner ? { runner } : {}),
+    });
+  const docker = await platformFor('docker');
+  const noop = await platformFor('noop', noopRunner);
+
+  // Baseline worker: a bare workflow of no-op activities on the same server.
+  const connection = await NativeConnection.connect({ address: server.address });
+  const bare = await Worker.create({
+    connection, taskQueue: 'bench-bare',
+    workflowsPath: fileURLToPath(new URL('./bare-workflow.ts', import.meta.url)),
+    activities: { noop: () => Promise.resolve() },
+  });
+  const bareRunning = bare.run();
+
+  try {
+    const dApi = new ApiClient(docker.apiUrl);
+    const nApi = new ApiClient(noop.apiUrl);
+    await dApi.applyFlow(sequentialFlow('bench/overhead/seq', JOBS));
+    await nApi.applyFlow(sequentialFlow('bench/overhead/seq', JOBS));
+    await dApi.applyFlow(sequentialFlow('bench/overhead/one', 1));
+
+    const bareTimes: number[] = [];
+    const noopTimes: number[] = [];
+    const dockerTimes: number[] = [];
+    const oneTimes: number[] = [];
+    const dockerRunTimes: number[] = [];
+    // Warm-up, then interleave the variants so drift hits them alike.
+    await timeRun(noop, 'bench/overhead/seq');
+    await timeRun(docker, 'bench/overhead/one');
+    for (let i = 0; i < REPEATS; i++) {
+      let t = performance.now();
+      await docker.client.workflow.execute('bareSequence', { taskQueue: 'bench-bare', workflowId: `bare-${i}-${Date.now()}`, args: [JOBS] });
+      bareTimes.push(performance.now() - t);
+      noopTimes.push(await timeRun(noop, 'bench/overhead/seq'));
+      dockerTimes.push(await timeRun(docker, 'bench/overhead/seq'));
+      oneTimes.push(await timeRun(docker, 'bench/overhead/one'));
+      t = performance.now();
+      execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', 'coflow/shell:1.0.0', '-c', 'true']);
+      dockerRunTimes.push(performance.now() - t);
+    }
+
+    const perJob = (xs: number[]): number => median(xs) / JOBS;
+    const bareJob = perJob(bareTimes);
+    const lines = [
+      `coflow overhead benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, median of ${REPEATS}`,
+      '',
+      `(a) ${JOBS}-job sequential flow, per job:`,
+      `    bare Temporal workflow, ${JOBS} no-op activities   ${ms(bareJob)}  (baseline, 1.00×)`,
+      `    coflow flow, runner that starts nothing           ${ms(perJob(noopTimes))}  (${(perJob(noopTimes) / bareJob).toFixed(2)}× baseline)`,
+      `    coflow flow, docker runner (container per job)    ${ms(perJob(dockerTimes))}  (${(perJob(dockerTimes) / bareJob).toFixed(2)}× baseline)`,
+      '',
+      '(b) one docker job, wall time:',
+      `    docker run --rm (baseline)                        ${ms(median(dockerRunTimes))}  (1.00×)`,
+      `    coflow one-job flow, start to finished            ${ms(median(oneTimes))}  (${(median(oneTimes) / median(dockerRunTimes)).toFixed(2)}× baseline)`,
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+  } finally {
+    bare.shutdown();
+    await bareRunning;
+    await connection.close();
+    await docker.stop();
+    await noop.stop();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
