@@ -27,7 +27,9 @@ cd "$COFLOW_ROOT"
 lock_hash=$(sha256sum package-lock.json | cut -c1-16)
 if [ "$(cat node_modules/.coflow-lock 2>/dev/null)" != "$lock_hash" ]; then
   say "installing npm dependencies (Node 24 included)"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  # `npm install`, not `npm ci`: a registry that lacks some other-platform optional
+  # packages (as mirrors do) leaves them out of the lock, and `npm ci` then refuses.
+  npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null
   echo "$lock_hash" > node_modules/.coflow-lock
 fi
 export PATH="$COFLOW_ROOT/node_modules/.bin:$PATH"
