@@ -1,0 +1,37 @@
+/**
+ * How people steer a running run: the signals the run workflow accepts.
+ * Signals, not updates, because Temporal persists a signal even while no
+ * worker runs: an approval or a pause sent through the API is never lost.
+ * The API checks a decision against the pinned flow before it signals, so a
+ * refused decision gets a clear error at once; the workflow checks again and
+ * records only the decisions that hold.
+ */
+import { defineSignal } from '@temporalio/workflow';
+
+/** Who acts, as the API authenticated them. */
+export interface Actor {
+  readonly user: string;
+  readonly roles: readonly string[];
+}
+
+export interface PauseRequest {
+  readonly actor: Actor;
+  readonly comment?: string;
+}
+
+export interface ApprovalDecision {
+  readonly actor: Actor;
+  /** Name of the `pause` stage decided on. */
+  readonly stage: string;
+  readonly approve: boolean;
+  readonly comment?: string;
+  /** When the API received the decision (ISO 8601). */
+  readonly at: string;
+}
+
+/** Stop starting new jobs; running jobs finish. */
+export const pauseSignal = defineSignal<[PauseRequest]>('pause');
+/** Continue after a pause. */
+export const resumeSignal = defineSignal<[PauseRequest]>('resume');
+/** Approve or reject a waiting `pause` stage. */
+export const decideSignal = defineSignal<[ApprovalDecision]>('decide');
