@@ -41,6 +41,39 @@ export interface ComponentRef {
   readonly version: string;
 }
 
+/** `repeat`: run the job again and again (7x24 scenarios) until a bound is reached. */
+export interface RepeatSpec {
+  /** Interval between the starts of two repetitions. */
+  readonly everyMs: Millis;
+  /** Stop starting repetitions this long after the first one started; 0 = no bound. */
+  readonly forMs: Millis;
+  /** At most this many repetitions; 0 = no bound. */
+  readonly count: number;
+  /** Stop starting repetitions at this instant (ISO 8601); absent = no bound. */
+  readonly until?: string;
+}
+
+/** The approval gate of a `pause` stage. */
+export interface ApprovalSpec {
+  /** User names, and roles written `role:<name>`; empty = any operator. */
+  readonly approvers: readonly string[];
+  /** Approvals needed to pass the gate. */
+  readonly required: number;
+  /** The user who started the run may not approve it. */
+  readonly forbidSelfApproval: boolean;
+  /** 0 = wait for ever. */
+  readonly timeoutMs: Millis;
+  readonly onTimeout: 'reject' | 'approve';
+}
+
+export type OnLimit = 'queue' | 'cancel-previous' | 'reject';
+
+/** `concurrency`: how many runs of a flow may be open at once, and what happens past that. */
+export interface ConcurrencySpec {
+  readonly max: number;
+  readonly onLimit: OnLimit;
+}
+
 export interface JobSpec {
   readonly name: string;
   /** `stage.action.job`, unique in the flow. */
@@ -66,6 +99,7 @@ export interface JobSpec {
   readonly resources: Resources;
   readonly allowFailure: boolean;
   readonly workspace: boolean;
+  readonly repeat?: RepeatSpec;
   /**
    * ContainerOps' `kubectl`: path of a Pod manifest used as the template for the
    * kubernetes runner. A job may give only this (no `endpoint`): the image is then in the manifest.
@@ -85,6 +119,8 @@ export interface StageSpec {
   readonly type: StageType;
   readonly sequencing: Sequencing;
   readonly actions: readonly ActionSpec[];
+  /** Only on `pause` stages; a pause stage without one waits for any operator's approval. */
+  readonly approval?: ApprovalSpec;
 }
 
 export interface FlowSpec {
@@ -95,6 +131,7 @@ export interface FlowSpec {
   readonly timeoutMs: Millis;
   readonly environments: Readonly<Record<string, string>>;
   readonly stages: readonly StageSpec[];
+  readonly concurrency?: ConcurrencySpec;
 }
 
 /** Every job of a flow, in declaration order. */

@@ -1,6 +1,6 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { ComponentRef, JobSpec, Resources, RetryPolicy } from './model.ts';
+import type { ComponentRef, JobSpec, RepeatSpec, Resources, RetryPolicy } from './model.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
@@ -77,7 +77,8 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   get('if', (f) => readCondition(r, f));
   get('pre', (f) => r.string(f));
   get('post', (f) => r.string(f));
-  get('repeat', (f) => readRepeat(r, f));
+  let repeat: RepeatSpec | undefined;
+  get('repeat', (f) => (repeat = readRepeat(r, f)));
 
   if (image === undefined && component === undefined && kubectl === undefined && !m.has('endpoint') && !m.has('component')) {
     r.report(field, 'a job needs an image: give "endpoint" (a raw image) or "component" (namespace/name@version)');
@@ -98,6 +99,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     allowFailure,
     workspace,
     ...(kubectl === undefined ? {} : { kubectl }),
+    ...(repeat === undefined ? {} : { repeat }),
   };
   const nameBase = component?.name ?? (image === undefined ? undefined : imageBaseName(image));
   return { field, name, nameField, nameBase, spec, links: readLinks(r, m.get('subscriptions')) };
@@ -238,16 +240,33 @@ function readResources(r: YamlReader, f: Field): Resources {
   };
 }
 
-function readRepeat(r: YamlReader, f: Field): void {
-  const m = r.map(f, ['every', 'for', 'times']);
-  if (m === undefined) return;
+/** `repeat: { every, for, count, until }` (`times` is accepted for `count`). */
+function readRepeat(r: YamlReader, f: Field): RepeatSpec | undefined {
+  const m = r.map(f, ['every', 'for', 'count', 'times', 'until']);
+  if (m === undefined) return undefined;
   const every = m.get('every');
+  let everyMs: number | undefined;
   if (every === undefined) r.report(m.missing('every'), 'repeat needs "every", the interval between runs');
-  else if (readDuration(r, every) === 0) r.report(every, 'must be longer than 0');
+  else {
+    everyMs = readDuration(r, every);
+    if (everyMs === 0) r.report(every, 'must be longer than 0');
+  }
   const forField = m.get('for');
-  if (forField !== undefined) readDuration(r, forField);
-  const times = m.get('times');
-  if (times !== undefined) r.integer(times, 1);
+  const forMs = (forField === undefined ? undefined : readDuration(r, forField)) ?? 0;
+  const countField = m.get('count') ?? m.get('times');
+  const count = (countField === undefined ? undefined : r.integer(countField, 1)) ?? 0;
+  const untilField = m.get('until');
+  let until: string | undefined;
+  if (untilField !== undefined) {
+    const text = r.string(untilField);
+    if (text !== undefined && Number.isNaN(Date.parse(text))) r.report(untilField, `"${text}" is not a date-time (ISO 8601, e.g. 2026-12-24T18:00:00Z)`);
+    else if (text !== undefined) until = new Date(Date.parse(text)).toISOString();
+  }
+  if (forMs === 0 && count === 0 && until === undefined) {
+    r.report(f, 'repeat needs a bound: "for", "count" or "until"');
+  }
+  if (everyMs === undefined || everyMs === 0) return undefined;
+  return { everyMs, forMs, count, ...(until === undefined ? {} : { until }) };
 }
 
 /** `inputs`: a map of scalars, read as strings (they reach the component as CO_DATA_JSON). */

@@ -6,6 +6,7 @@
 import { isSeq } from 'yaml';
 import { cronProblem } from './cron.ts';
 import type { Field, YamlReader } from './yaml-reader.ts';
+import type { ConcurrencySpec } from './model.ts';
 
 const TRIGGER_KINDS = ['github', 'gitlab', 'webhook', 'schedule'] as const;
 const GIT_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
@@ -62,14 +63,15 @@ function isTimeZone(name: string): boolean {
   }
 }
 
-/** `concurrency: { max, onLimit }`. */
-export function checkConcurrency(r: YamlReader, field: Field): void {
+/** `concurrency: { max, onLimit }`; `max` defaults to 1, `onLimit` to `queue`. */
+export function readConcurrency(r: YamlReader, field: Field): ConcurrencySpec | undefined {
   const map = r.map(field, ['max', 'onLimit']);
-  if (map === undefined) return;
-  const max = map.get('max');
-  if (max !== undefined) r.integer(max, 1);
-  const onLimit = map.get('onLimit');
-  if (onLimit !== undefined) r.oneOf(onLimit, ON_LIMIT);
+  if (map === undefined) return undefined;
+  const maxField = map.get('max');
+  const max = (maxField === undefined ? undefined : r.integer(maxField, 1)) ?? 1;
+  const onLimitField = map.get('onLimit');
+  const onLimit = (onLimitField === undefined ? undefined : r.oneOf(onLimitField, ON_LIMIT)) ?? 'queue';
+  return { max, onLimit };
 }
 
 /** `receivers`: a list of `{ type, address, on }` (ContainerOps: `{ type: mail, address }`). */

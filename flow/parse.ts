@@ -8,10 +8,10 @@ import { FlowValidationError } from './errors.ts';
 import type { FlowIssue } from './errors.ts';
 import { resolveLinks } from './links.ts';
 import type { PlacedJob } from './links.ts';
-import type { ActionSpec, FlowSpec, JobSpec, Sequencing, StageSpec, StageType } from './model.ts';
+import type { ActionSpec, ApprovalSpec, FlowSpec, JobSpec, Sequencing, StageSpec, StageType } from './model.ts';
 import { readEnvironments, readJob } from './parse-job.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
-import { checkConcurrency, checkReceivers, checkTriggers } from './parse-triggers.ts';
+import { checkReceivers, checkTriggers, readConcurrency } from './parse-triggers.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
 import { YamlReader } from './yaml-reader.ts';
@@ -92,7 +92,6 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const workspace = (workspaceField === undefined ? undefined : r.boolean(workspaceField)) ?? false;
   const checks: [string, (r: YamlReader, f: Field) => void][] = [
     ['triggers', checkTriggers],
-    ['concurrency', checkConcurrency],
     ['receivers', checkReceivers],
   ];
   for (const [key, check] of checks) {
@@ -100,8 +99,11 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
     if (f !== undefined) check(r, f);
   }
 
+  const concurrencyField = m.get('concurrency');
+  const concurrency = concurrencyField === undefined ? undefined : readConcurrency(r, concurrencyField);
+
   const stages = readStages(r, m, { environments, workspace });
-  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages };
+  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}) };
 }
 
 function readUri(r: YamlReader, m: MapFields): string {
@@ -165,6 +167,7 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSp
     ...(stage.title === undefined ? {} : { title: stage.title }),
     type: stage.type,
     sequencing: stage.sequencing,
+    ...(stage.approval === undefined ? {} : { approval: stage.approval }),
     actions: stage.actions.map(
       (action): ActionSpec => ({
         name: action.name ?? '',
@@ -185,6 +188,7 @@ interface DraftStage {
   readonly type: StageType;
   readonly sequencing: Sequencing;
   readonly actions: readonly DraftAction[];
+  readonly approval: ApprovalSpec | undefined;
 }
 
 interface DraftAction {
@@ -210,15 +214,16 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
   const ifField = m.get('if');
   if (ifField !== undefined) readCondition(r, ifField);
 
-  const approval = m.get('approval');
-  if (approval !== undefined) {
-    if (type !== 'pause') r.report(approval, 'only a pause stage takes an approval');
-    else readApproval(r, approval);
+  const approvalField = m.get('approval');
+  let approval: ApprovalSpec | undefined;
+  if (approvalField !== undefined) {
+    if (type !== 'pause') r.report(approvalField, 'only a pause stage takes an approval');
+    else approval = readApproval(r, approvalField);
   }
   const actionsField = m.get('actions');
   if (actionsField !== undefined && (type === 'start' || type === 'pause')) {
     r.report(actionsField, `a ${type} stage has no actions`);
-    return { name, nameField, title, type, sequencing, actions: [] };
+    return { name, nameField, title, type, sequencing, actions: [], approval };
   }
   const actions: DraftAction[] = [];
   const actionNames = new Set<string>();
@@ -231,12 +236,12 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
     }
     actions.push(action);
   }
-  return { name, nameField, title, type, sequencing, actions };
+  return { name, nameField, title, type, sequencing, actions, approval };
 }
 
-function readApproval(r: YamlReader, field: Field): void {
+function readApproval(r: YamlReader, field: Field): ApprovalSpec | undefined {
   const m = r.map(field, ['approvers', 'required', 'forbidSelfApproval', 'timeout', 'onTimeout']);
-  if (m === undefined) return;
+  if (m === undefined) return undefined;
   const approvers = m.get('approvers');
   const names = approvers === undefined ? undefined : r.stringList(approvers);
   const requiredField = m.get('required');
@@ -245,11 +250,12 @@ function readApproval(r: YamlReader, field: Field): void {
     r.report(requiredField, `requires ${required} approvals but lists ${names.length} approvers`);
   }
   const forbid = m.get('forbidSelfApproval');
-  if (forbid !== undefined) r.boolean(forbid);
+  const forbidSelfApproval = (forbid === undefined ? undefined : r.boolean(forbid)) ?? false;
   const timeout = m.get('timeout');
-  if (timeout !== undefined) readDuration(r, timeout);
-  const onTimeout = m.get('onTimeout');
-  if (onTimeout !== undefined) r.oneOf(onTimeout, ['reject', 'approve']);
+  const timeoutMs = (timeout === undefined ? undefined : readDuration(r, timeout)) ?? 0;
+  const onTimeoutField = m.get('onTimeout');
+  const onTimeout = (onTimeoutField === undefined ? undefined : r.oneOf(onTimeoutField, ['reject', 'approve'] as const)) ?? 'reject';
+  return { approvers: names ?? [], required: required ?? 1, forbidSelfApproval, timeoutMs, onTimeout };
 }
 
 function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftAction & { nameField: Field | undefined }) | undefined {
