@@ -2,160 +2,96 @@
  * The run workflow: one Temporal workflow per run, interpreting the pinned
  * flow deterministically. It is the one writer of run state (the status tree).
  */
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  defineQuery,
-  isCancellation,
-  proxyActivities,
-  setHandler,
-  sleep,
-} from '@temporalio/workflow';
-import type { ActionSpec, FlowSpec, JobSpec, StageSpec } from '../flow/model.ts';
-import type { JobAttemptInput, JobAttemptResult } from '../activities/types.ts';
-import { initialStatus, type ActionStatus, type AttemptStatus, type JobState, type JobStatus, type RunStatus, type StageStatus } from './status.ts';
+import { CancellationScope, condition, defineQuery, isCancellation, log, setHandler, sleep } from '@temporalio/workflow';
+import type { ActionSpec, StageSpec } from '../flow/model.ts';
+import { DEFAULT_APPROVAL, refuseDecision } from './approval.ts';
+import { now, refreshRunState, type RunContext, type RunInput } from './context.ts';
+import { decideSignal, pauseSignal, resumeSignal } from './control.ts';
+import { runJob } from './job.ts';
+import { initialStatus, isFinal, type ActionStatus, type JobState, type RunStatus, type StageStatus } from './status.ts';
 
-export interface RunInput {
-  readonly runId: string;
-  readonly number: number;
-  readonly flowVersion: number;
-  /** The flow as applied, components already resolved to images (pinned for this run). */
-  readonly flow: FlowSpec;
-}
+export type { RunInput } from './context.ts';
+export { retryDelay } from './job.ts';
 
 /** Returns the live stage/action/job tree. */
 export const statusQuery = defineQuery<RunStatus>('status');
 
-type Activities = { runJobAttempt(input: JobAttemptInput): Promise<JobAttemptResult> };
-
-/** Heartbeats come every few seconds from a live attempt; a silent worker is presumed dead. */
-const HEARTBEAT_TIMEOUT = '30s';
-/** Slack over the job timeout before Temporal gives up on an activity that enforces its own timeout. */
-const TIMEOUT_GRACE_MS = 120_000;
-const NO_LIMIT_MS = 30 * 24 * 3600_000;
-
-function activitiesFor(job: JobSpec): Activities {
-  return proxyActivities<Activities>({
-    startToCloseTimeout: job.timeoutMs > 0 ? job.timeoutMs + TIMEOUT_GRACE_MS : NO_LIMIT_MS,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT,
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    // Activity-level retries cover infrastructure only (worker lost, daemon
-    // hiccup): the same job attempt, re-attached by its container name. Job
-    // retries (`retries:`) are new attempts counted by this workflow.
-    retry: { initialInterval: '1s', maximumInterval: '30s', backoffCoefficient: 2, maximumAttempts: 10 },
-  });
+function finish(node: { state: RunStatus['state']; endedAt?: string }, state: JobState): void {
+  node.state = state;
+  node.endedAt = now();
 }
 
-/** Backoff before attempt `next` (2, 3, …): exponential from `backoffMs`, capped. */
-export function retryDelay(job: JobSpec, next: number): number {
-  const { backoffMs, maxBackoffMs } = job.retries;
-  return Math.min(backoffMs * 2 ** (next - 2), maxBackoffMs > 0 ? maxBackoffMs : Number.MAX_SAFE_INTEGER);
-}
-
-function now(): string {
-  return new Date().toISOString();
-}
-
-function failureMessage(err: unknown): string {
-  if (err instanceof ActivityFailure && err.cause) return err.cause.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function isNonRetryable(err: unknown): boolean {
-  return err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable === true;
+/** A fresh tree, or the carried one; re-runs mark the reused jobs as succeeded. */
+function startingStatus(input: RunInput): RunStatus {
+  if (input.carried) return input.carried.status;
+  const status = initialStatus(input.flow, input.runId, input.number, input.flowVersion, now());
+  if (input.triggeredBy !== undefined) status.triggeredBy = input.triggeredBy;
+  if (input.rerunOf !== undefined) status.rerunOf = input.rerunOf;
+  for (const [si, stage] of input.flow.stages.entries()) {
+    if (stage.type === 'end') continue; // `end` jobs always run again
+    for (const [ai, action] of stage.actions.entries()) {
+      for (const [ji, job] of action.jobs.entries()) {
+        const reused = input.reuse?.[job.path];
+        if (reused === undefined) continue;
+        const js = status.stages[si]!.actions[ai]!.jobs[ji]!;
+        js.state = 'succeeded';
+        js.outputs = { ...reused };
+        js.reusedFrom = input.rerunOf;
+      }
+    }
+  }
+  return status;
 }
 
 /** Runs a flow to the end and returns the final status tree. */
 export async function runFlow(input: RunInput): Promise<RunStatus> {
-  const { flow, runId } = input;
-  const status = initialStatus(flow, runId, input.number, input.flowVersion, now());
+  const { flow } = input;
+  const status = startingStatus(input);
+  const ctx: RunContext = { input, flow, status, outputs: new Map(Object.entries(input.carried?.outputs ?? {})), inFlight: 0 };
+  if (!input.carried) {
+    for (const js of status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs))) {
+      if (js.reusedFrom !== undefined) ctx.outputs.set(js.path, js.outputs);
+    }
+  }
+
   setHandler(statusQuery, () => status);
-
-  /** Outputs of finished jobs, by job path (feeds `subscriptions`). */
-  const outputs = new Map<string, Readonly<Record<string, string>>>();
-
-  function finish(node: { state: RunStatus['state']; endedAt?: string }, state: JobState): void {
-    node.state = state;
-    node.endedAt = now();
-  }
-
-  function skipAll(stage: StageStatus): void {
-    stage.state = 'skipped';
-    for (const a of stage.actions) {
-      a.state = 'skipped';
-      for (const j of a.jobs) j.state = 'skipped';
+  setHandler(pauseSignal, () => {
+    status.paused = true;
+    refreshRunState(ctx);
+  });
+  setHandler(resumeSignal, () => {
+    status.paused = false;
+    refreshRunState(ctx);
+  });
+  setHandler(decideSignal, (d) => {
+    const index = flow.stages.findIndex((s) => s.name === d.stage);
+    const stage = flow.stages[index];
+    const ss = status.stages[index];
+    if (stage === undefined || ss === undefined || ss.state !== 'waiting' || ss.approval === undefined) {
+      log.warn('ignored a decision for a stage that is not waiting', { stage: d.stage, user: d.actor.user });
+      return;
     }
-  }
-
-  async function runJob(job: JobSpec, js: JobStatus): Promise<JobState> {
-    js.state = 'running';
-    js.startedAt = now();
-    const subscribed: Record<string, string> = {};
-    for (const sub of job.subscriptions) subscribed[sub.env] = outputs.get(sub.from)?.[sub.output] ?? '';
-    const acts = activitiesFor(job);
-
-    for (let attempt = 1; ; attempt++) {
-      const at: AttemptStatus = { number: attempt, state: 'running', startedAt: now() };
-      js.attempts.push(at);
-      let retryable = true;
-      try {
-        const r = await acts.runJobAttempt({ runId, flowUri: flow.uri, job, attempt, subscribed });
-        at.exitCode = r.exitCode;
-        js.warnings.push(...r.warnings);
-        if (r.succeeded) {
-          finish(at, 'succeeded');
-          js.outputs = { ...r.outputs };
-          outputs.set(job.path, r.outputs);
-          finish(js, 'succeeded');
-          return 'succeeded';
-        }
-        at.reason = r.reason;
-        finish(at, r.cancelled ? 'cancelled' : 'failed');
-        if (r.cancelled) {
-          finish(js, 'cancelled');
-          return 'cancelled';
-        }
-        retryable = r.retryable;
-      } catch (err) {
-        if (isCancellation(err)) {
-          at.reason = 'cancelled';
-          finish(at, 'cancelled');
-          finish(js, 'cancelled');
-          return 'cancelled';
-        }
-        at.reason = failureMessage(err);
-        finish(at, 'failed');
-        retryable = !isNonRetryable(err);
-      }
-      if (!retryable || attempt > job.retries.max) {
-        js.error = at.reason;
-        finish(js, 'failed');
-        return 'failed';
-      }
-      try {
-        await sleep(retryDelay(job, attempt + 1));
-      } catch (err) {
-        if (!isCancellation(err)) throw err;
-        finish(js, 'cancelled');
-        return 'cancelled';
-      }
+    const refusal = refuseDecision(stage.name, stage.approval ?? DEFAULT_APPROVAL, d.actor, d.approve, status.triggeredBy, ss.approval);
+    if (refusal !== undefined) {
+      log.warn('refused a decision', { stage: d.stage, user: d.actor.user, refusal });
+      return;
     }
-  }
+    ss.approval.decisions.push({ user: d.actor.user, approve: d.approve, ...(d.comment ? { comment: d.comment } : {}), at: now() });
+  });
 
   /** Jobs of an action run in sequence; the first failure (not allowed) ends the action. */
   async function runAction(action: ActionSpec, as: ActionStatus, scope: CancellationScope | undefined): Promise<boolean> {
+    if (isFinal(as.state)) return as.state === 'succeeded';
     as.state = 'running';
-    as.startedAt = now();
+    as.startedAt ??= now();
     let ok = true;
     for (const [i, job] of action.jobs.entries()) {
       const js = as.jobs[i]!;
       if (!ok || scope?.consideredCancelled) {
-        js.state = ok ? 'cancelled' : 'skipped';
+        if (!isFinal(js.state)) js.state = ok ? 'cancelled' : 'skipped';
         continue;
       }
-      const state = await runJob(job, js);
+      const state = await runJob(ctx, job, js);
       if (state === 'failed' && job.allowFailure) {
         js.allowedFailure = true;
       } else if (state !== 'succeeded') {
@@ -168,16 +104,55 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
     return ok;
   }
 
-  /** Actions run in sequence or in parallel; in parallel, one failure cancels the others (fail fast). */
-  async function runStage(stage: StageSpec, ss: StageStatus): Promise<boolean> {
-    ss.state = 'running';
-    ss.startedAt = now();
-    if (stage.type === 'pause') {
-      // Approval gates come with run control; until then a gate must never let a run through unapproved.
-      ss.error = 'approval gates (pause stages) are not supported by this version of coflow';
-      finish(ss, 'failed');
+  /** An approval gate: waits for the decisions, the timeout, or a cancellation. */
+  async function runGate(stage: StageSpec, ss: StageStatus): Promise<boolean> {
+    const approval = stage.approval ?? DEFAULT_APPROVAL;
+    ss.approval ??= {
+      required: approval.required,
+      approvers: approval.approvers,
+      decisions: [],
+      ...(approval.timeoutMs > 0 ? { deadline: new Date(Date.now() + approval.timeoutMs).toISOString() } : {}),
+    };
+    const gate = ss.approval;
+    ss.state = 'waiting';
+    refreshRunState(ctx);
+    const rejection = () => gate.decisions.find((d) => !d.approve);
+    const decided = () => rejection() !== undefined || gate.decisions.filter((d) => d.approve).length >= approval.required;
+    let inTime = true;
+    try {
+      if (gate.deadline === undefined) await condition(decided);
+      else inTime = await condition(decided, Math.max(Date.parse(gate.deadline) - Date.now(), 1));
+    } catch (err) {
+      if (!isCancellation(err)) throw err;
+      finish(ss, 'cancelled');
+      refreshRunState(ctx);
       return false;
     }
+    const rejected = rejection();
+    let passed: boolean;
+    if (!inTime) {
+      passed = approval.onTimeout === 'approve';
+      gate.outcome = `timed out (${passed ? 'approved' : 'rejected'})`;
+      if (!passed) ss.error = `approval timed out after ${approval.timeoutMs / 1000}s`;
+    } else if (rejected) {
+      passed = false;
+      gate.outcome = 'rejected';
+      ss.error = `rejected by ${rejected.user}${rejected.comment ? `: ${rejected.comment}` : ''}`;
+    } else {
+      passed = true;
+      gate.outcome = 'approved';
+    }
+    finish(ss, passed ? 'succeeded' : 'failed');
+    refreshRunState(ctx);
+    return passed;
+  }
+
+  /** Actions run in sequence or in parallel; in parallel, one failure cancels the others (fail fast). */
+  async function runStage(stage: StageSpec, ss: StageStatus): Promise<boolean> {
+    if (isFinal(ss.state)) return ss.state === 'succeeded';
+    ss.state = 'running';
+    ss.startedAt ??= now();
+    if (stage.type === 'pause') return runGate(stage, ss);
     let ok = true;
     if (stage.sequencing === 'parallel') {
       const scope = new CancellationScope();
@@ -195,8 +170,10 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
       for (const [i, action] of stage.actions.entries()) {
         const as = ss.actions[i]!;
         if (!ok) {
-          as.state = 'skipped';
-          as.jobs.forEach((j) => (j.state = 'skipped'));
+          if (!isFinal(as.state)) as.state = 'skipped';
+          as.jobs.forEach((j) => {
+            if (!isFinal(j.state)) j.state = 'skipped';
+          });
           continue;
         }
         ok = await runAction(action, as, undefined);
@@ -207,16 +184,27 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
     return ok;
   }
 
-  const mainStages = flow.stages.map((s, i) => ({ spec: s, status: status.stages[i]! })).filter((s) => s.spec.type !== 'end');
-  const endStages = flow.stages.map((s, i) => ({ spec: s, status: status.stages[i]! })).filter((s) => s.spec.type === 'end');
+  function skipAll(stage: StageStatus): void {
+    if (!isFinal(stage.state)) stage.state = 'skipped';
+    for (const a of stage.actions) {
+      if (!isFinal(a.state)) a.state = 'skipped';
+      for (const j of a.jobs) if (!isFinal(j.state)) j.state = 'skipped';
+    }
+  }
+
+  const staged = flow.stages.map((s, i) => ({ spec: s, status: status.stages[i]! }));
+  const mainStages = staged.filter((s) => s.spec.type !== 'end');
+  const endStages = staged.filter((s) => s.spec.type === 'end');
 
   let timedOut = false;
   let failedStage: string | undefined;
   const main = new CancellationScope();
   if (flow.timeoutMs > 0) {
-    // The timer lives outside `main` so that cancelling `main` leaves it alone.
+    // The timer lives outside `main` so that cancelling `main` leaves it alone;
+    // it counts from the run's start, across continue-as-new.
+    const left = Date.parse(status.startedAt) + flow.timeoutMs - Date.now();
     void CancellationScope.nonCancellable(async () => {
-      await sleep(flow.timeoutMs);
+      await sleep(Math.max(left, 1));
       timedOut = true;
       main.cancel();
     }).catch(() => undefined);
@@ -236,7 +224,8 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   }
   const cancelled = !timedOut && (main.consideredCancelled || CancellationScope.current().consideredCancelled);
 
-  // `end` jobs always run, after success, failure, timeout or cancellation.
+  // `end` jobs always run, after success, failure, timeout or cancellation; a pause does not hold them.
+  status.paused = false;
   await CancellationScope.nonCancellable(async () => {
     for (const { spec, status: ss } of endStages) await runStage(spec, ss);
   });
@@ -248,7 +237,8 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
     finish(status, 'cancelled');
   } else if (failedStage !== undefined) {
     const failedJob = status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs)).find((j) => j.state === 'failed' && !j.allowedFailure);
-    status.error = failedJob ? `job ${failedJob.path} failed: ${failedJob.error ?? 'unknown reason'}` : `stage ${failedStage} failed`;
+    const stageError = status.stages.find((s) => s.name === failedStage)?.error;
+    status.error = failedJob ? `job ${failedJob.path} failed: ${failedJob.error ?? 'unknown reason'}` : `stage ${failedStage} failed${stageError ? `: ${stageError}` : ''}`;
     finish(status, 'failed');
   } else if (endStages.some((s) => s.status.state === 'failed')) {
     status.error = 'an end-stage job failed';

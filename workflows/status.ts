@@ -29,6 +29,13 @@ export interface JobStatus {
   /** Failed but `allowFailure` kept the run going. */
   allowedFailure?: boolean;
   error?: string;
+  /** Not run again: a re-run reused the outputs of the original run's success. */
+  reusedFrom?: string;
+  /** `repeat` jobs: repetitions finished so far, and when the first one started. */
+  repetitions?: number;
+  repeatStartedAt?: string;
+  /** When the next repetition starts (a repeat job between repetitions). */
+  nextRepetitionAt?: string;
 }
 
 export interface ActionStatus {
@@ -39,6 +46,24 @@ export interface ActionStatus {
   jobs: JobStatus[];
 }
 
+/** One approval decision, as the gate accepted it. */
+export interface DecisionRecord {
+  readonly user: string;
+  readonly approve: boolean;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+export interface ApprovalStatus {
+  readonly required: number;
+  readonly approvers: readonly string[];
+  /** When the gate gives up and follows `onTimeout`, if it has a timeout. */
+  deadline?: string;
+  decisions: DecisionRecord[];
+  /** How the gate ended: `approved`, `rejected`, `timed out (approved|rejected)`. */
+  outcome?: string;
+}
+
 export interface StageStatus {
   readonly name: string;
   readonly type: StageType;
@@ -47,6 +72,7 @@ export interface StageStatus {
   endedAt?: string;
   error?: string;
   actions: ActionStatus[];
+  approval?: ApprovalStatus;
 }
 
 export interface RunStatus {
@@ -58,6 +84,14 @@ export interface RunStatus {
   startedAt: string;
   endedAt?: string;
   error?: string;
+  /** No new job starts while true. */
+  paused: boolean;
+  /** Who started the run, when known. */
+  triggeredBy?: string;
+  /** The run this one re-runs. */
+  rerunOf?: string;
+  /** How many times the workflow continued as new to keep its history bounded. */
+  continuedAsNew: number;
   stages: StageStatus[];
 }
 
@@ -70,6 +104,8 @@ export function initialStatus(flow: FlowSpec, runId: string, number: number, flo
     flowVersion,
     state: 'running',
     startedAt: now,
+    paused: false,
+    continuedAsNew: 0,
     stages: flow.stages.map((s) => ({
       name: s.name,
       type: s.type,
