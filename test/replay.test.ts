@@ -82,11 +82,13 @@ describe('replaying fresh runs', () => {
     expect(['succeeded', 'failed']).toContain(run.state);
     const history = await h.platform.client.workflow.getHandle(run.runId).fetchHistory();
     await Worker.runReplayHistory(replayOptions(), history, run.runId);
-    if (process.env.COFLOW_RECORD_HISTORIES === '1') {
+    const record = process.env.COFLOW_RECORD_HISTORIES;
+    if (record) {
       // The CLI's JSON is the format Temporal's tools exchange (the SDK's own
       // historyToJSON trips over two protobufjs copies in this dependency tree).
       const json = execFileSync(inject('temporalBin'), ['workflow', 'show', '--workflow-id', run.runId, '--output', 'json', '--address', inject('temporalAddress')]);
-      writeFileSync(join(historiesDir, `${name}.json`), json);
+      // `1` writes <flow>.json; any other value is a prefix (`v2` → v2-<flow>.json) so older histories stay.
+      writeFileSync(join(historiesDir, `${record === '1' ? '' : `${record}-`}${name}.json`), json);
     }
   });
 
