@@ -2,12 +2,15 @@
  * The run workflow: one Temporal workflow per run, interpreting the pinned
  * flow deterministically. It is the one writer of run state (the status tree).
  */
-import { CancellationScope, condition, defineQuery, isCancellation, log, setHandler, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, defineQuery, isCancellation, log, patched, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActionSpec, StageSpec } from '../flow/model.ts';
 import { DEFAULT_APPROVAL, refuseDecision } from './approval.ts';
 import { now, refreshRunState, type RunContext, type RunInput } from './context.ts';
 import { decideSignal, pauseSignal, resumeSignal } from './control.ts';
+import { conditionHolds, skippedByCondition } from './expressions-context.ts';
 import { runJob } from './job.ts';
+import { takeTurn } from './concurrency.ts';
+import { RUN_SEARCH_ATTRIBUTES } from './search-attributes.ts';
 import { initialStatus, isFinal, type ActionStatus, type JobState, type RunStatus, type StageStatus } from './status.ts';
 
 export type { RunInput } from './context.ts';
@@ -47,6 +50,15 @@ function startingStatus(input: RunInput): RunStatus {
 export async function runFlow(input: RunInput): Promise<RunStatus> {
   const { flow } = input;
   const status = startingStatus(input);
+  // Search attributes the API filters runs by, whoever started the run (patched: older histories replay unchanged).
+  const indexed = patched('coflow-search-attributes');
+  if (indexed && !input.carried) {
+    upsertSearchAttributes([
+      { key: RUN_SEARCH_ATTRIBUTES.flow, value: flow.uri },
+      { key: RUN_SEARCH_ATTRIBUTES.number, value: input.number },
+      { key: RUN_SEARCH_ATTRIBUTES.status, value: 'running' },
+    ]);
+  }
   const ctx: RunContext = { input, flow, status, outputs: new Map(Object.entries(input.carried?.outputs ?? {})), inFlight: 0 };
   if (!input.carried) {
     for (const js of status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs))) {
@@ -81,7 +93,8 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
 
   /** Jobs of an action run in sequence; the first failure (not allowed) ends the action. */
   async function runAction(action: ActionSpec, as: ActionStatus, scope: CancellationScope | undefined): Promise<boolean> {
-    if (isFinal(as.state)) return as.state === 'succeeded';
+    if (isFinal(as.state)) return as.state === 'succeeded' || as.state === 'skipped';
+    if (skippedByCondition(ctx, action.if, as)) return as.state === 'skipped';
     as.state = 'running';
     as.startedAt ??= now();
     let ok = true;
@@ -91,7 +104,13 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
         if (!isFinal(js.state)) js.state = ok ? 'cancelled' : 'skipped';
         continue;
       }
-      const state = await runJob(ctx, job, js);
+      const when = isFinal(js.state) ? { holds: true } : conditionHolds(ctx, job.if);
+      if (!when.holds) {
+        if (when.error === undefined) js.state = 'skipped';
+        else Object.assign(js, { state: 'failed', error: when.error });
+        if (when.error === undefined || job.allowFailure) continue;
+      }
+      const state = when.holds ? await runJob(ctx, job, js) : 'failed';
       if (state === 'failed' && job.allowFailure) {
         js.allowedFailure = true;
       } else if (state !== 'succeeded') {
@@ -149,7 +168,8 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
 
   /** Actions run in sequence or in parallel; in parallel, one failure cancels the others (fail fast). */
   async function runStage(stage: StageSpec, ss: StageStatus): Promise<boolean> {
-    if (isFinal(ss.state)) return ss.state === 'succeeded';
+    if (isFinal(ss.state)) return ss.state === 'succeeded' || ss.state === 'skipped';
+    if (skippedByCondition(ctx, stage.if, ss)) return ss.state === 'skipped';
     ss.state = 'running';
     ss.startedAt ??= now();
     if (stage.type === 'pause') return runGate(stage, ss);
@@ -190,6 +210,16 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
       if (!isFinal(a.state)) a.state = 'skipped';
       for (const j of a.jobs) if (!isFinal(j.state)) j.state = 'skipped';
     }
+  }
+
+  // The flow's concurrency limit: wait for the turn, or end at once when rejected or cancelled in the queue.
+  const turn = await takeTurn(ctx);
+  if (turn !== 'go') {
+    status.stages.forEach(skipAll);
+    finish(status, 'cancelled');
+    if (turn === 'cancelled') status.error = 'cancelled while queued behind earlier runs (concurrency)';
+    if (indexed) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
+    return status;
   }
 
   const staged = flow.stages.map((s, i) => ({ spec: s, status: status.stages[i]! }));
@@ -246,5 +276,6 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   } else {
     finish(status, 'succeeded');
   }
+  if (indexed) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
   return status;
 }

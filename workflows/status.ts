@@ -90,6 +90,10 @@ export interface RunStatus {
   triggeredBy?: string;
   /** The run this one re-runs. */
   rerunOf?: string;
+  /** Waiting for its turn under the flow's `concurrency` limit. */
+  queued?: boolean;
+  /** Older runs this one cancelled (`concurrency.onLimit: cancel-previous`). */
+  cancelledRuns?: string[];
   /** How many times the workflow continued as new to keep its history bounded. */
   continuedAsNew: number;
   stages: StageStatus[];
