@@ -1,0 +1,3 @@
+module coflow.local/pause
+
+go 1.22

@@ -1,0 +1,112 @@
+/**
+ * Setup of the `kubernetes` test project: everything the integration
+ * project has (Temporal dev server, images, workflow bundle), plus the
+ * single-node cluster of scripts/k8s/cluster.sh (built once, then a warm
+ * start) and a namespace for the tests.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { TestProject } from 'vitest/node';
+import { findTemporalBin, startDevServer, type DevServer } from '../../cli/temporal-server.ts';
+import { cacheDir } from '../../worker/config.ts';
+import { bundleWorkflows } from '../../worker/worker.ts';
+import { freePort } from '../support/ports.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    kubeconfig: string;
+    k8sNamespace: string;
+    kubectl: string;
+  }
+}
+
+const root = join(import.meta.dirname, '../..');
+const cluster = join(root, 'scripts/k8s/cluster.sh');
+export const TEST_NAMESPACE = 'coflow-test';
+let startedHere = false;
+let server: DevServer | undefined;
+let dir: string | undefined;
+
+/** What test/global-setup.ts does for the integration project (own state: both projects may run in one process). */
+async function setupTemporalAndImages(project: TestProject): Promise<void> {
+  try {
+    execFileSync('docker', ['info'], { stdio: 'ignore' });
+  } catch {
+    throw new Error('kubernetes tests need a running Docker Engine to build the images they import: run scripts/setup.sh');
+  }
+  execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
+  execFileSync('docker', ['build', '-q', '-t', 'coflow-test/component:1', join(root, 'test/images/component')], { stdio: 'ignore' });
+  dir = mkdtempSync(join(tmpdir(), 'coflow-k8s-it-'));
+  const temporalBin = findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) });
+  const [bundle, port] = await Promise.all([bundleWorkflows(), freePort()]);
+  server = await startDevServer({ bin: temporalBin, dbFile: join(dir, 'temporal.db'), port, headless: true, logFd: openSync(join(dir, 'temporal.log'), 'a') });
+  const workflowBundlePath = join(dir, 'workflows.js');
+  writeFileSync(workflowBundlePath, bundle.code);
+  project.provide('temporalAddress', server.address);
+  project.provide('workflowBundlePath', workflowBundlePath);
+  project.provide('temporalBin', temporalBin);
+}
+
+function clusterScript(...args: string[]): string {
+  return execFileSync('bash', [cluster, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+}
+
+export async function setup(project: TestProject): Promise<void> {
+  // Images first: the cluster imports them from the Docker Engine.
+  await setupTemporalAndImages(project);
+  let running = false;
+  try {
+    clusterScript('status');
+    running = true;
+  } catch {
+    running = false;
+  }
+  try {
+    clusterScript('start');
+  } catch (err) {
+    throw new Error(
+      `kubernetes tests need the single-node cluster, and \`scripts/k8s/cluster.sh start\` failed (its logs: ${join(cacheDir(process.env), 'k8s/run/logs')}): ${(err as Error).message}`,
+    );
+  }
+  startedHere = !running;
+  const env = Object.fromEntries(
+    clusterScript('env')
+      .split('\n')
+      .map((l) => /^export (\w+)=(.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1]!, m[2]!]),
+  );
+  const kubeconfig = env.COFLOW_KUBECONFIG!;
+  const kubectl = join(env.PATH!.split(':')[0]!, 'kubectl');
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const core = kc.makeApiClient(CoreV1Api);
+  try {
+    await core.readNamespace({ name: TEST_NAMESPACE });
+  } catch {
+    await core.createNamespace({ body: { metadata: { name: TEST_NAMESPACE } } });
+  }
+  // Pods need the namespace's default service account, created by the controller manager.
+  for (let i = 0; ; i++) {
+    try {
+      await core.readNamespacedServiceAccount({ name: 'default', namespace: TEST_NAMESPACE });
+      break;
+    } catch (err) {
+      if (i > 120) throw err;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  project.provide('kubeconfig', kubeconfig);
+  project.provide('k8sNamespace', TEST_NAMESPACE);
+  project.provide('kubectl', kubectl);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  // Leave a cluster we found running; stop one we started (COFLOW_K8S_KEEP=1 keeps it for the next run).
+  if (startedHere && process.env.COFLOW_K8S_KEEP !== '1') clusterScript('stop');
+}

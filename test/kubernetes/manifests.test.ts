@@ -1,0 +1,40 @@
+/**
+ * deploy/kubernetes/ is accepted by a real API server, and the worker's
+ * service account may do what the runner needs and nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, expect, inject, it } from 'vitest';
+import { repoRoot } from '../support/harness.ts';
+
+const dir = join(repoRoot, 'deploy/kubernetes');
+const kubectl = (...args: string[]): string =>
+  execFileSync(inject('kubectl'), ['--kubeconfig', inject('kubeconfig'), ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+/** `kubectl auth can-i` as the worker's service account: exit 0 yes, 1 no. */
+const workerCan = (...args: string[]): boolean => {
+  try {
+    kubectl('auth', 'can-i', '--as', 'system:serviceaccount:coflow:coflow-worker', ...args);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+afterAll(() => {
+  kubectl('delete', 'namespace', 'coflow', '--ignore-not-found', '--wait=false');
+});
+
+it('applies the worker manifests on the server (dry run), and its RBAC is limited to pods, pods/log and watch', () => {
+  kubectl('apply', '-f', join(dir, 'namespace.yaml'));
+  const out = kubectl('apply', '--dry-run=server', '-f', dir);
+  expect(out).toMatch(/deployment.apps\/coflow-worker (created|configured|unchanged) \(server dry run\)/);
+  expect(out).toMatch(/role.rbac.authorization.k8s.io\/coflow-worker (created|configured|unchanged) \(server dry run\)/);
+
+  kubectl('apply', '-f', join(dir, 'rbac.yaml'));
+  for (const verb of ['create', 'get', 'watch', 'delete']) expect([verb, workerCan(verb, 'pods', '-n', 'coflow')]).toEqual([verb, true]);
+  expect(workerCan('get', 'pods', '--subresource=log', '-n', 'coflow')).toBe(true);
+  expect(workerCan('create', 'pods', '-n', 'default')).toBe(false);
+  expect(workerCan('get', 'secrets', '-n', 'coflow')).toBe(false);
+  expect(workerCan('create', 'deployments', '-n', 'coflow')).toBe(false);
+  expect(workerCan('update', 'pods', '-n', 'coflow')).toBe(false);
+});
