@@ -45,7 +45,19 @@ export async function setup(project: TestProject): Promise<void> {
   project.provide('temporalBin', temporalBin);
 }
 
+/**
+ * Removes the containers of test runs (run ids under `test/`): a worker that
+ * stops while a job runs leaves its container for re-attachment, by design.
+ * Containers of other runs (a developer's `coflow dev`) are left alone.
+ */
+function removeTestContainers(): void {
+  const rows = execFileSync('docker', ['ps', '-a', '--filter', 'label=coflow.run', '--format', '{{.ID}} {{.Label "coflow.run"}}'], { encoding: 'utf8' });
+  const ids = rows.split('\n').filter((r) => r.split(' ')[1]?.startsWith('test/')).map((r) => r.split(' ')[0]!);
+  if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+}
+
 export async function teardown(): Promise<void> {
+  removeTestContainers();
   await server?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 }
