@@ -1,0 +1,99 @@
+/**
+ * Callbacks of `service` jobs: `POST /hooks/callback/{token}`. No bearer
+ * token: the single-use callback token in the path is the credential (only
+ * its SHA-256 is stored). The first valid call completes the waiting job
+ * attempt (Temporal asynchronous activity completion); any later call with
+ * the same token gets 409, an unknown token 404. Body, all optional:
+ * `{ "result": "success" | "failure", "outputs": { KEY: value }, "message": "…" }`.
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import { ActivityNotFoundError } from '@temporalio/client';
+import { OutputCollector } from '../../activities/cout.ts';
+import type { JobAttemptResult } from '../../activities/types.ts';
+import type { CallbackTarget } from '../../store/callbacks.ts';
+import type { ApiDeps, RouteModule } from '../context.ts';
+import { ApiError, badRequest } from '../errors.ts';
+import { errorResponses } from '../schemas.ts';
+
+const CallbackBody = z
+  .object({
+    result: z.enum(['success', 'failure']).default('success').openapi({ description: 'the outcome on the called system; failure fails the attempt (retried per the job\'s `retries`)' }),
+    outputs: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_.-]*$/), z.union([z.string(), z.number(), z.boolean()]))
+      .default({})
+      .openapi({ description: 'the job\'s outputs (values become strings; 64 KiB each, 256 KiB in all)', example: { BUILD_NUMBER: 42 } }),
+    message: z.string().max(4096).optional().openapi({ description: 'shown in the job\'s log, and as the reason of a failure' }),
+  })
+  .openapi('CallbackBody');
+
+const CallbackAccepted = z
+  .object({ accepted: z.literal(true), runId: z.string(), job: z.string(), attempt: z.number().int() })
+  .openapi('CallbackAccepted');
+
+/** The attempt's result as the activity would have returned it. */
+function attemptResult(body: z.infer<typeof CallbackBody>, outputs: Record<string, string>): JobAttemptResult {
+  const base = { exitCode: null, timedOut: false, cancelled: false, warnings: [], logLines: 0, outputs };
+  if (body.result === 'success') return { ...base, succeeded: true, retryable: true };
+  return { ...base, succeeded: false, retryable: true, reason: `the service reported failure${body.message ? `: ${body.message}` : ''}` };
+}
+
+function logCallback(deps: ApiDeps, target: CallbackTarget, text: string): void {
+  const { runId, jobPath, attempt } = target;
+  deps.store.appendLogs(runId, jobPath, attempt, deps.store.countLogs(runId, jobPath, attempt) + 1, [{ ts: Date.now(), stream: 'stdout', text }]);
+}
+
+export const callbackRoutes: RouteModule = (app, deps) => {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/hooks/callback/{token}', tags: ['webhooks'],
+      summary: 'A service job\'s callback (no bearer token: the single-use token in the path is the credential)',
+      security: [],
+      request: {
+        params: z.object({ token: z.string().min(1).max(200).openapi({ param: { name: 'token', in: 'path' } }) }),
+        body: { required: false, content: { 'application/json': { schema: CallbackBody } } },
+      },
+      responses: {
+        200: { description: 'the waiting job attempt is completed', content: { 'application/json': { schema: CallbackAccepted } } },
+        ...errorResponses(400, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { token } = c.req.valid('param');
+      // An empty body means success without outputs.
+      const text = await c.req.text();
+      let raw: unknown = {};
+      try {
+        if (text.trim() !== '') raw = JSON.parse(text);
+      } catch {
+        throw badRequest('bad_callback', 'the callback body must be JSON: { "result": "success"|"failure", "outputs": {…}, "message": "…" }');
+      }
+      const parsed = CallbackBody.safeParse(raw);
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw badRequest('bad_callback', issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '), { issues });
+      }
+      const body = parsed.data;
+      const collector = new OutputCollector();
+      for (const [key, value] of Object.entries(body.outputs)) collector.add(key, String(value));
+      if (collector.limitError !== undefined) throw badRequest('bad_callback', collector.limitError);
+
+      // Checked after the body, so a malformed call does not use the token up.
+      const claim = deps.callbacks?.claim(token) ?? { status: 'unknown' as const };
+      if (claim.status === 'unknown') throw new ApiError(404, 'not_found', 'no job waits for this callback');
+      if (claim.status === 'used') throw new ApiError(409, 'callback_used', 'this callback was already used: a callback completes a job once');
+      const { target } = claim;
+      try {
+        await deps.temporal.activity.complete(target.taskToken, attemptResult(body, collector.outputs));
+      } catch (err) {
+        if (err instanceof ActivityNotFoundError) {
+          throw new ApiError(409, 'callback_expired', `job ${target.jobPath} no longer waits for this callback (it timed out or was cancelled)`);
+        }
+        // Temporal unreachable or the like: the system may try again with the same token.
+        deps.callbacks?.release(token);
+        throw err;
+      }
+      logCallback(deps, target, `service: callback: ${body.result}${body.message ? `: ${body.message}` : ''}`);
+      return c.json({ accepted: true as const, runId: target.runId, job: target.jobPath, attempt: target.attempt }, 200);
+    },
+  );
+};
