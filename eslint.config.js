@@ -9,7 +9,7 @@ const workflowImportRule = {
     {
       patterns: [
         {
-          regex: '^(?!@temporalio/workflow$|\\./|\\.\\./flow/(model|paths)\\.ts$)',
+          regex: '^(?!@temporalio/workflow$|\\./|\\.\\./flow/(model|paths|expressions)\\.ts$)',
           allowTypeImports: true,
           message: 'workflows/ may value-import only @temporalio/workflow and pure code; I/O stays in activities/ (type imports are fine).',
         },

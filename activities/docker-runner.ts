@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
 import { DockerLogDecoder } from './line-splitter.ts';
-import { ImageNotFoundError } from './errors.ts';
+import { ImageNotFoundError, WorkerDetachedError } from './errors.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, LogLine, RunHooks } from './runner.ts';
 
 /** Options for {@link DockerRunner}; the environment is read by the caller, not here. */
@@ -16,7 +16,7 @@ export interface DockerRunnerOptions {
   readonly socketPath?: string;
 }
 
-type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'cancel' };
+type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'cancel' } | { kind: 'detach' };
 
 /** Runs job containers on a Docker daemon. */
 export class DockerRunner implements JobRunner {
@@ -48,10 +48,15 @@ export class DockerRunner implements JobRunner {
       return { exitCode: null, timedOut: false, cancelled: true };
     }
     const { container, deadline } = await this.#createOrAttach(spec);
+    let detached = false;
     try {
       return await this.#supervise(container, hooks, deadline);
+    } catch (err) {
+      detached = err instanceof WorkerDetachedError;
+      throw err;
     } finally {
-      await removeQuietly(container);
+      // Detached: the container runs on for the re-attaching retry.
+      if (!detached) await removeQuietly(container);
     }
   }
 
@@ -108,6 +113,13 @@ export class DockerRunner implements JobRunner {
         const timer = setTimeout(() => resolve({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
         cleanups.push(() => clearTimeout(timer));
       }
+      const { detach } = hooks;
+      if (detach !== undefined) {
+        if (detach.aborted) return resolve({ kind: 'detach' });
+        const onDetach = (): void => resolve({ kind: 'detach' });
+        detach.addEventListener('abort', onDetach, { once: true });
+        cleanups.push(() => detach.removeEventListener('abort', onDetach));
+      }
     });
     // A failing onLine (or broken log stream) ends the run; a clean end of the log does not.
     const pumpFailed = pumped.then(() => new Promise<never>(() => undefined));
@@ -117,6 +129,11 @@ export class DockerRunner implements JobRunner {
       outcome = await Promise.race([exited.then((code): Outcome => ({ kind: 'exit', code })), stopped, pumpFailed]);
     } finally {
       for (const cleanup of cleanups) cleanup();
+    }
+    if (outcome.kind === 'detach') {
+      // Stop reading; the container keeps running and keeps its log for the next attach.
+      (logStream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new WorkerDetachedError(container.id);
     }
     if (outcome.kind !== 'exit') await killQuietly(container);
     // The log stream ends once the container has stopped: every line is delivered before we return.

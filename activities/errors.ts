@@ -18,3 +18,38 @@ export class ImageNotFoundError extends Error {
 export function isImageNotFound(err: unknown): boolean {
   return err instanceof Error && err.name === 'ImageNotFoundError';
 }
+
+/** A Pod stayed unschedulable (no node has the requested resources, taints, …): not retried. */
+export class PodUnschedulableError extends Error {
+  override readonly name = 'PodUnschedulableError';
+  readonly pod: string;
+  constructor(pod: string, schedulerMessage: string, options?: ErrorOptions) {
+    super(`pod ${pod} cannot be scheduled: ${schedulerMessage}`, options);
+    this.pod = pod;
+  }
+}
+
+/** The cluster refused to create the job container as specified (missing secret or config map, bad command, …): not retried. */
+export class PodFailedToStartError extends Error {
+  override readonly name = 'PodFailedToStartError';
+  readonly pod: string;
+  readonly reason: string;
+  constructor(pod: string, reason: string, detail: string, options?: ErrorOptions) {
+    super(`pod ${pod} could not start its container: ${reason}${detail ? `: ${detail}` : ''}`, options);
+    this.pod = pod;
+    this.reason = reason;
+  }
+}
+
+/** True for a runner failure that a retry of the same attempt cannot fix; its message is for the user. */
+export function isPermanentRunnerFailure(err: unknown): err is Error {
+  return err instanceof Error && (err.name === 'PodUnschedulableError' || err.name === 'PodFailedToStartError');
+}
+
+/** The runner stopped following a container that keeps running (worker shutdown); a retry re-attaches to it. */
+export class WorkerDetachedError extends Error {
+  override readonly name = 'WorkerDetachedError';
+  constructor(container: string) {
+    super(`worker shutting down: left ${container} running for the retried attempt to re-attach`);
+  }
+}

@@ -37,6 +37,8 @@ export interface ContainerResult {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
   readonly cancelled: boolean;
+  /** Why the container ended, when the runtime says more than the exit code (`OOMKilled`). */
+  readonly reason?: string;
 }
 
 export interface RunHooks {
@@ -44,6 +46,12 @@ export interface RunHooks {
   onLine(line: LogLine): void | Promise<void>;
   /** Aborted when the attempt must stop (activity cancelled): kill and remove the container. */
   readonly signal: AbortSignal;
+  /**
+   * Aborted when this worker goes away but the attempt must go on (worker
+   * shutdown): stop following, leave the container running, and throw
+   * WorkerDetachedError; the retried activity re-attaches by name.
+   */
+  readonly detach?: AbortSignal;
 }
 
 export interface JobRunner {

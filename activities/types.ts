@@ -30,3 +30,21 @@ export interface JobAttemptResult {
 /** Non-retryable ApplicationFailure types thrown by activities. */
 export const BAD_INPUT = 'BadJobInput';
 export const IMAGE_NOT_FOUND = 'ImageNotFound';
+/** The runner cannot start the attempt as specified (unschedulable Pod, missing secret, …). */
+export const RUNNER_REJECTED = 'RunnerRejected';
+
+/** The `pre` hook of a job (run once per job, before its attempts). */
+export interface PreHookInput {
+  readonly runId: string;
+  readonly jobPath: string;
+  readonly jobName: string;
+  readonly source: string;
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+export interface PreHookResult {
+  readonly inputs: Readonly<Record<string, string>>;
+}
+
+/** A Lua hook failed: its error, syntax error or exhausted limit (not retried). */
+export const HOOK_FAILED = 'LuaHookFailed';

@@ -1,133 +1,126 @@
 /**
- * The HTTP API (`/api/v1`): flows, runs, logs. Built from its dependencies;
- * misconfiguration fails here, at build time, not on a request.
+ * The HTTP API: `/api/v1` (flows, runs, logs, components), the webhooks under
+ * `/hooks`, probes and `/metrics`. Built from its dependencies; misconfiguration
+ * fails here, at build time, not on a request.
+ *
+ * Each concept lives in its own route module (`api/routes/*.ts`); to add one,
+ * write a {@link RouteModule} and list it in {@link ROUTE_MODULES}. Every
+ * `/api/v1` handler can read `c.get('actor')` (user and roles, set by the auth
+ * middleware) and guard itself with `requireRole('viewer' | 'operator' | 'admin')`.
  */
-import { Hono } from 'hono';
-import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { parseFlow } from '../flow/index.ts';
-import { resolveComponents, type Catalog } from '../components/catalog.ts';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Client } from '@temporalio/client';
+import { bodyLimit } from 'hono/body-limit';
+import type { Catalog } from '../components/catalog.ts';
+import type { CallbackStore } from '../store/callbacks.ts';
 import type { Store } from '../store/types.ts';
-import type { RunInput, runFlow } from '../workflows/run.ts';
-import type { RunStatus } from '../workflows/status.ts';
-import { ApiError, errorResponse, notFound } from './errors.ts';
+import { authenticate, tokenTable, type TokenEntry, type TokenTable } from './auth/index.ts';
+import type { ApiDeps, ApiEnv, RouteModule, SecretResolver } from './context.ts';
+import { ApiError, errorResponse } from './errors.ts';
+import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { callbackRoutes } from './routes/callbacks.ts';
+import { componentRoutes } from './routes/components.ts';
+import { controlRoutes } from './routes/control.ts';
+import { flowRoutes } from './routes/flows.ts';
+import { healthRoutes } from './routes/health.ts';
+import { hookRoutes } from './routes/hooks.ts';
+import { logRoutes } from './routes/logs.ts';
+import { runRoutes } from './routes/runs.ts';
+
+export { runIdOf } from '../store/run-input.ts';
+export { runStatus } from './routes/runs.ts';
+export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
+
+/**
+ * The route modules, registered in this order. Other concepts (run control,
+ * codec, …) add their module here.
+ */
+export const ROUTE_MODULES: readonly RouteModule[] = [
+  healthRoutes,
+  flowRoutes,
+  runRoutes,
+  logRoutes,
+  componentRoutes,
+  hookRoutes,
+  controlRoutes,
+  callbackRoutes,
+];
 
 export interface ApiOptions {
   readonly store: Store;
   readonly temporal: Client;
   readonly taskQueue: string;
   readonly catalog: Catalog;
+  /** Temporal namespace (visibility queries, readiness). Default `default`. */
+  readonly namespace?: string;
+  /** Bearer tokens; none (the default) turns authentication off: every request acts as an anonymous admin. */
+  readonly tokens?: readonly TokenEntry[] | TokenTable;
+  /** Webhook secrets by name; default: none resolves. */
+  readonly resolveSecret?: SecretResolver;
+  /** Share the registry with the worker of the same process. */
+  readonly metrics?: ApiMetrics;
+  /** Polling interval behind the SSE streams (ms); default 250. */
+  readonly pollMs?: number;
+  /** Callback tokens of service jobs (`POST /hooks/callback/{token}`). */
+  readonly callbacks?: CallbackStore;
+  /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */
+  readonly routes?: readonly RouteModule[];
 }
 
-/** A run's id: `<flow uri>#<number>`; it is also its Temporal workflow id. */
-export function runIdOf(uri: string, number: number): string {
-  return `${uri}#${number}`;
-}
-
-async function bodyText(c: { req: { text(): Promise<string> } }): Promise<string> {
-  const text = await c.req.text();
-  if (text.trim() === '') throw new ApiError(400, 'empty_body', 'the request body must be a flow in YAML');
-  return text;
-}
+const OPENAPI_PATH = '/api/v1/openapi.json';
+/** GitHub caps deliveries at 25 MB. */
+const MAX_HOOK_BODY = 25 * 1024 * 1024;
+const MAX_API_BODY = 10 * 1024 * 1024;
 
 /** Builds the Hono app. */
-export function createApi(options: ApiOptions): Hono {
-  const { store, temporal, taskQueue, catalog } = options;
+export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
+  const { store, temporal, taskQueue, catalog, namespace = 'default', pollMs = 250 } = options;
   if (!taskQueue) throw new Error('createApi: taskQueue is required');
-  const app = new Hono();
+  if (!Number.isFinite(pollMs) || pollMs <= 0) throw new Error('createApi: pollMs must be a positive number');
+  const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
+  const metrics = options.metrics ?? createMetrics();
+  const deps: ApiDeps = { store, temporal, namespace, taskQueue, catalog, metrics, pollMs, resolveSecret: options.resolveSecret ?? (() => undefined), ...(options.callbacks ? { callbacks: options.callbacks } : {}) };
+
+  const app = new OpenAPIHono<ApiEnv>({
+    // Request validation failures: 400 with every issue, in the one error body.
+    defaultHook: (result) => {
+      if (!result.success) {
+        const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+        throw new ApiError(400, 'invalid_request', issues.map((i) => `${i.path || 'request'}: ${i.message}`).join('; '), { issues });
+      }
+    },
+  });
   app.onError(errorResponse);
   app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: null } }, 404));
 
-  app.get('/healthz', (c) => c.json({ ok: true }));
-
-  app.post('/api/v1/flows/validate', async (c) => {
-    const flow = parseFlow(await bodyText(c));
-    resolveComponents(flow, catalog);
-    return c.json({ valid: true, uri: flow.uri });
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - started) / 1000);
   });
-
-  app.post('/api/v1/flows', async (c) => {
-    const source = await bodyText(c);
-    const spec = parseFlow(source);
-    resolveComponents(spec, catalog); // unknown components are rejected before anything is stored
-    const { flow, created } = store.applyFlow(spec, source);
-    return c.json({ uri: flow.uri, version: flow.version, created }, created ? 201 : 200);
-  });
-
-  app.get('/api/v1/flows', (c) =>
-    c.json({ flows: store.listFlows().map((f) => ({ uri: f.uri, version: f.version, title: f.spec.title ?? null, createdAt: f.createdAt })) }),
-  );
-
-  app.get('/api/v1/flows/:ns/:repo/:name', (c) => {
-    const uri = `${c.req.param('ns')}/${c.req.param('repo')}/${c.req.param('name')}`;
-    const v = c.req.query('version');
-    const flow = store.getFlow(uri, v === undefined ? undefined : Number(v));
-    if (!flow) throw notFound(`flow ${uri}${v ? ` version ${v}` : ''}`);
-    return c.json(flow);
-  });
-
-  app.post('/api/v1/flows/:ns/:repo/:name/runs', async (c) => {
-    const uri = `${c.req.param('ns')}/${c.req.param('repo')}/${c.req.param('name')}`;
-    const stored = store.getFlow(uri);
-    if (!stored) throw notFound(`flow ${uri}`);
-    const flow = resolveComponents(stored.spec, catalog);
-    const number = store.nextRunNumber(uri);
-    const runId = runIdOf(uri, number);
-    const input: RunInput = { runId, number, flowVersion: stored.version, flow };
-    await temporal.workflow.start<typeof runFlow>('runFlow', { taskQueue, workflowId: runId, args: [input] });
-    return c.json({ runId, number, flowUri: uri, flowVersion: stored.version }, 201);
-  });
-
-  app.get('/api/v1/runs', async (c) => {
-    const flow = c.req.query('flow');
-    const limit = Math.min(Number(c.req.query('limit') ?? 50) || 50, 500);
-    const runs: { runId: string; status: string; startedAt: string; endedAt: string | null }[] = [];
-    for await (const wf of temporal.workflow.list({ query: "WorkflowType = 'runFlow'" })) {
-      if (flow !== undefined && !wf.workflowId.startsWith(`${flow}#`)) continue;
-      runs.push({
-        runId: wf.workflowId,
-        status: wf.status.name.toLowerCase(),
-        startedAt: wf.startTime.toISOString(),
-        endedAt: wf.closeTime?.toISOString() ?? null,
-      });
-      if (runs.length >= limit) break;
-    }
-    return c.json({ runs });
-  });
-
-  const runPath = '/api/v1/runs/:ns/:repo/:name/:number';
-  const runIdParam = (c: { req: { param(k: string): string } }): string => {
-    const number = Number(c.req.param('number'));
-    if (!Number.isInteger(number) || number < 1) throw new ApiError(400, 'bad_run_number', `run number must be a positive integer, got "${c.req.param('number')}"`);
-    return runIdOf(`${c.req.param('ns')}/${c.req.param('repo')}/${c.req.param('name')}`, number);
+  const tooLarge = (limit: number) => () => {
+    throw new ApiError(413, 'body_too_large', `the request body is larger than ${limit / 1024 / 1024} MiB`);
   };
-
-  app.get(runPath, async (c) => c.json(await runStatus(temporal, runIdParam(c))));
-
-  app.get(`${runPath}/logs`, (c) => {
-    const runId = runIdParam(c);
-    const job = c.req.query('job');
-    const after = Number(c.req.query('after') ?? 0);
-    const limit = Number(c.req.query('limit') ?? 1000);
-    if (!Number.isInteger(after) || after < 0) throw new ApiError(400, 'bad_cursor', '`after` must be a non-negative integer');
-    return c.json(store.readLogs({ runId, ...(job ? { jobPath: job } : {}), after, limit }));
+  app.use('/hooks/*', bodyLimit({ maxSize: MAX_HOOK_BODY, onError: tooLarge(MAX_HOOK_BODY) }));
+  app.use('/api/v1/*', bodyLimit({ maxSize: MAX_API_BODY, onError: tooLarge(MAX_API_BODY) }));
+  const auth = authenticate(tokens);
+  app.use('/api/v1/*', async (c, next) => {
+    if (c.req.path === OPENAPI_PATH) return next();
+    return auth(c as Parameters<typeof auth>[0], next);
   });
 
-  return app;
-}
+  for (const register of [...ROUTE_MODULES, ...(options.routes ?? [])]) register(app, deps);
 
-/** The status tree of a run: live from the workflow while it runs, its result once it ended. */
-export async function runStatus(temporal: Client, runId: string): Promise<RunStatus> {
-  const handle = temporal.workflow.getHandle(runId);
-  let desc;
-  try {
-    desc = await handle.describe();
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${runId}`);
-    throw err;
-  }
-  const state = desc.status.name;
-  if (state === 'COMPLETED') return (await handle.result()) as RunStatus;
-  if (state === 'RUNNING') return handle.query<RunStatus>('status');
-  // Terminated, timed out or failed by Temporal itself: no tree was returned.
-  throw new ApiError(409, 'run_ended_abnormally', `run ${runId} ended as ${state.toLowerCase()} without a status`);
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.doc31(OPENAPI_PATH, {
+    openapi: '3.1.0',
+    info: {
+      title: 'coflow API',
+      version: '1',
+      description: 'Durable DevOps flows on Temporal. Errors are { "error": { "code", "message", "details" } }. '
+        + 'Roles: viewer reads; operator also starts and steers runs; admin also applies flows.',
+    },
+    security: [{ bearer: [] }],
+  });
+  return app;
 }

@@ -3,6 +3,7 @@
  * `{ "error": { "code", "message", "details" } }`.
  */
 import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
 export class ApiError extends Error {
@@ -20,6 +21,8 @@ export class ApiError extends Error {
 
 export const notFound = (what: string): ApiError => new ApiError(404, 'not_found', `${what} not found`);
 
+export const badRequest = (code: string, message: string, details?: unknown): ApiError => new ApiError(400, code, message, details);
+
 /** Hono's onError: ApiError as is, FlowValidationError as 422, anything else as 500 (logged). */
 export function errorResponse(err: Error, c: Context): Response {
   if (err instanceof ApiError) {
@@ -28,6 +31,11 @@ export function errorResponse(err: Error, c: Context): Response {
   if (err.name === 'FlowValidationError') {
     const issues = (err as Error & { issues?: unknown }).issues ?? [];
     return c.json({ error: { code: 'invalid_flow', message: err.message, details: { issues } } }, 422);
+  }
+  if (err instanceof HTTPException) {
+    // Hono's own (body too large, malformed JSON…): keep the status, use our body.
+    const status = err.status;
+    return c.json({ error: { code: status === 413 ? 'body_too_large' : 'bad_request', message: err.message || 'bad request', details: null } }, status);
   }
   if (err.name === 'ComponentNotFoundError') {
     return c.json({ error: { code: 'component_not_found', message: err.message, details: null } }, 422);

@@ -17,6 +17,8 @@ export type {
   Resources,
   RetryPolicy,
   Sequencing,
+  ServiceCallback,
+  ServiceSpec,
   StageSpec,
   StageType,
   Subscription,

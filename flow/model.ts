@@ -74,13 +74,36 @@ export interface ConcurrencySpec {
   readonly onLimit: OnLimit;
 }
 
+/** Waiting for the called system to call back (SPEC §2 `service` jobs). */
+export interface ServiceCallback {
+  /** How long an attempt waits for the callback, counted from its start (the call included); always > 0. */
+  readonly timeoutMs: Millis;
+}
+
+/**
+ * A `service` job's HTTP call. `url`, header values and `body` may hold
+ * `${{ }}`: the workflow renders them before the attempts, except
+ * `secrets.*` and `callback.url`, which only the activity resolves.
+ */
+export interface ServiceSpec {
+  readonly url: string;
+  /** Upper case: GET, POST (the default), PUT, PATCH, DELETE, HEAD, OPTIONS. */
+  readonly method: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: string;
+  /** Present when the job waits for the system to call back. */
+  readonly callback?: ServiceCallback;
+}
+
 export interface JobSpec {
   readonly name: string;
   /** `stage.action.job`, unique in the flow. */
   readonly path: string;
   readonly title?: string;
-  /** Job kind; only container jobs (`component`) in this version. */
-  readonly kind: 'component';
+  /** Job kind: a container (`component`/`endpoint`) or an HTTP call to another system (`service`). */
+  readonly kind: 'component' | 'service';
+  /** The HTTP call of a `service` job (absent on container jobs). */
+  readonly service?: ServiceSpec;
   /** Raw image (`endpoint`), or the image a `component` resolved to when the run started. */
   readonly image?: string;
   readonly component?: ComponentRef;
@@ -100,6 +123,12 @@ export interface JobSpec {
   readonly allowFailure: boolean;
   readonly workspace: boolean;
   readonly repeat?: RepeatSpec;
+  /** `if:` condition (an expression, `${{ }}` optional); the job is skipped when it is false. */
+  readonly if?: string;
+  /** Lua hook run once before the first attempt; may rewrite `inputs`. */
+  readonly pre?: string;
+  /** Lua hook run after a successful attempt; may rewrite `outputs` or fail the attempt with error(). */
+  readonly post?: string;
   /**
    * ContainerOps' `kubectl`: path of a Pod manifest used as the template for the
    * kubernetes runner. A job may give only this (no `endpoint`): the image is then in the manifest.
@@ -110,6 +139,8 @@ export interface JobSpec {
 export interface ActionSpec {
   readonly name: string;
   readonly title?: string;
+  /** `if:` condition; the action's jobs are skipped when it is false. */
+  readonly if?: string;
   readonly jobs: readonly JobSpec[];
 }
 
@@ -119,9 +150,36 @@ export interface StageSpec {
   readonly type: StageType;
   readonly sequencing: Sequencing;
   readonly actions: readonly ActionSpec[];
+  /** `if:` condition; the stage is skipped when it is false. */
+  readonly if?: string;
   /** Only on `pause` stages; a pause stage without one waits for any operator's approval. */
   readonly approval?: ApprovalSpec;
 }
+
+/** Git hosting that sends signed webhooks; `webhook` is the generic HMAC webhook. */
+export type HookKind = 'github' | 'gitlab' | 'gitea' | 'webhook';
+
+/** A webhook trigger with its filters (globs; empty list = no filter on that field). */
+export interface HookTrigger {
+  readonly kind: HookKind;
+  /** Normalised event names (push, tag, pull_request, release, …); empty = every event. */
+  readonly events: readonly string[];
+  readonly branches: readonly string[];
+  readonly tags: readonly string[];
+  readonly paths: readonly string[];
+  /** Name of the secret that signs deliveries. */
+  readonly secret?: string;
+}
+
+/** A `schedule` trigger: a Temporal Schedule kept in step with the flow. */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  readonly cron: string;
+  /** IANA time zone; `UTC` when the flow gives none. */
+  readonly timezone: string;
+}
+
+export type TriggerSpec = HookTrigger | ScheduleTrigger;
 
 export interface FlowSpec {
   /** `namespace/repository/name`. */
@@ -132,6 +190,8 @@ export interface FlowSpec {
   readonly environments: Readonly<Record<string, string>>;
   readonly stages: readonly StageSpec[];
   readonly concurrency?: ConcurrencySpec;
+  /** Present when the flow declares triggers. */
+  readonly triggers?: readonly TriggerSpec[];
 }
 
 /** Every job of a flow, in declaration order. */

@@ -130,7 +130,7 @@ describe('validation errors carry path and line:column', () => {
       '    actions:',
       '      - name: a',
       '        jobs:',
-      '          - { name: j1, type: service, endpoint: x }',
+      '          - { name: j1, type: deploy, endpoint: x }',
       '          - { name: j2, type: script, endpoint: x }',
       '          - { name: j3, endpoint: x, component: lib/x@1 }',
       '          - { name: j4, component: "lib/x" }',
@@ -141,8 +141,8 @@ describe('validation errors carry path and line:column', () => {
     );
     expect(issues(text).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
       '1:6 uri: "acme/ci" is not a flow uri; expected namespace/repository/name',
-      '7:31 stages[0].actions[0].jobs[0].type: job type "service" is not supported yet; use "component"',
-      '8:31 stages[0].actions[0].jobs[1].type: unknown job type "script"; use "component"',
+      '7:31 stages[0].actions[0].jobs[0].type: job type "deploy" is not supported yet; use "component" or "service"',
+      '8:31 stages[0].actions[0].jobs[1].type: unknown job type "script"; use "component" or "service"',
       '9:49 stages[0].actions[0].jobs[2].component: give either "endpoint" or "component", not both',
       '10:36 stages[0].actions[0].jobs[3].component: "lib/x" is not a component reference; expected namespace/name@version, e.g. library/shell@1',
       '11:13 stages[0].actions[0].jobs[4]: a job needs an image: give "endpoint" (a raw image) or "component" (namespace/name@version)',
@@ -168,6 +168,7 @@ describe('validation errors carry path and line:column', () => {
       '  - { name: s, approval: {}, actions: [ { name: a, jobs: [ { endpoint: x } ] } ] }',
     );
     expect(issues(text).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
+      '3:13 triggers[0].github.secret: a github trigger needs a "secret" (the name of the secret that signs its deliveries)',
       '3:31 triggers[0].github.branch: unknown field "branch"; did you mean "branches"?',
       '4:23 triggers[1].schedule.cron: bad cron line: hour "25": 25 is outside 0-23',
       '4:47 triggers[1].schedule.timezone: unknown time zone "Mars/Olympus"',

@@ -1,6 +1,7 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
 import type { ComponentRef, JobSpec, RepeatSpec, Resources, RetryPolicy } from './model.ts';
+import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
@@ -12,7 +13,7 @@ export const DEFAULT_MAX_BACKOFF_MS = 300_000;
 const JOB_FIELDS = [
   'name', 'title', 'type', 'endpoint', 'component', 'script', 'command', 'args', 'inputs', 'environments',
   'outputs', 'subscriptions', 'timeout', 'retries', 'resources', 'allowFailure', 'if', 'pre', 'post',
-  'repeat', 'workspace', 'kubectl',
+  'repeat', 'workspace', 'kubectl', 'service',
   // ContainerOps: `output` was an older spelling of `outputs`; `status` and `log` were
   // run state written back into runtime copies of a flow. Accepted, status/log ignored.
   'output', 'status', 'log', 'logs',
@@ -74,9 +75,9 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   get('kubectl', (f) => (kubectl = r.string(f)));
   let title: string | undefined;
   get('title', (f) => (title = r.text(f)));
-  get('if', (f) => readCondition(r, f));
-  get('pre', (f) => r.string(f));
-  get('post', (f) => r.string(f));
+  let condition: string | undefined;
+  get('if', (f) => (condition = readCondition(r, f)));
+  const hooks = readHooks(r, m);
   let repeat: RepeatSpec | undefined;
   get('repeat', (f) => (repeat = readRepeat(r, f)));
 
@@ -100,17 +101,36 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     workspace,
     ...(kubectl === undefined ? {} : { kubectl }),
     ...(repeat === undefined ? {} : { repeat }),
+    ...(condition === undefined ? {} : { if: condition }),
+    ...hooks,
   };
   const nameBase = component?.name ?? (image === undefined ? undefined : imageBaseName(image));
   return { field, name, nameField, nameBase, spec, links: readLinks(r, m.get('subscriptions')) };
 }
 
+/** `pre` and `post` Lua hooks, syntax-checked here (compiled, never run). */
+function readHooks(r: YamlReader, m: MapFields): { pre?: string; post?: string } {
+  const out: { pre?: string; post?: string } = {};
+  for (const key of ['pre', 'post'] as const) {
+    const f = m.get(key);
+    const source = f === undefined ? undefined : r.string(f);
+    if (f === undefined || source === undefined) continue;
+    const bad = luaSyntaxError(source, key);
+    if (bad === undefined) out[key] = source;
+    else r.report(f, `Lua syntax error${bad.line === undefined ? '' : ` on line ${bad.line} of the hook`}: ${bad.message}`);
+  }
+  return out;
+}
+
 function readKind(r: YamlReader, m: MapFields): void {
   const f = m.get('type');
   const type = f === undefined ? 'component' : r.string(f);
+  const service = m.get('service');
+  if (service !== undefined && type !== 'service') r.report(service, '"service" belongs to jobs of type service; add "type: service"');
+  // `type: service` jobs are read by parse-service.ts.
   if (f === undefined || type === undefined || type === 'component') return;
-  if (type === 'service' || type === 'deploy') r.report(f, `job type "${type}" is not supported yet; use "component"`);
-  else r.report(f, `unknown job type "${type}"; use "component"`);
+  if (type === 'deploy') r.report(f, `job type "${type}" is not supported yet; use "component" or "service"`);
+  else r.report(f, `unknown job type "${type}"; use "component" or "service"`);
 }
 
 function readImage(r: YamlReader, m: MapFields): { image?: string; component?: ComponentRef } {
@@ -190,7 +210,8 @@ function splitWords(r: YamlReader, f: Field): string[] | undefined {
   return words;
 }
 
-function readOutputs(r: YamlReader, m: MapFields): string[] {
+/** `outputs` (or the older `output`): declared output names. */
+export function readOutputs(r: YamlReader, m: MapFields): string[] {
   const outputs = m.get('outputs');
   const legacy = m.get('output');
   if (outputs !== undefined && legacy !== undefined) r.report(legacy, 'give either "outputs" or the older "output", not both');
@@ -208,7 +229,8 @@ function readOutputs(r: YamlReader, m: MapFields): string[] {
   return names;
 }
 
-function readRetries(r: YamlReader, f: Field): RetryPolicy | undefined {
+/** `retries`: a number, or `{ max, backoff, maxBackoff }`. */
+export function readRetries(r: YamlReader, f: Field): RetryPolicy | undefined {
   if (!isMap(f.node)) {
     const max = r.integer(f);
     return max === undefined ? undefined : { max, backoffMs: DEFAULT_BACKOFF_MS, maxBackoffMs: DEFAULT_MAX_BACKOFF_MS };

@@ -1,57 +1,73 @@
 /**
  * Flow-level settings that decide when a flow runs and who hears about it:
- * `triggers`, `concurrency`, `receivers`. Their shape is checked here; the
- * normalised model does not carry them yet.
+ * `triggers`, `concurrency`, `receivers`. Triggers and concurrency are read
+ * into the model; the receivers' shape is checked here.
  */
 import { isSeq } from 'yaml';
 import { cronProblem } from './cron.ts';
 import type { Field, YamlReader } from './yaml-reader.ts';
-import type { ConcurrencySpec } from './model.ts';
+import type { ConcurrencySpec, HookKind, TriggerSpec } from './model.ts';
 
-const TRIGGER_KINDS = ['github', 'gitlab', 'webhook', 'schedule'] as const;
-const GIT_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
+const TRIGGER_KINDS = ['github', 'gitlab', 'gitea', 'webhook', 'schedule'] as const;
+const HOOK_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
 const ON_LIMIT = ['queue', 'cancel-previous', 'reject'] as const;
 const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish'];
 
 /** `triggers`: a list of single-key maps (`- github: {…}`) or one map of kinds. */
-export function checkTriggers(r: YamlReader, field: Field): void {
+export function readTriggers(r: YamlReader, field: Field): TriggerSpec[] {
   const items = isSeq(field.node) ? r.seq(field) : [field];
+  const triggers: TriggerSpec[] = [];
   for (const item of items ?? []) {
     const map = r.map(item, TRIGGER_KINDS);
     if (map === undefined) continue;
     for (const entry of map.entries) {
       if (!(TRIGGER_KINDS as readonly string[]).includes(entry.key)) continue;
-      if (entry.field.node === null) continue;
-      if (entry.key === 'schedule') checkSchedule(r, entry.field);
-      else checkGitTrigger(r, entry.field, entry.key === 'webhook' ? ['secret'] : GIT_TRIGGER_FIELDS);
+      const trigger = entry.key === 'schedule' ? readSchedule(r, entry.field) : readHookTrigger(r, entry.field, entry.key as HookKind);
+      if (trigger !== undefined) triggers.push(trigger);
     }
   }
+  return triggers;
 }
 
-function checkGitTrigger(r: YamlReader, field: Field, allowed: readonly string[]): void {
-  const map = r.map(field, allowed);
-  if (map === undefined) return;
-  for (const key of ['events', 'branches', 'tags', 'paths']) {
-    const list = map.get(key);
-    if (list !== undefined) r.stringList(list);
+const NEEDS_SECRET = (kind: string): string => `a ${kind} trigger needs a "secret" (the name of the secret that signs its deliveries)`;
+
+/** A webhook trigger; deliveries must be signed, so a secret is required. */
+function readHookTrigger(r: YamlReader, field: Field, kind: HookKind): TriggerSpec | undefined {
+  if (field.node === null) {
+    r.report(field, NEEDS_SECRET(kind));
+    return undefined;
   }
-  const secret = map.get('secret');
-  if (secret !== undefined) r.string(secret);
+  const map = r.map(field, HOOK_TRIGGER_FIELDS);
+  if (map === undefined) return undefined;
+  const list = (key: string): string[] => {
+    const f = map.get(key);
+    return (f === undefined ? undefined : r.stringList(f)) ?? [];
+  };
+  const secretField = map.get('secret');
+  const secret = secretField === undefined ? undefined : r.string(secretField);
+  if (secretField === undefined) r.report(map.missing('secret'), NEEDS_SECRET(kind));
+  return { kind, events: list('events'), branches: list('branches'), tags: list('tags'), paths: list('paths'), ...(secret ? { secret } : {}) };
 }
 
-function checkSchedule(r: YamlReader, field: Field): void {
+function readSchedule(r: YamlReader, field: Field): TriggerSpec | undefined {
+  if (field.node === null) {
+    r.report(field, 'a schedule trigger needs a cron line');
+    return undefined;
+  }
   const map = r.map(field, ['cron', 'timezone']);
-  if (map === undefined) return;
+  if (map === undefined) return undefined;
   const cronField = map.get('cron');
+  let cron: string | undefined;
   if (cronField === undefined) r.report(map.missing('cron'), 'a schedule trigger needs a cron line');
   else {
-    const line = r.string(cronField);
-    const problem = line === undefined ? undefined : cronProblem(line);
+    cron = r.string(cronField);
+    const problem = cron === undefined ? undefined : cronProblem(cron);
     if (problem !== undefined) r.report(cronField, `bad cron line: ${problem}`);
   }
   const tzField = map.get('timezone');
   const tz = tzField === undefined ? undefined : r.string(tzField);
   if (tzField !== undefined && tz !== undefined && !isTimeZone(tz)) r.report(tzField, `unknown time zone "${tz}"`);
+  return cron === undefined ? undefined : { kind: 'schedule', cron: cron.trim(), timezone: tz ?? 'UTC' };
 }
 
 function isTimeZone(name: string): boolean {

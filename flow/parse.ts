@@ -6,12 +6,14 @@
 import { LineCounter, parseDocument } from 'yaml';
 import { FlowValidationError } from './errors.ts';
 import type { FlowIssue } from './errors.ts';
+import { checkFlowExpressions, type ExpressionSites } from './check-expressions.ts';
 import { resolveLinks } from './links.ts';
 import type { PlacedJob } from './links.ts';
 import type { ActionSpec, ApprovalSpec, FlowSpec, JobSpec, Sequencing, StageSpec, StageType } from './model.ts';
 import { readEnvironments, readJob } from './parse-job.ts';
+import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
-import { checkReceivers, checkTriggers, readConcurrency } from './parse-triggers.ts';
+import { checkReceivers, readConcurrency, readTriggers } from './parse-triggers.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
 import { YamlReader } from './yaml-reader.ts';
@@ -90,20 +92,16 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const environments = readEnvironments(r, m.get('environments'));
   const workspaceField = m.get('workspace');
   const workspace = (workspaceField === undefined ? undefined : r.boolean(workspaceField)) ?? false;
-  const checks: [string, (r: YamlReader, f: Field) => void][] = [
-    ['triggers', checkTriggers],
-    ['receivers', checkReceivers],
-  ];
-  for (const [key, check] of checks) {
-    const f = m.get(key);
-    if (f !== undefined) check(r, f);
-  }
+  const receiversField = m.get('receivers');
+  if (receiversField !== undefined) checkReceivers(r, receiversField);
+  const triggersField = m.get('triggers');
+  const triggers = triggersField === undefined ? [] : readTriggers(r, triggersField);
 
   const concurrencyField = m.get('concurrency');
   const concurrency = concurrencyField === undefined ? undefined : readConcurrency(r, concurrencyField);
 
   const stages = readStages(r, m, { environments, workspace });
-  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}) };
+  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}) };
 }
 
 function readUri(r: YamlReader, m: MapFields): string {
@@ -161,6 +159,7 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSp
   }
   if (placed.length === 0 && items.length > 0) r.report(f, 'a flow needs at least one job');
   const links = resolveLinks(r, placed);
+  checkFlowExpressions(r, expressionSites(m, defaults, drafts), placed);
 
   return drafts.map((stage) => ({
     name: stage.name ?? '',
@@ -168,10 +167,12 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSp
     type: stage.type,
     sequencing: stage.sequencing,
     ...(stage.approval === undefined ? {} : { approval: stage.approval }),
+    ...(stage.condition === undefined ? {} : { if: stage.condition }),
     actions: stage.actions.map(
       (action): ActionSpec => ({
         name: action.name ?? '',
         ...(action.title === undefined ? {} : { title: action.title }),
+        ...(action.condition === undefined ? {} : { if: action.condition }),
         jobs: action.jobs.map((job): JobSpec => {
           const path = jobPath(stage.name ?? '', action.name ?? '', job.name);
           return { name: job.name, path, ...job.draft.spec, subscriptions: links.get(path) ?? [] };
@@ -189,12 +190,36 @@ interface DraftStage {
   readonly sequencing: Sequencing;
   readonly actions: readonly DraftAction[];
   readonly approval: ApprovalSpec | undefined;
+  readonly ifField?: Field | undefined;
+  readonly condition?: string | undefined;
 }
 
 interface DraftAction {
   readonly name: string | undefined;
   readonly title: string | undefined;
   readonly jobs: readonly { readonly name: string; readonly draft: DraftJob }[];
+  readonly ifField?: Field | undefined;
+  readonly condition?: string | undefined;
+}
+
+/** The flow's expression-bearing fields, for checkFlowExpressions. */
+function expressionSites(m: MapFields, defaults: JobDefaults, drafts: readonly DraftStage[]): ExpressionSites {
+  return {
+    flowEnvironments: m.get('environments'),
+    envNames: new Set(Object.keys(defaults.environments)),
+    stages: drafts.map((stage) => ({
+      ifField: stage.ifField,
+      parallel: stage.sequencing === 'parallel',
+      actions: stage.actions.map((action) => ({
+        ifField: action.ifField,
+        jobs: action.jobs.map((job) => ({
+          field: job.draft.field,
+          path: jobPath(stage.name ?? '', action.name ?? '', job.name),
+          envNames: new Set(Object.keys(job.draft.spec.environments)),
+        })),
+      })),
+    })),
+  };
 }
 
 function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftStage | undefined {
@@ -212,7 +237,7 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
   const titleField = m.get('title');
   const title = titleField === undefined ? undefined : r.text(titleField);
   const ifField = m.get('if');
-  if (ifField !== undefined) readCondition(r, ifField);
+  const condition = ifField === undefined ? undefined : readCondition(r, ifField);
 
   const approvalField = m.get('approval');
   let approval: ApprovalSpec | undefined;
@@ -223,7 +248,7 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
   const actionsField = m.get('actions');
   if (actionsField !== undefined && (type === 'start' || type === 'pause')) {
     r.report(actionsField, `a ${type} stage has no actions`);
-    return { name, nameField, title, type, sequencing, actions: [], approval };
+    return { name, nameField, title, type, sequencing, actions: [], approval, ifField, condition };
   }
   const actions: DraftAction[] = [];
   const actionNames = new Set<string>();
@@ -236,7 +261,7 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
     }
     actions.push(action);
   }
-  return { name, nameField, title, type, sequencing, actions, approval };
+  return { name, nameField, title, type, sequencing, actions, approval, ifField, condition };
 }
 
 function readApproval(r: YamlReader, field: Field): ApprovalSpec | undefined {
@@ -268,13 +293,13 @@ function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftA
   const titleField = m.get('title');
   const title = titleField === undefined ? undefined : r.text(titleField);
   const ifField = m.get('if');
-  if (ifField !== undefined) readCondition(r, ifField);
+  const condition = ifField === undefined ? undefined : readCondition(r, ifField);
 
   const jobsField = m.get('jobs');
   const items = jobsField === undefined ? [] : (r.seq(jobsField) ?? []);
-  const drafts = items.filter((item) => item.node !== null).flatMap((item) => readJob(r, item, defaults) ?? []);
+  const drafts = items.filter((item) => item.node !== null).flatMap((item) => (isServiceJob(item) ? readServiceJob : readJob)(r, item, defaults) ?? []);
   if (jobsField === undefined || items.length === 0) r.report(jobsField ?? m.missing('jobs'), 'an action needs at least one job');
-  return { name, nameField, title, jobs: nameJobs(r, drafts, name ?? 'job') };
+  return { name, nameField, title, jobs: nameJobs(r, drafts, name ?? 'job'), ifField, condition };
 }
 
 /**

@@ -52,10 +52,10 @@ export function readName(r: YamlReader, field: Field): string | undefined {
   return undefined;
 }
 
-/** A string or boolean condition (`if:`); expressions are checked when they run. */
-export function readCondition(r: YamlReader, field: Field): void {
+/** A string or boolean condition (`if:`), as text; its expression is checked by check-expressions.ts. */
+export function readCondition(r: YamlReader, field: Field): string | undefined {
   const value = r.scalar(field);
-  if (value !== undefined && typeof value !== 'string' && typeof value !== 'boolean') {
-    r.report(field, 'must be an expression string or true/false');
-  }
+  if (typeof value === 'string' || typeof value === 'boolean') return String(value);
+  if (value !== undefined) r.report(field, 'must be an expression string or true/false');
+  return undefined;
 }

@@ -12,6 +12,7 @@ CREATE TABLE IF NOT EXISTS flows (
   uri TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,
   spec TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (uri, version));
 CREATE TABLE IF NOT EXISTS run_numbers (uri TEXT PRIMARY KEY, last INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (uri TEXT NOT NULL, key TEXT NOT NULL, number INTEGER NOT NULL, PRIMARY KEY (uri, key));
 CREATE TABLE IF NOT EXISTS logs (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   run_id TEXT NOT NULL, job_path TEXT NOT NULL, attempt INTEGER NOT NULL, seq INTEGER NOT NULL,
@@ -42,6 +43,10 @@ export function openSqliteStore(file: string): Store {
     'INSERT INTO run_numbers (uri, last) VALUES (?, 1) ON CONFLICT (uri) DO UPDATE SET last = last + 1 RETURNING last');
   const insertLog = db.prepare(
     'INSERT OR IGNORE INTO logs (run_id, job_path, attempt, seq, ts, stream, text) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const versionsOf = db.prepare('SELECT version, created_at FROM flows WHERE uri = ? ORDER BY version');
+  const deliveryNumber = db.prepare('SELECT number FROM deliveries WHERE uri = ? AND key = ?');
+  const insertDelivery = db.prepare('INSERT INTO deliveries (uri, key, number) VALUES (?, ?, ?)');
+  const one = db.prepare('SELECT 1 AS ok');
   const countLog = db.prepare('SELECT COUNT(*) AS n FROM logs WHERE run_id = ? AND job_path = ? AND attempt = ?');
 
   return {
@@ -70,8 +75,32 @@ export function openSqliteStore(file: string): Store {
     listFlows() {
       return (allLatest.all() as unknown as FlowRow[]).map(toFlow);
     },
+    flowVersions(uri: string) {
+      return (versionsOf.all(uri) as unknown as { version: number; created_at: string }[]).map((r) => ({ version: r.version, createdAt: r.created_at }));
+    },
     nextRunNumber(uri: string) {
       return (bumpRun.get(uri) as { last: number }).last;
+    },
+    claimRunNumber(uri: string, key: string) {
+      // IMMEDIATE: the read and the allocation are one step across processes sharing the file.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const known = deliveryNumber.get(uri, key) as { number: number } | undefined;
+        if (known) {
+          db.exec('COMMIT');
+          return { number: known.number, fresh: false };
+        }
+        const number = (bumpRun.get(uri) as { last: number }).last;
+        insertDelivery.run(uri, key, number);
+        db.exec('COMMIT');
+        return { number, fresh: true };
+      } catch (err) {
+        db.exec('ROLLBACK');
+        throw err;
+      }
+    },
+    ping() {
+      one.get();
     },
     appendLogs(runId: string, jobPath: string, attempt: number, fromSeq: number, lines: readonly NewLogLine[]) {
       if (lines.length === 0) return;
@@ -95,7 +124,7 @@ export function openSqliteStore(file: string): Store {
         : db.prepare('SELECT * FROM logs WHERE run_id = ? AND job_path = ? AND id > ? ORDER BY id LIMIT ?')
             .all(query.runId, query.jobPath, after, limit)) as unknown as LogRow[];
       return {
-        lines: rows.map((r) => ({ seq: r.seq, jobPath: r.job_path, attempt: r.attempt, ts: r.ts, stream: r.stream as LogStream, text: r.text })),
+        lines: rows.map((r) => ({ cursor: r.id, seq: r.seq, jobPath: r.job_path, attempt: r.attempt, ts: r.ts, stream: r.stream as LogStream, text: r.text })),
         next: rows.length > 0 ? rows[rows.length - 1]!.id : after,
       };
     },

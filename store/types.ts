@@ -16,6 +16,8 @@ export interface StoredFlow {
 }
 
 export interface StoredLogLine {
+  /** The line's place in the run's log (a global row id): `after` and SSE `Last-Event-ID` resume after it. */
+  readonly cursor: number;
   /** Position of the line in its attempt's log, from 1; stable across re-reads. */
   readonly seq: number;
   readonly jobPath: string;
@@ -50,8 +52,16 @@ export interface FlowStore {
   applyFlow(spec: FlowSpec, source: string): { flow: StoredFlow; created: boolean };
   getFlow(uri: string, version?: number): StoredFlow | undefined;
   listFlows(): StoredFlow[];
+  /** Every version of a flow, oldest first (empty when the flow does not exist). */
+  flowVersions(uri: string): { version: number; createdAt: string }[];
   /** Allocates the next run number of a flow (1, 2, …). */
   nextRunNumber(uri: string): number;
+  /**
+   * The run number of one delivery (a webhook delivery id, a schedule's action id):
+   * allocated on the first claim, the same number on every later claim of that key.
+   * A redelivery neither burns nor duplicates a number.
+   */
+  claimRunNumber(uri: string, key: string): { number: number; fresh: boolean };
 }
 
 export interface LogStore {
@@ -63,5 +73,7 @@ export interface LogStore {
 }
 
 export interface Store extends FlowStore, LogStore {
+  /** Throws when the store cannot be read (readiness). */
+  ping(): void;
   close(): void;
 }

@@ -3,10 +3,14 @@
  * composition root (cli/dev, worker and API entry points) and passed down as
  * a complete, typed value. Every variable here is listed in the README.
  */
+import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
+import type { TokenEntry } from '../api/auth/tokens.ts';
+import { loadApiConfig } from '../api/config.ts';
+import type { SecretResolver } from '../api/context.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig {
+export interface CoflowConfig extends LogicConfig {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
   /** COFLOW_TEMPORAL_ADDRESS: host:port of the Temporal frontend. */
@@ -26,6 +30,31 @@ export interface CoflowConfig {
   readonly dockerSocket: string;
   /** COFLOW_COMPONENTS_DIR: the component catalog. */
   readonly componentsDir: string;
+  /** COFLOW_TOKENS / COFLOW_TOKENS_FILE: bearer tokens of the API; none turns authentication off. */
+  readonly tokens: readonly TokenEntry[];
+  /** COFLOW_SECRET_<NAME> / COFLOW_SECRETS_FILE: webhook secrets by name. */
+  readonly resolveSecret: SecretResolver;
+  /** COFLOW_RUNNER: where job containers run. */
+  readonly runnerKind: RunnerKind;
+  /** Settings of the kubernetes runner (COFLOW_KUBECONFIG, COFLOW_K8S_*). */
+  readonly kubernetes: KubernetesSettings;
+  /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); unset: the API's own address. */
+  readonly publicUrl?: string;
+}
+
+export type RunnerKind = 'docker' | 'kubernetes';
+
+export interface KubernetesSettings {
+  /** COFLOW_KUBECONFIG; unset: KUBECONFIG, ~/.kube/config, then in-cluster credentials. */
+  readonly kubeconfig?: string;
+  /** COFLOW_K8S_NAMESPACE: namespace of the job Pods. */
+  readonly namespace: string;
+  /** COFLOW_K8S_SERVICE_ACCOUNT: service account of the job Pods. */
+  readonly serviceAccount?: string;
+  /** COFLOW_K8S_IMAGE_PULL_SECRETS: comma-separated secret names. */
+  readonly imagePullSecrets: readonly string[];
+  /** COFLOW_K8S_IMAGE_PULL_POLICY */
+  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
 }
 
 export class ConfigError extends Error {
@@ -52,6 +81,42 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
   return env.COFLOW_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'coflow');
 }
 
+function runnerKind(env: NodeJS.ProcessEnv): RunnerKind {
+  const raw = env.COFLOW_RUNNER || 'docker';
+  if (raw !== 'docker' && raw !== 'kubernetes') throw new ConfigError(`COFLOW_RUNNER must be docker or kubernetes, got "${raw}"`);
+  return raw;
+}
+
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+
+function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
+  const raw = env.COFLOW_K8S_IMAGE_PULL_POLICY || undefined;
+  const policy = PULL_POLICIES.find((p) => p === raw);
+  if (raw !== undefined && policy === undefined) {
+    throw new ConfigError(`COFLOW_K8S_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, got "${raw}"`);
+  }
+  return {
+    ...(env.COFLOW_KUBECONFIG ? { kubeconfig: resolve(env.COFLOW_KUBECONFIG) } : {}),
+    namespace: env.COFLOW_K8S_NAMESPACE || 'default',
+    ...(env.COFLOW_K8S_SERVICE_ACCOUNT ? { serviceAccount: env.COFLOW_K8S_SERVICE_ACCOUNT } : {}),
+    imagePullSecrets: (env.COFLOW_K8S_IMAGE_PULL_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    ...(policy ? { imagePullPolicy: policy } : {}),
+  };
+}
+
+function publicUrl(env: NodeJS.ProcessEnv): { publicUrl?: string } {
+  const raw = env.COFLOW_PUBLIC_URL;
+  if (raw === undefined || raw === '') return {};
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) throw new ConfigError(`COFLOW_PUBLIC_URL must be an http:// or https:// URL, got "${raw}"`);
+  return { publicUrl: raw.replace(/\/+$/, '') };
+}
+
 const repoRoot = resolve(import.meta.dirname, '..');
 
 /** Reads and checks the configuration; throws ConfigError naming the bad variable. */
@@ -67,5 +132,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     ...(env.COFLOW_TEMPORAL_BIN ? { temporalBin: env.COFLOW_TEMPORAL_BIN } : {}),
     dockerSocket: dockerSocket(env),
     componentsDir: resolve(env.COFLOW_COMPONENTS_DIR || join(repoRoot, 'components')),
+    ...loadApiConfig(env),
+    runnerKind: runnerKind(env),
+    kubernetes: kubernetesSettings(env),
+    ...publicUrl(env),
+    ...loadLogicConfig(env, (message) => new ConfigError(message)),
   };
 }

@@ -3,21 +3,39 @@
  * connected to a Temporal server. `coflow dev` runs this next to the dev
  * server; the integration tests run it in-process.
  */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { OpenAPIHono } from '@hono/zod-openapi';
+import { codecRoutes } from '../api/codec.ts';
+import type { ApiEnv } from '../api/context.ts';
+import { chainSecrets, openSecretStore } from '../store/secrets.ts';
+import { AesGcmCodec, type CodecKey } from './codec.ts';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { serve, type ServerType } from '@hono/node-server';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
-import Dockerode from 'dockerode';
 import { createApi } from '../api/app.ts';
+import type { TokenEntry } from '../api/auth/tokens.ts';
+import type { SecretResolver } from '../api/context.ts';
+import { createMetrics } from '../api/metrics.ts';
+import { countRuns } from '../api/run-list.ts';
+import { createScheduleActivities } from '../activities/scheduled-run.ts';
+import { createConcurrencyActivities } from '../activities/concurrency.ts';
+import { ensureSearchAttributes } from './search-attributes.ts';
 import { loadCatalog } from '../components/catalog.ts';
-import { DockerRunner } from '../activities/docker-runner.ts';
 import { openSqliteStore } from '../store/sqlite.ts';
+import { openCallbackStore } from '../store/callbacks.ts';
 import type { Store } from '../store/types.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
+import { waitForTemporal } from './connect.ts';
+
+export { waitForTemporal };
+import { createRunner } from './runner-factory.ts';
+import type { KubernetesSettings, RunnerKind } from './config.ts';
 
 export interface PlatformOptions {
   readonly dataDir: string;
@@ -29,11 +47,26 @@ export interface PlatformOptions {
   readonly apiPort: number;
   readonly dockerSocket: string;
   readonly componentsDir: string;
+  /** Bearer tokens of the API; none turns authentication off. */
+  readonly tokens?: readonly TokenEntry[];
+  /** Webhook secrets by name. */
+  readonly resolveSecret?: SecretResolver;
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
   readonly heartbeatEveryMs?: number;
-  /** The job runner; the docker runner on `dockerSocket` when unset. */
+  /** The job runner; when unset, built from `runnerKind` (docker on `dockerSocket` by default). */
   readonly runner?: JobRunner;
+  /** COFLOW_RUNNER, used when `runner` is unset. */
+  readonly runnerKind?: RunnerKind;
+  readonly kubernetes?: KubernetesSettings;
+  /** COFLOW_CODEC_KEYS: when given, every Temporal payload is encrypted (worker and client) and /api/v1/codec/* decodes for Temporal's UI and CLI. */
+  readonly codecKeys?: readonly CodecKey[];
+  /** COFLOW_LUA_HTTP_ALLOW: hosts Lua hooks may reach with `http`; none = no HTTP. */
+  readonly luaHttpAllow?: readonly string[];
+  /** COFLOW_SECRETS_KEY: 32 bytes encrypting stored secrets; default: generated once into `<dataDir>/secrets.key`. */
+  readonly secretsKey?: Buffer;
+  /** COFLOW_PUBLIC_URL: base URL under which called systems reach this API (service job callbacks); default: the API's own address. */
+  readonly publicUrl?: string;
 }
 
 export interface Platform {
@@ -44,22 +77,15 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-/** Waits until the namespace answers: the dev server opens its port before it is ready. */
-export async function waitForTemporal(address: string, namespace: string, timeoutMs = 60_000): Promise<Connection> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
-      await connection.workflowService.describeNamespace({ namespace });
-      return connection;
-    } catch (err) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${address} (namespace ${namespace}) is not reachable: ${(err as Error).message}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
 
 let runtimeInstalled = false;
+
+/** The embedded default key of the secret store: generated once, kept beside the data (mode 0600). */
+function dataDirSecretsKey(dataDir: string): Buffer {
+  const file = join(dataDir, 'secrets.key');
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
 
 /** Starts a worker and the API. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
@@ -72,9 +98,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   mkdirSync(options.dataDir, { recursive: true });
   const store = openSqliteStore(join(options.dataDir, 'coflow.db'));
   const connection = await waitForTemporal(options.temporalAddress, options.namespace);
-  const client = new Client({ connection, namespace: options.namespace });
+  const payloadCodec = options.codecKeys === undefined ? undefined : new AesGcmCodec(options.codecKeys);
+  const client = new Client({ connection, namespace: options.namespace, ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}) });
+  const secretStore = openSecretStore(join(options.dataDir, 'coflow.db'), options.secretsKey ?? dataDirSecretsKey(options.dataDir));
+  const secrets = chainSecrets({ resolveSecret: (name) => options.resolveSecret?.(name) }, secretStore);
+  const callbacks = openCallbackStore(join(options.dataDir, 'coflow.db'));
+  // The API's own address is known once it listens (port 0 picks one); the worker may start first.
+  let resolveOwnUrl: (url: string) => void = () => {};
+  const ownUrl = new Promise<string>((resolve) => (resolveOwnUrl = resolve));
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
-  const runner = options.runner ?? new DockerRunner({ docker: new Dockerode({ socketPath: options.dockerSocket }) });
+  const runner =
+    options.runner ??
+    createRunner({
+      dockerSocket: options.dockerSocket,
+      ...(options.runnerKind === undefined ? {} : { runner: options.runnerKind }),
+      ...(options.kubernetes === undefined ? {} : { kubernetes: options.kubernetes }),
+    });
+  await ensureSearchAttributes(connection, options.namespace);
+  const catalog = loadCatalog(options.componentsDir);
+  const metrics = createMetrics({ countRuns: (state) => countRuns(client, state) });
   const worker = await createCoflowWorker({
     connection: nativeConnection,
     namespace: options.namespace,
@@ -83,14 +125,36 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     logs: store,
     bundle: options.bundle ?? (await bundleWorkflows()),
     ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
+    extraActivities: {
+      ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
+      ...createConcurrencyActivities({ temporal: client }),
+    },
+    jobAttemptDuration: metrics.jobAttemptDuration,
+    secrets,
+    lua: { httpAllow: options.luaHttpAllow ?? [] },
+    ...(payloadCodec ? { payloadCodec } : {}),
+    callbacks,
+    publicUrl: () => options.publicUrl ?? ownUrl,
   });
   const running = worker.run();
 
-  const app = createApi({ store, temporal: client, taskQueue: options.taskQueue, catalog: loadCatalog(options.componentsDir) });
+  const app = createApi({
+    store,
+    temporal: client,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    catalog,
+    metrics,
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}),
+    callbacks,
+    ...(payloadCodec ? { routes: [(api: OpenAPIHono<ApiEnv>) => void api.route('/api/v1', codecRoutes(payloadCodec))] } : {}),
+  });
   const server: ServerType = await new Promise((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: options.apiHost, port: options.apiPort }, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  resolveOwnUrl(`http://${options.apiHost}:${port}`);
 
   return {
     apiUrl: `http://${options.apiHost}:${port}`,
@@ -105,6 +169,8 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       await nativeConnection.close();
       await connection.close();
       store.close();
+      secretStore.close();
+      callbacks.close();
     },
   };
 }

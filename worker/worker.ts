@@ -4,8 +4,16 @@
 import { fileURLToPath } from 'node:url';
 import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleOption, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createJobActivities } from '../activities/run-job.ts';
+import { createHookActivities } from '../activities/hooks.ts';
+import { createServiceActivities } from '../activities/service.ts';
+import type { CallbackStore } from '../store/callbacks.ts';
+import type { LuaRunOptions } from '../activities/lua/run-hook.ts';
+import type { SecretResolver } from '../store/secrets.ts';
+import type { PayloadCodec } from '@temporalio/common';
 import type { JobRunner } from '../activities/runner.ts';
 import type { LogStore } from '../store/types.ts';
+import type { Histogram } from 'prom-client';
+import { jobMetricsInterceptor } from './job-metrics.ts';
 
 /** The workflow bundle's entry point. */
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -24,6 +32,20 @@ export interface CoflowWorkerOptions {
   readonly bundle: WorkflowBundleOption;
   /** Heartbeat interval of live job attempts (ms). */
   readonly heartbeatEveryMs?: number;
+  /** More activities on the same task queue (the scheduled-run activity). */
+  readonly extraActivities?: object;
+  /** Job attempt durations are observed here. */
+  readonly jobAttemptDuration?: Histogram<'result'>;
+  /** Resolves `${{ secrets.NAME }}` in job activities. */
+  readonly secrets?: SecretResolver;
+  /** Lua hook limits and HTTP allow-list. */
+  readonly lua?: Omit<LuaRunOptions, 'onLog'>;
+  /** Encrypts every payload (see codec.ts); clients must use the same. */
+  readonly payloadCodec?: PayloadCodec;
+  /** Callback tokens of service jobs (the API's `/hooks/callback/{token}` reads the same table). */
+  readonly callbacks?: CallbackStore;
+  /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API; without it service jobs cannot wait for callbacks. */
+  readonly publicUrl?: () => string | Promise<string>;
 }
 
 /** Creates (does not start) a worker that runs flows and their jobs. */
@@ -34,7 +56,14 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
     namespace,
     taskQueue,
     workflowBundle: bundle,
-    activities: createJobActivities({ runner, logs, ...(heartbeatEveryMs ? { heartbeatEveryMs } : {}) }),
+    activities: {
+      ...createJobActivities({ runner, logs, ...(heartbeatEveryMs ? { heartbeatEveryMs } : {}), ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.lua ? { lua: options.lua } : {}) }),
+      ...createHookActivities({ logs, ...(options.lua ? { lua: options.lua } : {}) }),
+      ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.callbacks ? { callbacks: options.callbacks } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
+      ...options.extraActivities,
+    },
+    ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),
+    ...(options.jobAttemptDuration ? { interceptors: { activity: [jobMetricsInterceptor(options.jobAttemptDuration)] } } : {}),
     // Jobs are containers: the bottleneck is the runner, not the worker's CPU.
     maxConcurrentActivityTaskExecutions: 50,
     // Cancellation reaches an activity only in a heartbeat's response; without

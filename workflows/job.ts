@@ -17,6 +17,8 @@ import {
 import type { JobSpec } from '../flow/model.ts';
 import type { JobAttemptInput, JobAttemptResult } from '../activities/types.ts';
 import { now, type RunContext, type RunInput } from './context.ts';
+import { prepareJob } from './job-prepare.ts';
+import { serviceAttempt } from './service.ts';
 import type { AttemptStatus, JobState, JobStatus } from './status.ts';
 
 type Activities = { runJobAttempt(input: JobAttemptInput): Promise<JobAttemptResult> };
@@ -87,10 +89,24 @@ export async function runJob(ctx: RunContext, job: JobSpec, js: JobStatus): Prom
 }
 
 /** Attempts until one succeeds, retries run out, or retrying cannot help. A success leaves `js` running (a repeat job goes on). */
-async function runAttempts(ctx: RunContext, job: JobSpec, js: JobStatus): Promise<JobState> {
+async function runAttempts(ctx: RunContext, spec: JobSpec, js: JobStatus): Promise<JobState> {
+  let prepared;
+  try {
+    prepared = await prepareJob(ctx, spec);
+  } catch (err) {
+    if (isCancellation(err)) return finish(js, 'cancelled');
+    throw err;
+  }
+  if ('error' in prepared) {
+    js.error = prepared.error;
+    return finish(js, 'failed');
+  }
+  const job = prepared.job;
   const subscribed: Record<string, string> = {};
   for (const sub of job.subscriptions) subscribed[sub.env] = ctx.outputs.get(sub.from)?.[sub.output] ?? '';
+  // Service jobs make an HTTP call (workflows/service.ts); the attempt loop is the same.
   const acts = activitiesFor(job);
+  const runAttempt = job.kind === 'service' ? serviceAttempt(job) : (input: JobAttemptInput) => acts.runJobAttempt(input);
   let failedInRow = 0;
 
   for (;;) {
@@ -107,7 +123,7 @@ async function runAttempts(ctx: RunContext, job: JobSpec, js: JobStatus): Promis
     let retryable = true;
     ctx.inFlight++;
     try {
-      const r = await acts.runJobAttempt({ runId: ctx.input.runId, flowUri: ctx.flow.uri, job, attempt, subscribed });
+      const r = await runAttempt({ runId: ctx.input.runId, flowUri: ctx.flow.uri, job, attempt, subscribed });
       at.exitCode = r.exitCode;
       for (const w of r.warnings) if (!js.warnings.includes(w)) js.warnings.push(w);
       if (r.succeeded) {

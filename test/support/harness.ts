@@ -10,6 +10,8 @@ import { inject } from 'vitest';
 import { ApiClient } from '../../cli/api-client.ts';
 import { startPlatform, type Platform } from '../../worker/platform.ts';
 import { isFinal, type RunStatus } from '../../workflows/status.ts';
+import type { JobRunner } from '../../activities/runner.ts';
+import type { TokenEntry } from '../../api/auth/tokens.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -20,10 +22,23 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
+export interface HarnessOptions {
+  /** The job runner; the docker runner when unset. */
+  readonly runner?: JobRunner;
+  /** Join an existing task queue (a second worker) instead of a fresh one. */
+  readonly taskQueue?: string;
+  /** Use (and keep) an existing data directory instead of a fresh one. */
+  readonly dataDir?: string;
+  /** API bearer tokens (authentication is off without). */
+  readonly tokens?: readonly TokenEntry[];
+  /** Webhook secrets by name. */
+  readonly secrets?: Readonly<Record<string, string>>;
+}
+
 /** Starts a worker and the API on their own task queue and data directory. */
-export async function startHarness(): Promise<Harness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'coflow-data-'));
-  const taskQueue = `coflow-test-${process.pid}-${Date.now()}`;
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'coflow-data-'));
+  const taskQueue = options.taskQueue ?? `coflow-test-${process.pid}-${Date.now()}`;
   const platform = await startPlatform({
     dataDir,
     temporalAddress: inject('temporalAddress'),
@@ -35,6 +50,9 @@ export async function startHarness(): Promise<Harness> {
     componentsDir: join(repoRoot, 'components'),
     bundle: { codePath: inject('workflowBundlePath') },
     heartbeatEveryMs: 1_000,
+    ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.secrets ? { resolveSecret: (name: string) => options.secrets?.[name] } : {}),
   });
   return {
     platform,
@@ -42,7 +60,7 @@ export async function startHarness(): Promise<Harness> {
     taskQueue,
     async stop() {
       await platform.stop();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

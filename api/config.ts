@@ -1,0 +1,62 @@
+/**
+ * The API's share of the configuration, read from the environment once at
+ * the composition root (`worker/config.ts`): bearer tokens and webhook
+ * secrets. Files named here are read at start-up; restart to pick up changes.
+ */
+import { readFileSync } from 'node:fs';
+import { parseTokensEnv, parseTokensFile, tokenTable, type TokenEntry } from './auth/tokens.ts';
+import type { SecretResolver } from './context.ts';
+
+export interface ApiConfig {
+  /** COFLOW_TOKENS and COFLOW_TOKENS_FILE together; none turns authentication off. */
+  readonly tokens: readonly TokenEntry[];
+  /** COFLOW_SECRET_<NAME> and COFLOW_SECRETS_FILE. */
+  readonly resolveSecret: SecretResolver;
+}
+
+/** `github-hook` → `COFLOW_SECRET_GITHUB_HOOK`. */
+export const secretEnvName = (name: string): string => `COFLOW_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+
+function readJsonFile(file: string, what: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new ApiConfigError(`${what} ${file} cannot be read: ${(err as Error).message}`);
+  }
+}
+
+export class ApiConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Reads and checks tokens and secrets; throws a ConfigError naming the variable or file. */
+export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
+  const tokens: TokenEntry[] = [];
+  try {
+    if (env.COFLOW_TOKENS) tokens.push(...parseTokensEnv(env.COFLOW_TOKENS));
+    if (env.COFLOW_TOKENS_FILE) tokens.push(...parseTokensFile(readJsonFile(env.COFLOW_TOKENS_FILE, 'COFLOW_TOKENS_FILE'), env.COFLOW_TOKENS_FILE));
+    tokenTable(tokens); // rejects bad entries now, not on the first request
+  } catch (err) {
+    if (err instanceof ApiConfigError) throw err;
+    throw new ApiConfigError((err as Error).message);
+  }
+
+  let fileSecrets: Record<string, string> = {};
+  if (env.COFLOW_SECRETS_FILE) {
+    const text = readJsonFile(env.COFLOW_SECRETS_FILE, 'COFLOW_SECRETS_FILE');
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (err) {
+      throw new ApiConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: not JSON: ${(err as Error).message}`);
+    }
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !Object.values(doc).every((v) => typeof v === 'string')) {
+      throw new ApiConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: expected a JSON object of secret name → string value`);
+    }
+    fileSecrets = doc as Record<string, string>;
+  }
+  const envSecrets = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('COFLOW_SECRET_') && v !== undefined)) as Record<string, string>;
+  // The environment wins over the file.
+  const resolveSecret: SecretResolver = (name) => envSecrets[secretEnvName(name)] ?? (Object.hasOwn(fileSecrets, name) ? fileSecrets[name] : undefined);
+  return { tokens, resolveSecret };
+}

@@ -1,0 +1,130 @@
+/**
+ * Git webhooks: `/hooks/{github|gitlab|gitea|generic}/<flow uri>`.
+ *
+ * The raw body is verified against the secret of each of the flow's triggers
+ * of that forge before anything else reads it. Answers: 201 a run started;
+ * 200 a redelivery (the run it started already, nothing new); 202 acknowledged
+ * without a run (filtered out, ping, an event coflow does not run on) with the
+ * reason; 401 bad signature (nothing started); 404 unknown flow or no trigger
+ * for this forge. The run number of a delivery is claimed once in the store
+ * and the workflow id derives from it, so redeliveries start nothing new
+ * (see api/start-run.ts).
+ */
+import { createRoute, z } from '@hono/zod-openapi';
+import type { JSONValue } from 'hono/utils/types';
+import type { HookTrigger } from '../../flow/model.ts';
+import type { TriggerContext } from '../../flow/trigger-context.ts';
+import type { RouteModule } from '../context.ts';
+import { ApiError } from '../errors.ts';
+import type { DeliveryResult } from '../metrics.ts';
+import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
+import { startRun } from '../start-run.ts';
+import { filterOut } from '../webhooks/filters.ts';
+import type { Forge } from '../webhooks/forge.ts';
+import { generic } from '../webhooks/generic.ts';
+import { gitea } from '../webhooks/gitea.ts';
+import { github } from '../webhooks/github.ts';
+import { gitlab } from '../webhooks/gitlab.ts';
+import { hmacSha256Hex } from '../webhooks/signature.ts';
+
+/** Forges by the hook path's first segment. */
+export const FORGES: Readonly<Record<string, Forge>> = { github, gitlab, gitea, generic };
+
+/** Payloads larger than this are not copied into the run's input (`trigger.payload`). */
+const MAX_PAYLOAD_IN_CONTEXT = 64 * 1024;
+const MAX_DELIVERY_ID = 200;
+
+export const hookRoutes: RouteModule = (app, deps) => {
+  app.openapi(
+    createRoute({
+      method: 'post', path: '/hooks/{forge}/{ns}/{repo}/{name}', tags: ['webhooks'],
+      summary: 'A webhook delivery (signed; no bearer token). Body: the forge\'s JSON payload (GitHub\'s form encoding `payload=` too), read raw and verified before parsing',
+      security: [],
+      request: {
+        params: FlowParams.extend({ forge: z.string().openapi({ param: { name: 'forge', in: 'path' }, example: 'github', description: 'github, gitlab, gitea or generic' }) }),
+      },
+      responses: {
+        201: { description: 'a run started', content: { 'application/json': { schema: HookResult } } },
+        200: { description: 'a redelivery: its run exists, nothing new started', content: { 'application/json': { schema: HookResult } } },
+        202: { description: 'acknowledged without a run (filtered out, ping, an event coflow does not run on); `reason` says why', content: { 'application/json': { schema: HookResult } } },
+        ...errorResponses(400, 401, 404),
+      },
+    }),
+    async (c) => {
+      const { forge: forgeName, ns, repo, name } = c.req.valid('param');
+      const forge = FORGES[forgeName];
+      const count = (result: DeliveryResult): void => deps.metrics.webhookDeliveries.inc({ forge: forge?.kind ?? 'unknown', result });
+      const fail = (result: DeliveryResult, err: ApiError): never => {
+        count(result);
+        throw err;
+      };
+      if (!forge) return fail('bad_request', new ApiError(404, 'not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
+      const uri = `${ns}/${repo}/${name}`;
+      const body = new Uint8Array(await c.req.arrayBuffer());
+
+      const stored = deps.store.getFlow(uri);
+      if (!stored) return fail('unknown_flow', new ApiError(404, 'not_found', `flow ${uri} not found`));
+      const triggers = (stored.spec.triggers ?? []).filter((t): t is HookTrigger => t.kind === forge.kind);
+      if (triggers.length === 0) return fail('no_trigger', new ApiError(404, 'no_trigger', `flow ${uri} has no ${forge.kind} trigger`));
+
+      const headers = c.req.raw.headers;
+      const verified = triggers.filter((t) => {
+        const secret = t.secret === undefined ? undefined : deps.resolveSecret(t.secret);
+        return secret !== undefined && secret !== '' && forge.verify(secret, body, headers);
+      });
+      if (verified.length === 0) {
+        const unresolved = triggers.filter((t) => t.secret === undefined || !deps.resolveSecret(t.secret)).map((t) => t.secret ?? '(none)');
+        if (unresolved.length === triggers.length) {
+          console.error(`coflow api: webhook for ${uri}: secret ${unresolved.join(', ')} is not configured; every ${forge.kind} delivery is refused`);
+        }
+        return fail('bad_signature', new ApiError(401, 'bad_signature', `the ${forge.kind} signature does not match the secret of any ${forge.kind} trigger of ${uri}`));
+      }
+
+      // Verified: from here the body is trusted to come from the forge.
+      const text = Buffer.from(body).toString('utf8');
+      let payload: unknown;
+      try {
+        // GitHub may be set to send `application/x-www-form-urlencoded` with the JSON in `payload`.
+        const form = (c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded');
+        const json = form ? (new URLSearchParams(text).get('payload') ?? '') : text;
+        payload = json.trim() === '' ? undefined : JSON.parse(json);
+      } catch {
+        if (forge.jsonBody) return fail('bad_request', new ApiError(400, 'bad_payload', `a ${forge.kind} delivery must be JSON`));
+        payload = undefined;
+      }
+      const event = forge.eventName(headers);
+      if (event === undefined || event === '') return fail('bad_request', new ApiError(400, 'no_event', `the delivery does not name its ${forge.kind} event`));
+      const headerId = forge.deliveryId(headers)?.trim();
+      if (headerId !== undefined && headerId.length > MAX_DELIVERY_ID) return fail('bad_request', new ApiError(400, 'bad_delivery_id', 'the delivery id is too long'));
+      // Without a delivery id, the body's digest stands in: a byte-identical resend is a redelivery.
+      const deliveryId = headerId || `sha256-${hmacSha256Hex('coflow-delivery', body)}`;
+
+      const normalised = forge.normalise(event, payload);
+      if (!normalised.ok) {
+        count('ignored');
+        return c.json({ result: 'ignored' as const, reason: normalised.reason, event: normalised.event }, 202);
+      }
+      const trigger: TriggerContext = {
+        kind: forge.kind,
+        ...normalised.trigger,
+        deliveryId,
+        ...(payload !== undefined && body.length <= MAX_PAYLOAD_IN_CONTEXT ? { payload } : {}),
+      };
+      const reasons = verified.map((t) => filterOut(t, trigger));
+      if (!reasons.includes(undefined)) {
+        count('filtered');
+        return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
+      }
+      try {
+        const run = await startRun(deps, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}` });
+        count(run.duplicate ? 'duplicate' : 'started');
+        const { payload: _payload, ...shown } = trigger;
+        const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };
+        return run.duplicate ? c.json(answer, 200) : c.json(answer, 201);
+      } catch (err) {
+        count(err instanceof ApiError ? 'bad_request' : 'error');
+        throw err;
+      }
+    },
+  );
+};

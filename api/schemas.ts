@@ -1,0 +1,162 @@
+/**
+ * Zod schemas of `/api/v1`: they validate requests and generate the OpenAPI
+ * document (`/api/v1/openapi.json`), so the two cannot drift apart.
+ */
+import { z } from '@hono/zod-openapi';
+
+export const ErrorBody = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'not_found' }),
+      message: z.string(),
+      details: z.unknown().nullable(),
+    }),
+  })
+  .openapi('Error');
+
+/** Error responses every route may give, by status. */
+export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 422)[]) =>
+  Object.fromEntries(
+    statuses.map((s) => [s, { description: ERROR_TEXT[s], content: { 'application/json': { schema: ErrorBody } } }]),
+  ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorBody } } }>;
+
+const ERROR_TEXT = {
+  400: 'bad request (details.issues names the fields)',
+  401: 'no bearer token, or an unknown one',
+  403: 'the token\'s role may not do this',
+  404: 'not found',
+  409: 'conflict with the current state',
+  422: 'the flow is invalid (details.issues: path, line, column, message)',
+} as const;
+
+const segment = (name: string, example: string) =>
+  z.string().regex(/^[A-Za-z0-9][\w.-]*$/).openapi({ param: { name, in: 'path' }, example });
+
+export const FlowParams = z.object({
+  ns: segment('ns', 'acme'),
+  repo: segment('repo', 'shop'),
+  name: segment('name', 'ci'),
+});
+
+export const RunParams = FlowParams.extend({
+  number: z.coerce.number().int().min(1).openapi({ param: { name: 'number', in: 'path' }, example: 3 }),
+});
+
+export const Limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback).openapi({ example: fallback });
+
+export const Cursor = z.string().min(1).max(4096).optional().openapi({ description: 'opaque cursor from `next` of the previous page' });
+
+export const YamlBody = {
+  content: { 'application/yaml': { schema: z.string().openapi({ description: 'a flow file (SPEC §2)' }) } },
+  required: true,
+} as const;
+
+export const AppliedFlow = z
+  .object({
+    uri: z.string(),
+    version: z.number().int(),
+    created: z.boolean(),
+    schedules: z.array(z.string()).openapi({ description: 'ids of the Temporal Schedules kept for the flow\'s schedule triggers' }),
+  })
+  .openapi('AppliedFlow');
+
+export const FlowSummary = z
+  .object({ uri: z.string(), version: z.number().int(), title: z.string().nullable(), createdAt: z.string() })
+  .openapi('FlowSummary');
+
+export const StoredFlow = z
+  .object({ uri: z.string(), version: z.number().int(), source: z.string(), spec: z.record(z.string(), z.unknown()), createdAt: z.string() })
+  .openapi('Flow');
+
+export const FlowVersion = z.object({ version: z.number().int(), createdAt: z.string() }).openapi('FlowVersion');
+
+export const Validation = z.object({ valid: z.literal(true), uri: z.string() }).openapi('Validation');
+
+export const StartRunBody = z
+  .object({ comment: z.string().max(1000).optional() })
+  .optional()
+  .openapi('StartRun');
+
+export const StartedRun = z
+  .object({ runId: z.string(), number: z.number().int(), flowUri: z.string(), flowVersion: z.number().int(), duplicate: z.boolean() })
+  .openapi('StartedRun');
+
+export const RUN_STATES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'waiting', 'paused'] as const;
+
+export const RunSummary = z
+  .object({
+    runId: z.string(),
+    flowUri: z.string(),
+    number: z.number().int(),
+    status: z.string().openapi({ description: 'running, succeeded, failed, cancelled; or the Temporal status when a run ended abnormally (terminated, timed_out)' }),
+    trigger: z.string().nullable(),
+    branch: z.string().nullable(),
+    actor: z.string().nullable(),
+    startedAt: z.string(),
+    endedAt: z.string().nullable(),
+  })
+  .openapi('RunSummary');
+
+export const RunList = z.object({ runs: z.array(RunSummary), next: z.string().nullable() }).openapi('RunList');
+
+export const RunQuery = z.object({
+  flow: z.string().optional().openapi({ description: 'flow uri', example: 'acme/shop/ci' }),
+  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional(),
+  trigger: z.enum(['manual', 'github', 'gitlab', 'gitea', 'webhook', 'schedule']).optional(),
+  branch: z.string().max(255).optional(),
+  since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started at or after (ISO 8601)' }),
+  until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started before (ISO 8601)' }),
+  limit: Limit(500, 50),
+  cursor: Cursor,
+});
+
+/** The stage/action/job tree (`workflows/status.ts`). */
+export const RunStatus = z
+  .looseObject({
+    runId: z.string(),
+    number: z.number().int(),
+    flowUri: z.string(),
+    flowVersion: z.number().int(),
+    state: z.enum(RUN_STATES),
+    startedAt: z.string(),
+    endedAt: z.string().optional(),
+    error: z.string().optional(),
+    stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
+  })
+  .openapi('RunStatus');
+
+export const LogLine = z
+  .object({
+    seq: z.number().int(),
+    jobPath: z.string(),
+    attempt: z.number().int(),
+    ts: z.number().int().openapi({ description: 'milliseconds since the epoch' }),
+    stream: z.enum(['stdout', 'stderr']),
+    text: z.string(),
+  })
+  .openapi('LogLine');
+
+export const LogPage = z
+  .object({ lines: z.array(LogLine), next: z.number().int().openapi({ description: 'pass as `after` for the next page' }) })
+  .openapi('LogPage');
+
+export const LogQuery = z.object({
+  job: z.string().optional().openapi({ description: 'job path stage.action.job' }),
+  after: z.coerce.number().int().min(0).default(0),
+  limit: Limit(10_000, 1000),
+});
+
+export const Component = z
+  .object({ namespace: z.string(), name: z.string(), version: z.string(), image: z.string(), description: z.string().optional() })
+  .openapi('Component');
+
+export const HookResult = z
+  .object({
+    result: z.enum(['started', 'duplicate', 'filtered', 'ignored']),
+    reason: z.string().optional(),
+    runId: z.string().optional(),
+    number: z.number().int().optional(),
+    event: z.string().optional(),
+    trigger: z.record(z.string(), z.unknown()).optional().openapi({ description: 'the normalised trigger context the run got (without the raw payload)' }),
+  })
+  .openapi('HookResult');

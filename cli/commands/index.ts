@@ -1,0 +1,16 @@
+/**
+ * Every `coflow` command, in the order of the usage text. To add one, write
+ * a {@link Command} in its own file and list it here.
+ */
+import { apply, flow, flows, versions } from './flows.ts';
+import { approve, cancel, pause, reject, rerun, resume } from './control.ts';
+import { dev, validate } from './local.ts';
+import { logs } from './logs.ts';
+import { components, health, metrics } from './platform.ts';
+import { run, runs, status } from './runs.ts';
+import type { Command } from './types.ts';
+
+export const COMMANDS: readonly Command[] = [dev, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, components, health, metrics];
+
+export type { Command, CommandContext } from './types.ts';
+export { UsageError } from './types.ts';

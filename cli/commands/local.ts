@@ -1,0 +1,46 @@
+/** Commands that run on this machine: `dev`, `validate`. */
+import { readFileSync } from 'node:fs';
+import { validateFlow } from '../../flow/index.ts';
+import { loadCatalog, resolveComponents } from '../../components/catalog.ts';
+import { formatIssues } from './format.ts';
+import { UsageError, type Command } from './types.ts';
+
+export const dev: Command = {
+  name: 'dev',
+  synopsis: 'dev',
+  summary: 'start Temporal, a worker and the API on this machine',
+  async run() {
+    // Loaded here: commands that only talk to the API need none of the platform's configuration.
+    const [{ runDev }, { loadConfig }] = await Promise.all([import('../dev.ts'), import('../../worker/config.ts')]);
+    return runDev(loadConfig());
+  },
+};
+
+export const validate: Command = {
+  name: 'validate',
+  synopsis: 'validate FILE...',
+  summary: 'check flow files; prints every error with line:column',
+  async run(ctx, args) {
+    if (args.length === 0) throw new UsageError('validate needs at least one FILE');
+    const { loadConfig } = await import('../../worker/config.ts');
+    const catalog = loadCatalog(loadConfig().componentsDir);
+    const results = args.map((file) => {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (err) {
+        return { file, valid: false, issues: [{ path: '', line: 0, column: 0, message: `cannot read: ${(err as Error).message}` }] };
+      }
+      const r = validateFlow(text);
+      if (!r.ok) return { file, valid: false, issues: r.issues };
+      try {
+        resolveComponents(r.flow, catalog);
+      } catch (err) {
+        return { file, valid: false, issues: [{ path: '', line: 1, column: 1, message: (err as Error).message }] };
+      }
+      return { file, valid: true, issues: [] };
+    });
+    ctx.out(results, () => results.map((r) => (r.valid ? `${r.file}: valid` : formatIssues(r.file, r.issues))).join('\n'));
+    return results.every((r) => r.valid) ? 0 : 2;
+  },
+};

@@ -1,0 +1,54 @@
+/**
+ * The normalised event that started a run: `trigger` in expressions
+ * (`${{ trigger.repo.cloneUrl }}`), the same shape for every forge.
+ * Pure data; travels in the run's input.
+ */
+
+/** What started the run. */
+export type TriggerKind = 'manual' | 'github' | 'gitlab' | 'gitea' | 'webhook' | 'schedule';
+
+export interface TriggerRepo {
+  /** `owner/name` (GitLab: `group/subgroup/name`). */
+  readonly fullName: string;
+  /** The repository's web page. */
+  readonly url?: string;
+  /** HTTPS clone URL. */
+  readonly cloneUrl?: string;
+  readonly sshUrl?: string;
+}
+
+export interface TriggerPullRequest {
+  readonly number: number;
+  readonly title?: string;
+  readonly action?: string;
+  /** Branch the change comes from. */
+  readonly sourceBranch?: string;
+  /** Branch it would merge into. */
+  readonly targetBranch?: string;
+  readonly url?: string;
+}
+
+export interface TriggerContext {
+  readonly kind: TriggerKind;
+  /** Normalised event: push, tag, pull_request, release, schedule, manual, or the forge's name for others. */
+  readonly event: string;
+  /** Who caused it: the token's user, the forge's sender, or `schedule`. */
+  readonly actor?: string;
+  /** The forge's delivery id (redeliveries carry the same one). */
+  readonly deliveryId?: string;
+  readonly repo?: TriggerRepo;
+  /** Full ref, e.g. `refs/heads/main`. */
+  readonly ref?: string;
+  readonly branch?: string;
+  readonly tag?: string;
+  readonly commit?: string;
+  readonly author?: string;
+  readonly message?: string;
+  readonly pullRequest?: TriggerPullRequest;
+  /** Files touched by the pushed commits (when the forge lists them). */
+  readonly changedFiles?: readonly string[];
+  /** Schedule: the time the run was due. */
+  readonly scheduledAt?: string;
+  /** The event's JSON body as received (omitted past 64 KiB). */
+  readonly payload?: unknown;
+}
