@@ -97,7 +97,11 @@ export class DockerRunner implements JobRunner {
     // Start both before racing: a short job may exit before we look, and
     // `logs(follow)` still replays everything while `wait` returns at once.
     const logStream = await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
-    const pumped = pumpLines(logStream, hooks);
+    let delivered = 0;
+    const pumped = pumpLines(logStream, async (line) => {
+      delivered++;
+      await hooks.onLine(line);
+    });
     const exited = waitForExit(container);
     // Keep a losing racer's rejection from going unhandled.
     exited.catch(() => undefined);
@@ -138,6 +142,12 @@ export class DockerRunner implements JobRunner {
     if (outcome.kind !== 'exit') await killQuietly(container);
     // The log stream ends once the container has stopped: every line is delivered before we return.
     await pumped;
+    if (outcome.kind === 'exit') {
+      // Docker may end a follow stream before the last entries (a final partial
+      // line) reach it: read the finished log once more and deliver the rest.
+      const all = await readWholeLog(container);
+      for (const line of all.slice(delivered)) await hooks.onLine(line);
+    }
     switch (outcome.kind) {
       case 'exit':
         return { exitCode: outcome.code, timedOut: false, cancelled: false };
@@ -173,10 +183,17 @@ function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
   };
 }
 
-async function pumpLines(stream: NodeJS.ReadableStream, hooks: RunHooks): Promise<void> {
+async function readWholeLog(container: Dockerode.Container): Promise<LogLine[]> {
+  const raw: unknown = await container.logs({ follow: false, stdout: true, stderr: true, timestamps: true });
+  const decoder = new DockerLogDecoder();
+  const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
+  return [...decoder.push(buf), ...decoder.end()];
+}
+
+async function pumpLines(stream: NodeJS.ReadableStream, onLine: (line: LogLine) => Promise<void>): Promise<void> {
   const decoder = new DockerLogDecoder();
   const deliver = async (lines: LogLine[]): Promise<void> => {
-    for (const line of lines) await hooks.onLine(line);
+    for (const line of lines) await onLine(line);
   };
   // for-await gives back-pressure: a slow onLine pauses the socket.
   for await (const chunk of stream) {
