@@ -67,9 +67,12 @@ export interface PlatformOptions {
   readonly secretsKey?: Buffer;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach this API (service job callbacks); default: the API's own address. */
   readonly publicUrl?: string;
+  /** False: a worker process only (`worker/main.ts`), no HTTP server. Default true. */
+  readonly serveApi?: boolean;
 }
 
 export interface Platform {
+  /** Where the API listens; empty when `serveApi` is false. */
   readonly apiUrl: string;
   readonly store: Store;
   readonly client: Client;
@@ -87,8 +90,9 @@ function dataDirSecretsKey(dataDir: string): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-/** Starts a worker and the API. */
+/** Starts a worker and (unless `serveApi` is false) the API. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const serveApi = options.serveApi ?? true;
   if (!runtimeInstalled) {
     // Worker life-cycle chatter at INFO drowns what users need to see. The
     // process that embeds the platform owns its signals and calls stop().
@@ -137,6 +141,25 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     publicUrl: () => options.publicUrl ?? ownUrl,
   });
   const running = worker.run();
+
+  if (!serveApi) {
+    // A worker process: service-job callbacks go to the API servers, reached at the configured address.
+    resolveOwnUrl(`http://${options.apiHost}:${options.apiPort}`);
+    return {
+      apiUrl: '',
+      store,
+      client,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await running;
+        await nativeConnection.close();
+        await connection.close();
+        store.close();
+        secretStore.close();
+        callbacks.close();
+      },
+    };
+  }
 
   const app = createApi({
     store,
