@@ -25,15 +25,19 @@ export interface RunControlDeps {
 /** How long the API waits for a live status before it acts on what it knows without a worker. */
 const QUERY_WAIT_MS = 2_000;
 
-async function openHandle(temporal: Client, runId: string): Promise<WorkflowHandle> {
+/** The run's handle and Temporal execution state (RUNNING, COMPLETED, …); 404 for an unknown run. */
+async function describeRun(temporal: Client, runId: string): Promise<{ handle: WorkflowHandle; state: string }> {
   const handle = temporal.workflow.getHandle(runId);
-  let state: string;
   try {
-    state = (await handle.describe()).status.name;
+    return { handle, state: (await handle.describe()).status.name };
   } catch (err) {
     if (err instanceof WorkflowNotFoundError) throw notFound(`run ${runId}`);
     throw err;
   }
+}
+
+async function openHandle(temporal: Client, runId: string): Promise<WorkflowHandle> {
+  const { handle, state } = await describeRun(temporal, runId);
   if (state !== 'RUNNING') throw new ApiError(409, 'run_not_open', `run ${runId} has ended (${state.toLowerCase()}); only an open run can be steered`);
   return handle;
 }
@@ -108,14 +112,7 @@ export interface Rerun {
  * succeeded and starts at the first one that did not (`full` runs everything).
  */
 export async function rerun(deps: RunControlDeps, runId: string, actor: Actor, full = false): Promise<Rerun> {
-  const handle = deps.temporal.workflow.getHandle(runId);
-  let state: string;
-  try {
-    state = (await handle.describe()).status.name;
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw notFound(`run ${runId}`);
-    throw err;
-  }
+  const { handle, state } = await describeRun(deps.temporal, runId);
   if (state === 'RUNNING') throw new ApiError(409, 'run_open', `run ${runId} is still open: cancel it or wait for its end before re-running it`);
   const original = await runInputOf(deps.temporal, runId);
   const final = state === 'COMPLETED' ? ((await handle.result()) as RunStatus) : undefined;

@@ -141,24 +141,21 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     publicUrl: () => options.publicUrl ?? ownUrl,
   });
   const running = worker.run();
+  /** Drains the worker (running containers are detached, not killed), then closes what it used. */
+  const stopWorker = async (): Promise<void> => {
+    if (worker.getState() === 'RUNNING') worker.shutdown();
+    await running;
+    await nativeConnection.close();
+    await connection.close();
+    store.close();
+    secretStore.close();
+    callbacks.close();
+  };
 
   if (!serveApi) {
     // A worker process: service-job callbacks go to the API servers, reached at the configured address.
     resolveOwnUrl(`http://${options.apiHost}:${options.apiPort}`);
-    return {
-      apiUrl: '',
-      store,
-      client,
-      async stop() {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-        await nativeConnection.close();
-        await connection.close();
-        store.close();
-        secretStore.close();
-        callbacks.close();
-      },
-    };
+    return { apiUrl: '', store, client, stop: stopWorker };
   }
 
   const app = createApi({
@@ -187,13 +184,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       (server as HttpServer).closeAllConnections();
       await closed;
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await nativeConnection.close();
-      await connection.close();
-      store.close();
-      secretStore.close();
-      callbacks.close();
+      await stopWorker();
     },
   };
 }
