@@ -13,12 +13,14 @@ import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import type { Catalog } from '../components/catalog.ts';
 import type { CallbackStore } from '../store/callbacks.ts';
+import type { SecretStore } from '../store/secrets.ts';
 import type { Store } from '../store/types.ts';
 import { authenticate, tokenTable, type TokenEntry, type TokenTable } from './auth/index.ts';
 import type { ApiDeps, ApiEnv, RouteModule, SecretResolver } from './context.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
+import { secretRoutes } from './routes/secrets.ts';
 import { componentRoutes } from './routes/components.ts';
 import { controlRoutes } from './routes/control.ts';
 import { flowRoutes } from './routes/flows.ts';
@@ -43,6 +45,7 @@ export const ROUTE_MODULES: readonly RouteModule[] = [
   componentRoutes,
   hookRoutes,
   controlRoutes,
+  secretRoutes,
   callbackRoutes,
 ];
 
@@ -63,6 +66,8 @@ export interface ApiOptions {
   readonly pollMs?: number;
   /** Callback tokens of service jobs (`POST /hooks/callback/{token}`). */
   readonly callbacks?: CallbackStore;
+  /** Where `PUT /api/v1/secrets/{name}` keeps values (encrypted). */
+  readonly secretStore?: SecretStore;
   /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */
   readonly routes?: readonly RouteModule[];
 }
@@ -79,7 +84,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   if (!Number.isFinite(pollMs) || pollMs <= 0) throw new Error('createApi: pollMs must be a positive number');
   const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
   const metrics = options.metrics ?? createMetrics();
-  const deps: ApiDeps = { store, temporal, namespace, taskQueue, catalog, metrics, pollMs, resolveSecret: options.resolveSecret ?? (() => undefined), ...(options.callbacks ? { callbacks: options.callbacks } : {}) };
+  const deps: ApiDeps = { store, temporal, namespace, taskQueue, catalog, metrics, pollMs, resolveSecret: options.resolveSecret ?? (() => undefined), ...(options.callbacks ? { callbacks: options.callbacks } : {}), ...(options.secretStore ? { secretStore: options.secretStore } : {}) };
 
   const app = new OpenAPIHono<ApiEnv>({
     // Request validation failures: 400 with every issue, in the one error body.

@@ -7,6 +7,7 @@ import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Catalog } from '../components/catalog.ts';
 import type { CallbackStore } from '../store/callbacks.ts';
+import type { SecretStore } from '../store/secrets.ts';
 import type { Store } from '../store/types.ts';
 import type { Actor } from '../workflows/control.ts';
 import type { ApiMetrics } from './metrics.ts';
@@ -36,6 +37,8 @@ export interface ApiDeps {
   readonly pollMs: number;
   /** Callback tokens of service jobs; without it every callback is unknown (404). */
   readonly callbacks?: CallbackStore;
+  /** The embedded secret store (`/api/v1/secrets`); absent: secrets come only from env/file. */
+  readonly secretStore?: SecretStore;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

@@ -168,6 +168,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}),
     callbacks,
+    secretStore,
     ...(payloadCodec ? { routes: [(api: OpenAPIHono<ApiEnv>) => void api.route('/api/v1', codecRoutes(payloadCodec))] } : {}),
   });
   const server: ServerType = await new Promise((resolve) => {

@@ -4,13 +4,14 @@
  */
 import { apply, flow, flows, versions } from './flows.ts';
 import { approve, cancel, pause, reject, rerun, resume } from './control.ts';
+import { secret } from './secrets.ts';
 import { dev, validate } from './local.ts';
 import { logs } from './logs.ts';
 import { components, health, metrics } from './platform.ts';
 import { run, runs, status } from './runs.ts';
 import type { Command } from './types.ts';
 
-export const COMMANDS: readonly Command[] = [dev, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, components, health, metrics];
+export const COMMANDS: readonly Command[] = [dev, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, secret, components, health, metrics];
 
 export type { Command, CommandContext } from './types.ts';
 export { UsageError } from './types.ts';
