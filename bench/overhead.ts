@@ -82,8 +82,9 @@ async function main(): Promise<void> {
   try {
     const dApi = new ApiClient(docker.apiUrl);
     const nApi = new ApiClient(noop.apiUrl);
-    await dApi.applyFlow(sequentialFlow('bench/overhead/seq', JOBS));
-    await nApi.applyFlow(sequentialFlow('bench/overhead/seq', JOBS));
+    // Distinct uris: both platforms share one Temporal server, and run ids (uri#number) must not meet.
+    await dApi.applyFlow(sequentialFlow('bench/overhead/seq-docker', JOBS));
+    await nApi.applyFlow(sequentialFlow('bench/overhead/seq-noop', JOBS));
     await dApi.applyFlow(sequentialFlow('bench/overhead/one', 1));
 
     const bareTimes: number[] = [];
@@ -92,14 +93,14 @@ async function main(): Promise<void> {
     const oneTimes: number[] = [];
     const dockerRunTimes: number[] = [];
     // Warm-up, then interleave the variants so drift hits them alike.
-    await timeRun(noop, 'bench/overhead/seq');
+    await timeRun(noop, 'bench/overhead/seq-noop');
     await timeRun(docker, 'bench/overhead/one');
     for (let i = 0; i < REPEATS; i++) {
       let t = performance.now();
       await docker.client.workflow.execute('bareSequence', { taskQueue: 'bench-bare', workflowId: `bare-${i}-${Date.now()}`, args: [JOBS] });
       bareTimes.push(performance.now() - t);
-      noopTimes.push(await timeRun(noop, 'bench/overhead/seq'));
-      dockerTimes.push(await timeRun(docker, 'bench/overhead/seq'));
+      noopTimes.push(await timeRun(noop, 'bench/overhead/seq-noop'));
+      dockerTimes.push(await timeRun(docker, 'bench/overhead/seq-docker'));
       oneTimes.push(await timeRun(docker, 'bench/overhead/one'));
       t = performance.now();
       execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', 'coflow/shell:1.0.0', '-c', 'true']);
