@@ -5,15 +5,11 @@
  * start) and a namespace for the tests.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import type { TestProject } from 'vitest/node';
-import { findTemporalBin, startDevServer, type DevServer } from '../../cli/temporal-server.ts';
+import { startTestEnvironment, type TestEnvironment } from '../support/test-environment.ts';
 import { cacheDir } from '../../worker/config.ts';
-import { bundleWorkflows } from '../../worker/worker.ts';
-import { freePort } from '../support/ports.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -27,28 +23,7 @@ const root = join(import.meta.dirname, '../..');
 const cluster = join(root, 'scripts/k8s/cluster.sh');
 export const TEST_NAMESPACE = 'coflow-test';
 let startedHere = false;
-let server: DevServer | undefined;
-let dir: string | undefined;
-
-/** What test/global-setup.ts does for the integration project (own state: both projects may run in one process). */
-async function setupTemporalAndImages(project: TestProject): Promise<void> {
-  try {
-    execFileSync('docker', ['info'], { stdio: 'ignore' });
-  } catch {
-    throw new Error('kubernetes tests need a running Docker Engine to build the images they import: run scripts/setup.sh');
-  }
-  execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
-  execFileSync('docker', ['build', '-q', '-t', 'coflow-test/component:1', join(root, 'test/images/component')], { stdio: 'ignore' });
-  dir = mkdtempSync(join(tmpdir(), 'coflow-k8s-it-'));
-  const temporalBin = findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) });
-  const [bundle, port] = await Promise.all([bundleWorkflows(), freePort()]);
-  server = await startDevServer({ bin: temporalBin, dbFile: join(dir, 'temporal.db'), port, headless: true, logFd: openSync(join(dir, 'temporal.log'), 'a') });
-  const workflowBundlePath = join(dir, 'workflows.js');
-  writeFileSync(workflowBundlePath, bundle.code);
-  project.provide('temporalAddress', server.address);
-  project.provide('workflowBundlePath', workflowBundlePath);
-  project.provide('temporalBin', temporalBin);
-}
+let testEnv: TestEnvironment | undefined;
 
 function clusterScript(...args: string[]): string {
   return execFileSync('bash', [cluster, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -56,7 +31,7 @@ function clusterScript(...args: string[]): string {
 
 export async function setup(project: TestProject): Promise<void> {
   // Images first: the cluster imports them from the Docker Engine.
-  await setupTemporalAndImages(project);
+  testEnv = await startTestEnvironment(project, 'kubernetes');
   let running = false;
   try {
     clusterScript('status');
@@ -105,8 +80,7 @@ export async function setup(project: TestProject): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
-  await server?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  await testEnv?.stop();
   // Leave a cluster we found running; stop one we started (COFLOW_K8S_KEEP=1 keeps it for the next run).
   if (startedHere && process.env.COFLOW_K8S_KEEP !== '1') clusterScript('stop');
 }
