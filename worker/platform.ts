@@ -4,38 +4,36 @@
  * server; the integration tests run it in-process.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { codecRoutes } from '../api/codec.ts';
-import type { ApiEnv } from '../api/context.ts';
-import { chainSecrets, openSecretStore } from '../store/secrets.ts';
-import { AesGcmCodec, type CodecKey } from './codec.ts';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { OpenAPIHono } from '@hono/zod-openapi';
 import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
+import { createConcurrencyActivities } from '../activities/concurrency.ts';
+import type { JobRunner } from '../activities/runner.ts';
+import { createScheduleActivities } from '../activities/scheduled-run.ts';
 import { createApi } from '../api/app.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
-import type { SecretResolver } from '../api/context.ts';
+import { codecRoutes } from '../api/codec.ts';
+import type { ApiEnv, SecretResolver } from '../api/context.ts';
 import { createMetrics } from '../api/metrics.ts';
 import { countRuns } from '../api/run-list.ts';
-import { createScheduleActivities } from '../activities/scheduled-run.ts';
-import { createConcurrencyActivities } from '../activities/concurrency.ts';
-import { ensureSearchAttributes } from './search-attributes.ts';
 import { loadCatalog } from '../components/catalog.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
 import { openCallbackStore } from '../store/callbacks.ts';
+import { chainSecrets, openSecretStore } from '../store/secrets.ts';
+import { openSqliteStore } from '../store/sqlite.ts';
 import type { Store } from '../store/types.ts';
-import type { JobRunner } from '../activities/runner.ts';
-import { bundleWorkflows, createCoflowWorker } from './worker.ts';
+import { AesGcmCodec, type CodecKey } from './codec.ts';
+import type { KubernetesSettings, RunnerKind } from './config.ts';
 import { waitForTemporal } from './connect.ts';
+import { createRunner } from './runner-factory.ts';
+import { ensureSearchAttributes } from './search-attributes.ts';
+import { bundleWorkflows, createCoflowWorker } from './worker.ts';
 
 export { waitForTemporal };
-import { createRunner } from './runner-factory.ts';
-import type { KubernetesSettings, RunnerKind } from './config.ts';
 
 export interface PlatformOptions {
   readonly dataDir: string;
