@@ -33,8 +33,6 @@ import { createRunner } from './runner-factory.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
 
-export { waitForTemporal };
-
 export interface PlatformOptions {
   readonly dataDir: string;
   readonly temporalAddress: string;
