@@ -102,6 +102,17 @@ describe('DockerRunner', { timeout: 30_000 }, () => {
     expect(await containersNamed(s.name)).toEqual([]);
   });
 
+  it('reports a container killed at its memory limit as OOMKilled, and a plain SIGKILL as nothing more', async () => {
+    // The shell holds 200 MB in a variable: far past a 16 MiB limit.
+    const oom = spec('a=$(head -c 200000000 /dev/zero | tr "\\0" x); echo ${#a}', { resources: { memoryBytes: 16 * 1024 * 1024 } });
+    const result = await runner.run(oom, { signal: new AbortController().signal, onLine: () => undefined });
+    expect(result).toEqual({ exitCode: 137, timedOut: false, cancelled: false, reason: 'OOMKilled' });
+    expect(await containersNamed(oom.name)).toEqual([]);
+    // An inner shell (and `exit $?` so sh does not exec it as PID 1, which ignores a SIGKILL from inside).
+    const killed = await runner.run(spec("sh -c 'kill -9 $$'; exit $?"), { signal: new AbortController().signal, onLine: () => undefined });
+    expect(killed).toEqual({ exitCode: 137, timedOut: false, cancelled: false });
+  });
+
   it('delivers a final line without newline, and long lines whole', async () => {
     const { lines, onLine } = collect();
     // 40,000 characters: the daemon splits it into partial messages of 16 KiB.

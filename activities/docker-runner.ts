@@ -149,8 +149,11 @@ export class DockerRunner implements JobRunner {
       for (const line of all.slice(delivered)) await hooks.onLine(line);
     }
     switch (outcome.kind) {
-      case 'exit':
-        return { exitCode: outcome.code, timedOut: false, cancelled: false };
+      case 'exit': {
+        // The kernel's OOM killer ends a container at its memory limit with 137, like a plain SIGKILL: only the state tells.
+        const oomKilled = outcome.code !== 0 && (await container.inspect()).State.OOMKilled;
+        return { exitCode: outcome.code, timedOut: false, cancelled: false, ...(oomKilled ? { reason: 'OOMKilled' } : {}) };
+      }
       case 'timeout':
         return { exitCode: null, timedOut: true, cancelled: false };
       case 'cancel':
