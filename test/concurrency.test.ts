@@ -62,11 +62,22 @@ describe('concurrency', () => {
     expect((await waitForRun(h.api, second)).state).toBe('cancelled');
   });
 
-  it('reject: a run past the limit ends at once without running anything', async () => {
+  it('reject: a start past the limit is refused at once, and a run that got past the API ends without running anything', async () => {
     const { uri } = await h.api.applyFlow(flow('reject', 'reject', 'sleep 300'));
     const first = (await h.api.startRun(uri)).runId;
     await whenRunning(first);
-    const second = await waitForRun(h.api, (await h.api.startRun(uri)).runId);
+
+    const refused = await h.api.startRun(uri).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409, code: 'concurrency_limit' });
+
+    // A start that raced past the API's check (or came from a schedule): the run itself refuses.
+    const stored = h.platform.store.getFlow(uri)!;
+    const runId = `${uri}#99`;
+    await h.platform.client.workflow.start('runFlow', {
+      taskQueue: h.taskQueue, workflowId: runId,
+      args: [{ runId, number: 99, flowVersion: stored.version, flow: stored.spec }],
+    });
+    const second = await waitForRun(h.api, runId);
     expect(second.state).toBe('cancelled');
     expect(second.error).toBe('rejected: 1 earlier runs of test/concurrency/reject are open and its concurrency allows 1 (onLimit: reject)');
     expect(second.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs)).map((j) => j.state)).toEqual(['skipped', 'skipped']);

@@ -7,7 +7,8 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { runIdOf } from '../../store/run-input.ts';
 import type { RunStatus } from '../../workflows/status.ts';
 import { requireRole } from '../auth/index.ts';
-import type { RouteModule } from '../context.ts';
+import type { ApiDeps, RouteModule } from '../context.ts';
+import { RUN_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes.ts';
 import { ApiError, notFound } from '../errors.ts';
 import { listRuns } from '../run-list.ts';
 import { FlowParams, RunList, RunParams, RunQuery, RunStatus as RunStatusSchema, StartRunBody, StartedRun, errorResponses } from '../schemas.ts';
@@ -20,17 +21,33 @@ export function runIdFromParams(p: { ns: string; repo: string; name: string; num
   return runIdOf(`${p.ns}/${p.repo}/${p.name}`, p.number);
 }
 
+/**
+ * A flow whose `concurrency.onLimit` is `reject` answers a manual start past
+ * its limit with 409 at once. The run workflow checks again when it starts
+ * (the authority, for webhooks and schedules too): two starts racing past
+ * this check still end with one of them rejected.
+ */
+async function refuseOverLimit(deps: ApiDeps, uri: string): Promise<void> {
+  const limit = deps.store.getFlow(uri)?.spec.concurrency;
+  if (limit?.onLimit !== 'reject') return;
+  const { count } = await deps.temporal.workflow.count(`${RUN_SEARCH_ATTRIBUTES.flow.name} = '${uri}' AND ExecutionStatus = 'Running'`);
+  if (count >= limit.max) {
+    throw new ApiError(409, 'concurrency_limit', `${count} runs of ${uri} are open and its concurrency allows ${limit.max} (onLimit: reject)`, { open: count, max: limit.max });
+  }
+}
+
 export const runRoutes: RouteModule = (app, deps) => {
   app.openapi(
     createRoute({
       method: 'post', path: '/api/v1/flows/{ns}/{repo}/{name}/runs', tags, summary: 'Start a run (operator): pins the latest flow version',
       middleware: [requireRole('operator')] as const,
       request: { params: FlowParams, body: { content: { 'application/json': { schema: StartRunBody } }, required: false } },
-      responses: { 201: { description: 'started', content: { 'application/json': { schema: StartedRun } } }, ...errorResponses(401, 403, 404, 422) },
+      responses: { 201: { description: 'started', content: { 'application/json': { schema: StartedRun } } }, ...errorResponses(401, 403, 404, 409, 422) },
     }),
     async (c) => {
       const { ns, repo, name } = c.req.valid('param');
       const actor = c.get('actor');
+      await refuseOverLimit(deps, `${ns}/${repo}/${name}`);
       const started = await startRun(deps, { uri: `${ns}/${repo}/${name}`, trigger: { kind: 'manual', event: 'manual', actor: actor.user } });
       return c.json(started, 201);
     },
