@@ -91,11 +91,15 @@ export async function runJob(ctx: RunContext, job: JobSpec, js: JobStatus): Prom
 /** Attempts until one succeeds, retries run out, or retrying cannot help. A success leaves `js` running (a repeat job goes on). */
 async function runAttempts(ctx: RunContext, spec: JobSpec, js: JobStatus): Promise<JobState> {
   let prepared;
+  // The `pre` hook is an activity too: no continue-as-new while it is in flight.
+  ctx.inFlight++;
   try {
     prepared = await prepareJob(ctx, spec);
   } catch (err) {
     if (isCancellation(err)) return finish(js, 'cancelled');
     throw err;
+  } finally {
+    ctx.inFlight--;
   }
   if ('error' in prepared) {
     js.error = prepared.error;
