@@ -11,6 +11,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.ts';
 import { loadCatalog } from '../components/catalog.ts';
+import { countingFlow } from './support/counting-flow.ts';
 import { repoRoot, startHarness, waitForRun, type Harness } from './support/harness.ts';
 
 const LINES = 40;
@@ -41,17 +42,7 @@ describe('an API restart during a log follow', () => {
     let api = await startApi(0);
     const port = (api.address() as AddressInfo).port;
     const base = `http://127.0.0.1:${port}`;
-    await h.api.applyFlow(`
-uri: test/api-restart/follow
-stages:
-  - name: s
-    actions:
-      - name: a
-        jobs:
-          - name: count
-            endpoint: coflow/shell:1.0.0
-            script: 'i=1; while [ $i -le ${LINES} ]; do echo "line $i"; i=$((i+1)); sleep 0.25; done'
-`);
+    await h.api.applyFlow(countingFlow('test/api-restart/follow', LINES, 0.25));
     const { runId } = await h.api.startRun('test/api-restart/follow');
 
     const cli = spawn(process.execPath, [join(repoRoot, 'cli/coflow.ts'), 'logs', runId, 's.a.count', '-f'], {

@@ -3,6 +3,7 @@
  * queues (first come, first served), cancels the earlier ones, or is rejected.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPath } from '../cli/api-client.ts';
 import type { RunStatus } from '../workflows/status.ts';
 import { containersOfRun, job, startHarness, waitForRun, type Harness } from './support/harness.ts';
 
@@ -58,7 +59,7 @@ describe('concurrency', () => {
     await whenRunning(second);
     const b = await h.api.runStatus(second);
     expect(b.cancelledRuns).toEqual([first]);
-    await h.api.request('POST', `/api/v1/runs/${second.replace('#', '/')}/cancel`);
+    await h.api.request('POST', `${runPath(second)}/cancel`);
     expect((await waitForRun(h.api, second)).state).toBe('cancelled');
   });
 
@@ -82,7 +83,7 @@ describe('concurrency', () => {
     expect(second.error).toBe('rejected: 1 earlier runs of test/concurrency/reject are open and its concurrency allows 1 (onLimit: reject)');
     expect(second.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs)).map((j) => j.state)).toEqual(['skipped', 'skipped']);
     expect((await h.api.runStatus(first)).state).toBe('running');
-    await h.api.request('POST', `/api/v1/runs/${first.replace('#', '/')}/cancel`);
+    await h.api.request('POST', `${runPath(first)}/cancel`);
     expect((await waitForRun(h.api, first)).state).toBe('cancelled');
   });
 });

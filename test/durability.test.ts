@@ -17,6 +17,7 @@ import type { Store } from '../store/types.ts';
 import { waitForTemporal } from '../worker/connect.ts';
 import type { RunInput } from '../workflows/context.ts';
 import type { RunStatus } from '../workflows/status.ts';
+import { countingFlow } from './support/counting-flow.ts';
 import { repoRoot } from './support/paths.ts';
 import { freePort } from './support/ports.ts';
 
@@ -69,17 +70,7 @@ function exited(child: ChildProcess): Promise<void> {
 
 /** A one-job flow whose component prints a numbered line every 300 ms. */
 function countingRun(uri: string): RunInput {
-  const flow = parseFlow(`
-uri: ${uri}
-stages:
-  - name: s
-    actions:
-      - name: a
-        jobs:
-          - name: count
-            endpoint: coflow/shell:1.0.0
-            script: 'i=1; while [ $i -le ${LINES} ]; do echo "line $i"; i=$((i+1)); sleep 0.3; done'
-`);
+  const flow = parseFlow(countingFlow(uri, LINES, 0.3));
   return { runId: `${uri}#1`, number: 1, flowVersion: 1, flow };
 }
 

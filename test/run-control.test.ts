@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.ts';
+import { runPath } from '../cli/api-client.ts';
 import { loadCatalog } from '../components/catalog.ts';
 import type { RunStatus } from '../workflows/status.ts';
 import { allLogs, containersOfRun, job, repoRoot, startHarness, type Harness } from './support/harness.ts';
@@ -53,7 +54,6 @@ async function call(user: User, method: string, path: string, body?: string | ob
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
-const runPath = (runId: string): string => `/api/v1/runs/${runId.replace('#', '/')}`;
 
 async function status(runId: string): Promise<RunStatus> {
   const r = await call('vic', 'GET', runPath(runId));

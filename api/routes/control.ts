@@ -7,7 +7,7 @@ import { requireRole } from '../auth/index.ts';
 import type { RouteModule } from '../context.ts';
 import { RunParams, errorResponses } from '../schemas.ts';
 import { cancelRun, decide, pauseRun, rerun, resumeRun } from '../run-control.ts';
-import { runIdOf } from '../../store/run-input.ts';
+import { runIdFromParams as runId } from './runs.ts';
 
 const tags = ['run control'];
 const CommentBody = {
@@ -26,7 +26,6 @@ async function comment(req: { text(): Promise<string> }): Promise<string | undef
 
 export const controlRoutes: RouteModule = (app, deps) => {
   const runPath = '/api/v1/runs/{ns}/{repo}/{name}/{number}';
-  const runId = (p: { ns: string; repo: string; name: string; number: number }): string => runIdOf(`${p.ns}/${p.repo}/${p.name}`, p.number);
 
   for (const [verb, act, summary] of [
     ['pause', pauseRun, 'Pause a run: running jobs finish, no new job starts'],
