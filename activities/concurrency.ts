@@ -8,7 +8,8 @@
 import { Context } from '@temporalio/activity';
 import type { Client } from '@temporalio/client';
 import type { OnLimit } from '../flow/model.ts';
-import { RUN_SEARCH_ATTRIBUTES as A } from '../workflows/search-attributes.ts';
+import { parseRunId } from '../contracts/run-id.ts';
+import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 
 export interface ConcurrencyDeps {
   readonly temporal: Client;
@@ -46,8 +47,7 @@ export function createConcurrencyActivities(deps: ConcurrencyDeps) {
     const query = `${olderOpen}${quote(req.flowUri)} AND ExecutionStatus = 'Running' AND ${A.number.name} < ${req.number}`;
     const runs: { id: string; number: number }[] = [];
     for await (const wf of temporal.workflow.list({ query })) {
-      // A run id is `<flow uri>#<number>`.
-      runs.push({ id: wf.workflowId, number: Number(wf.workflowId.slice(wf.workflowId.lastIndexOf('#') + 1)) });
+      runs.push({ id: wf.workflowId, number: parseRunId(wf.workflowId)?.number ?? 0 });
     }
     return runs.sort((a, b) => a.number - b.number);
   }

@@ -8,7 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DockerRunner } from './docker-runner.ts';
 import { ImageNotFoundError } from './errors.ts';
 import { attemptName } from './attempt-name.ts';
-import type { ContainerSpec, LogLine } from './runner.ts';
+import type { ContainerSpec } from './runner.ts';
+import type { LogLine } from '../contracts/logs.ts';
 
 const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'coflow/busybox:1';

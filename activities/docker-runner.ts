@@ -6,7 +6,8 @@ import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
 import { DockerLogDecoder } from './line-splitter.ts';
 import { ImageNotFoundError, WorkerDetachedError } from './errors.ts';
-import type { ContainerResult, ContainerSpec, JobRunner, LogLine, RunHooks } from './runner.ts';
+import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
+import type { LogLine } from '../contracts/logs.ts';
 
 /** Options for {@link DockerRunner}; the environment is read by the caller, not here. */
 export interface DockerRunnerOptions {

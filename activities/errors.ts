@@ -1,10 +1,10 @@
 /**
- * Errors of the activity layer and the one place that classifies runner
- * failures. Runners throw these; the job activity maps them to Temporal
- * failures (non-retryable for bad input).
+ * Errors of the activity layer. Runners throw these; the job activity maps
+ * them to Temporal failures with `instanceof` (activities/run-job.ts):
+ * non-retryable for what a retry of the same attempt cannot fix.
  */
 
-/** The image of a job does not exist where the runner looks (no registry pull). */
+/** The image of a job does not exist where the runner looks. */
 export class ImageNotFoundError extends Error {
   override readonly name = 'ImageNotFoundError';
   readonly image: string;
@@ -14,13 +14,11 @@ export class ImageNotFoundError extends Error {
   }
 }
 
-/** True for an image that cannot be found: retrying will not help. */
-export function isImageNotFound(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ImageNotFoundError';
-}
+/** The runner cannot start the attempt as specified: a retry of the same attempt cannot fix it; the message is for the user. */
+export abstract class RunnerRejectedError extends Error {}
 
-/** A Pod stayed unschedulable (no node has the requested resources, taints, …): not retried. */
-export class PodUnschedulableError extends Error {
+/** A Pod stayed unschedulable (no node has the requested resources, taints, …). */
+export class PodUnschedulableError extends RunnerRejectedError {
   override readonly name = 'PodUnschedulableError';
   readonly pod: string;
   constructor(pod: string, schedulerMessage: string, options?: ErrorOptions) {
@@ -29,8 +27,8 @@ export class PodUnschedulableError extends Error {
   }
 }
 
-/** The cluster refused to create the job container as specified (missing secret or config map, bad command, …): not retried. */
-export class PodFailedToStartError extends Error {
+/** The cluster refused to create the job container as specified (missing secret or config map, bad command, …). */
+export class PodFailedToStartError extends RunnerRejectedError {
   override readonly name = 'PodFailedToStartError';
   readonly pod: string;
   readonly reason: string;
@@ -41,15 +39,12 @@ export class PodFailedToStartError extends Error {
   }
 }
 
-/** True for a runner failure that a retry of the same attempt cannot fix; its message is for the user. */
-export function isPermanentRunnerFailure(err: unknown): err is Error {
-  return err instanceof Error && (err.name === 'PodUnschedulableError' || err.name === 'PodFailedToStartError');
-}
-
 /** The runner stopped following a container that keeps running (worker shutdown); a retry re-attaches to it. */
 export class WorkerDetachedError extends Error {
   override readonly name = 'WorkerDetachedError';
+  readonly container: string;
   constructor(container: string) {
     super(`worker shutting down: left ${container} running for the retried attempt to re-attach`);
+    this.container = container;
   }
 }

@@ -3,7 +3,7 @@
  * the run context, the flow's and job's `environments`, and the variables
  * bound by `subscriptions`.
  */
-import type { JobAttemptInput } from './types.ts';
+import type { JobAttemptInput } from '../contracts/job-attempt.ts';
 
 export interface JobEnv {
   readonly env: Record<string, string>;

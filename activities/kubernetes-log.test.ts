@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
 import { LogLineSink, parseTimestampedLine, type LogCursor } from './kubernetes-log.ts';
-import type { LogLine } from './runner.ts';
+import type { LogLine } from '../contracts/logs.ts';
 
 async function read(chunks: string[], cursor: LogCursor): Promise<LogLine[]> {
   const lines: LogLine[] = [];

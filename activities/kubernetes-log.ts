@@ -4,7 +4,7 @@
  */
 import { StringDecoder } from 'node:string_decoder';
 import { Writable } from 'node:stream';
-import type { LogLine } from './runner.ts';
+import type { LogLine } from '../contracts/logs.ts';
 
 /**
  * Where the delivered log ends: the timestamp (ns since the epoch) of the last

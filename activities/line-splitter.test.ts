@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { DockerLogDecoder, parseTimestamp } from './line-splitter.ts';
-import type { LogLine } from './runner.ts';
+import type { LogLine } from '../contracts/logs.ts';
 
 const T1 = '2024-05-01T12:34:56.123456789Z';
 const T2 = '2024-05-01T12:34:57.000000001Z';

@@ -11,7 +11,7 @@
  * timestamp of its own that we drop: a line carries its first chunk's time.
  */
 import { Buffer } from 'node:buffer';
-import type { LogLine, LogStream } from './runner.ts';
+import type { LogLine, LogStream } from '../contracts/logs.ts';
 
 const HEADER_BYTES = 8;
 const NEWLINE = 0x0a;

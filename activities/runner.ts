@@ -1,9 +1,10 @@
 /**
- * The one interface every runner (docker now, kubernetes later) implements.
+ * The one interface every runner (docker, kubernetes) implements.
  * A runner starts one container per job attempt, streams its log lines,
  * enforces the attempt timeout, and cleans up. It knows nothing of flows,
  * `[COUT]` or verdicts: the job activity decides those from what it returns.
  */
+import type { LogLine } from '../contracts/logs.ts';
 import type { Resources } from '../flow/model.ts';
 
 /** Everything needed to start one attempt's container, fully resolved. */
@@ -20,16 +21,6 @@ export interface ContainerSpec {
   readonly resources: Resources;
   /** Per-attempt timeout in ms; 0 = none. */
   readonly timeoutMs: number;
-}
-
-export type LogStream = 'stdout' | 'stderr';
-
-export interface LogLine {
-  /** Milliseconds since the epoch, as the container runtime stamped the line. */
-  readonly ts: number;
-  readonly stream: LogStream;
-  /** Without the trailing newline. */
-  readonly text: string;
 }
 
 export interface ContainerResult {

@@ -1,33 +1,28 @@
 /**
  * The activity behind scheduled runs: claims the run number of one schedule
- * action and pins the flow's latest version (components resolved).
+ * action and pins the flow's latest version (components resolved), through
+ * the run preparation every start path shares (runs/prepare.ts).
  */
-import type { Catalog } from '../components/catalog.ts';
-import { prepareRun } from '../store/run-input.ts';
-import type { FlowStore } from '../store/types.ts';
-import type { RunInput } from '../workflows/context.ts';
+import type { RunInput } from '../contracts/run-input.ts';
+import { prepareRun, type PrepareDeps } from '../runs/prepare.ts';
 
-export interface ScheduleActivityDeps {
-  readonly store: FlowStore;
-  readonly catalog: Catalog;
+export interface ScheduleActivityDeps extends PrepareDeps {
   /** Called once per run actually started (not on a retried claim). */
   readonly onRunStarted?: () => void;
 }
 
-export interface ScheduleActivities {
-  prepareScheduledRun(request: { flowUri: string; key: string; scheduledAt: string }): Promise<RunInput | null>;
-}
-
-export function createScheduleActivities(deps: ScheduleActivityDeps): ScheduleActivities {
+export function createScheduleActivities(deps: ScheduleActivityDeps) {
   return {
-    prepareScheduledRun({ flowUri, key, scheduledAt }) {
-      const prepared = prepareRun(deps.store, deps.catalog, {
-        uri: flowUri,
-        deliveryKey: key,
-        trigger: { kind: 'schedule', event: 'schedule', actor: 'schedule', scheduledAt },
-      });
-      if (prepared?.fresh) deps.onRunStarted?.();
-      return Promise.resolve(prepared?.input ?? null);
+    /** The run's input, or null when the flow no longer exists. */
+    async prepareScheduledRun({ flowUri, key, scheduledAt }: { flowUri: string; key: string; scheduledAt: string }): Promise<RunInput | null> {
+      const stored = await deps.store.getFlow(flowUri);
+      if (stored === undefined) return null;
+      const trigger = { kind: 'schedule', event: 'schedule', actor: 'schedule', scheduledAt } as const;
+      const prepared = await prepareRun(deps, stored, { uri: flowUri, deliveryKey: key, trigger });
+      if (prepared.fresh) deps.onRunStarted?.();
+      return prepared.input;
     },
   };
 }
+
+export type ScheduleActivities = ReturnType<typeof createScheduleActivities>;

@@ -9,21 +9,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
-import { hasExpressions, interpolate, type ExprContexts } from '../flow/expressions.ts';
-import type { ServiceSpec } from '../flow/model.ts';
-import type { CallbackStore } from '../store/callbacks.ts';
-import type { SecretResolver } from '../store/secrets.ts';
-import type { LogStore } from '../store/types.ts';
-import { OutputCollector } from './cout.ts';
+import { FAILURE_TYPES, type JobAttemptInput, type JobAttemptResult } from '../contracts/job-attempt.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
+import type { JobSpec, ServiceSpec } from '../flow/model.ts';
+import type { CallbackStore, LogStore } from '../store/store.ts';
 import { resolveSecretValues, secretMasker } from './secrets.ts';
-import { BAD_INPUT, type JobAttemptInput, type JobAttemptResult } from './types.ts';
+import { bodyLines, renderCall, requestLines, responseOutputs, retryableStatus, seconds, type RenderedCall } from './service-call.ts';
 
 export interface ServiceActivityDeps {
   readonly logs: LogStore;
   /** Resolves `${{ secrets.NAME }}` left in the service's fields by the workflow. */
   readonly secrets?: SecretResolver;
   /** Where callback tokens are registered; services that wait for a callback fail without it. */
-  readonly callbacks?: Pick<CallbackStore, 'register' | 'remove'>;
+  readonly callbacks?: Pick<CallbackStore, 'registerCallback' | 'removeCallback'>;
   /** Base URL under which called systems reach the API (COFLOW_PUBLIC_URL, default the API's own address). */
   readonly publicUrl?: () => string | Promise<string>;
   /** Bound of a call whose job sets no `timeout` (ms); default 10 minutes. */
@@ -37,167 +35,113 @@ export const CALLBACK_HEADER = 'X-Coflow-Callback';
 /** The API path of callbacks; the token follows. */
 export const CALLBACK_PATH = '/hooks/callback/';
 const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
-/** What a request or response body may put in the log. */
-const LOGGED_BODY_BYTES = 16 * 1024;
-const LOGGED_BODY_LINES = 200;
-const OUTPUT_KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
-/** The rendered call: fields with secrets and `callback.url` filled in. */
-interface RenderedCall {
-  readonly url: URL;
-  readonly method: string;
-  readonly headers: Record<string, string>;
-  readonly body?: string;
+/** The attempt's log: masked lines, numbered from 1, written in order. */
+class AttemptLog {
+  count = 0;
+  readonly mask: (text: string) => string;
+  readonly #logs: LogStore;
+  readonly #input: JobAttemptInput;
+  #written: Promise<void> = Promise.resolve();
+  constructor(logs: LogStore, input: JobAttemptInput, mask: (text: string) => string) {
+    this.#logs = logs;
+    this.#input = input;
+    this.mask = mask;
+  }
+  write(texts: readonly string[]): Promise<void> {
+    if (texts.length === 0) return this.#written;
+    const from = this.count + 1;
+    this.count += texts.length;
+    const lines = texts.map((t) => ({ ts: Date.now(), stream: 'stdout' as const, text: this.mask(t) }));
+    const { runId, job, attempt } = this.#input;
+    this.#written = this.#written.then(() => this.#logs.appendLogs(runId, job.path, attempt, from, lines));
+    return this.#written;
+  }
 }
 
-function render(spec: ServiceSpec, contexts: ExprContexts, jobPath: string): RenderedCall {
-  const text = (s: string): string => (hasExpressions(s) ? interpolate(s, contexts) : s);
-  let url: URL;
-  let rendered: { url: string; headers: Record<string, string>; body?: string };
+type Outcome = { readonly response: Response; readonly text: string } | { readonly failed: string; readonly timedOut?: boolean; readonly cancelled?: boolean };
+
+/** Sends the call, bounded by `timeoutMs` and stopped by the activity's cancellation; heartbeats while it waits. */
+async function send(call: RenderedCall, timeoutMs: number, heartbeatEveryMs: number): Promise<Outcome> {
+  const ctx = Context.current();
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
   try {
-    rendered = {
-      url: text(spec.url),
-      headers: Object.fromEntries(Object.entries(spec.headers).map(([k, v]) => [k, text(v)])),
-      ...(spec.body === undefined ? {} : { body: text(spec.body) }),
-    };
+    const signal = AbortSignal.any([timeout, ctx.cancellationSignal]);
+    const response = await fetch(call.url, { method: call.method, headers: call.headers, ...(call.body === undefined ? {} : { body: call.body }), signal });
+    return { response, text: await response.text() };
   } catch (err) {
-    throw ApplicationFailure.nonRetryable(`job ${jobPath}: service: ${(err as Error).message}`, BAD_INPUT);
+    if (ctx.cancellationSignal.aborted) return { failed: 'cancelled', cancelled: true };
+    if (timeout.aborted) return { failed: `no response within ${seconds(timeoutMs)}`, timedOut: true };
+    const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
+    return { failed: `request failed: ${(err as Error).message}${cause}` };
+  } finally {
+    clearInterval(heartbeat);
   }
-  try {
-    url = new URL(rendered.url);
-  } catch {
-    throw ApplicationFailure.nonRetryable(`job ${jobPath}: service url "${rendered.url}" is not a valid URL`, BAD_INPUT);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw ApplicationFailure.nonRetryable(`job ${jobPath}: service url "${rendered.url}" is not http:// or https://`, BAD_INPUT);
-  }
-  return { url, method: spec.method, headers: rendered.headers, ...(rendered.body === undefined ? {} : { body: rendered.body }) };
 }
 
-/** A body as log lines: at most LOGGED_BODY_LINES lines and LOGGED_BODY_BYTES characters. */
-function bodyLines(prefix: string, body: string): string[] {
-  if (body === '') return [];
-  const shown = body.length > LOGGED_BODY_BYTES ? body.slice(0, LOGGED_BODY_BYTES) : body;
-  const lines = shown.split(/\r?\n/);
-  const kept = lines.slice(0, LOGGED_BODY_LINES).map((l) => `${prefix}${l}`);
-  if (lines.length > LOGGED_BODY_LINES || shown.length < body.length) kept.push(`${prefix}… (${body.length} characters in all, cut for the log)`);
-  return kept;
-}
-
-/** Outputs of a response body: top-level JSON strings, numbers and booleans, or `[COUT] K = V` lines of a text body. */
-export function responseOutputs(body: string): OutputCollector {
-  const collector = new OutputCollector();
-  let doc: unknown;
-  try {
-    doc = body.trimStart().startsWith('{') ? JSON.parse(body) : undefined;
-  } catch {
-    doc = undefined;
-  }
-  if (doc !== null && typeof doc === 'object' && !Array.isArray(doc)) {
-    for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
-      if (!OUTPUT_KEY.test(key)) continue;
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') collector.add(key, String(value));
-    }
-  } else {
-    for (const line of body.split(/\r?\n/)) collector.addLine(line);
-  }
-  return collector;
-}
-
-/** 4xx other than 408 (timeout) and 429 (too many requests) will answer the same again. */
-function retryableStatus(status: number): boolean {
-  return !(status >= 400 && status < 500 && status !== 408 && status !== 429);
-}
-
-function seconds(ms: number): string {
-  return `${Math.round(ms / 1000)}s`;
+/** The verdict of a response without callback: its status, then its outputs and `CO_RESULT`. */
+function judgeResponse(job: JobSpec, text: string, mask: (t: string) => string): { outputs: Record<string, string>; warnings: string[]; failed?: string; retryable: boolean } {
+  const collector = responseOutputs(text);
+  const warnings = [...collector.warnings];
+  for (const name of job.outputs) if (collector.outputs[name] === undefined) warnings.push(`declared output ${name} was not in the response`);
+  const outputs = Object.fromEntries(Object.entries(collector.outputs).map(([k, v]) => [k, mask(v)]));
+  if (collector.limitError !== undefined) return { outputs: {}, warnings, failed: collector.limitError, retryable: false };
+  if (collector.coResult() === 'false') return { outputs, warnings, failed: 'the service reported CO_RESULT=false', retryable: true };
+  return { outputs, warnings, retryable: true };
 }
 
 /** Builds the service activity with its dependencies. */
 export function createServiceActivities(deps: ServiceActivityDeps) {
   const { logs, secrets, callbacks, publicUrl, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, heartbeatEveryMs = 1_000 } = deps;
 
+  /** A fresh single-use token and the URL the called system posts to, when the service waits for a callback. */
+  async function callbackFor(job: JobSpec, spec: ServiceSpec): Promise<{ token: string; url: string } | undefined> {
+    if (spec.callback === undefined) return undefined;
+    if (callbacks === undefined || publicUrl === undefined) {
+      throw ApplicationFailure.nonRetryable(`job ${job.path}: this worker cannot receive callbacks (no callback store or public URL configured)`, FAILURE_TYPES.badInput);
+    }
+    const token = randomBytes(32).toString('base64url');
+    return { token, url: `${(await publicUrl()).replace(/\/+$/, '')}${CALLBACK_PATH}${token}` };
+  }
+
   async function callService(input: JobAttemptInput): Promise<JobAttemptResult> {
     const { runId, attempt, job } = input;
     const spec = job.service;
-    if (spec === undefined) throw ApplicationFailure.nonRetryable(`job ${job.path} is not a service job`, BAD_INPUT);
-    const ctx = Context.current();
-    const secretValues = resolveSecretValues(job, secrets);
-
-    let token: string | undefined;
-    let callbackUrl: string | undefined;
-    if (spec.callback !== undefined) {
-      if (callbacks === undefined || publicUrl === undefined) {
-        throw ApplicationFailure.nonRetryable(`job ${job.path}: this worker cannot receive callbacks (no callback store or public URL configured)`, BAD_INPUT);
-      }
-      token = randomBytes(32).toString('base64url');
-      callbackUrl = `${(await publicUrl()).replace(/\/+$/, '')}${CALLBACK_PATH}${token}`;
-    }
-    const call = render(spec, { secrets: secretValues, ...(callbackUrl === undefined ? {} : { callback: { url: callbackUrl } }) }, job.path);
-    if (callbackUrl !== undefined) call.headers[CALLBACK_HEADER] = callbackUrl;
+    if (spec === undefined) throw ApplicationFailure.nonRetryable(`job ${job.path} is not a service job`, FAILURE_TYPES.badInput);
+    const secretValues = await resolveSecretValues(job, secrets);
+    const callback = await callbackFor(job, spec);
+    const call = renderCall(spec, { secrets: secretValues, ...(callback === undefined ? {} : { callback: { url: callback.url } }) }, job.path);
+    if (callback !== undefined) call.headers[CALLBACK_HEADER] = callback.url;
     // The token is a credential: whoever holds it completes the job. Logs show it masked, like secrets.
-    const mask = secretMasker([...Object.values(secretValues), ...(token === undefined ? [] : [token])]);
-
-    let seq = 0;
-    const log = (texts: readonly string[]): void => {
-      if (texts.length === 0) return;
-      logs.appendLogs(runId, job.path, attempt, seq + 1, texts.map((t) => ({ ts: Date.now(), stream: 'stdout' as const, text: mask(t) })));
-      seq += texts.length;
-    };
-    const base = { exitCode: null, timedOut: false, cancelled: false, warnings: [] as string[] };
-    const fail = (reason: string, retryable: boolean, extra: Partial<JobAttemptResult> = {}): JobAttemptResult => {
-      if (token !== undefined) callbacks?.remove(token);
-      log([`service: ${reason}`]);
-      return { ...base, succeeded: false, outputs: {}, reason, retryable, ...extra, logLines: seq };
+    const log = new AttemptLog(logs, input, secretMasker([...Object.values(secretValues), ...(callback === undefined ? [] : [callback.token])]));
+    const base = { exitCode: null, timedOut: false, cancelled: false, warnings: [] as string[], outputs: {} };
+    const fail = async (reason: string, retryable: boolean, extra: Partial<JobAttemptResult> = {}): Promise<JobAttemptResult> => {
+      if (callback !== undefined) await callbacks?.removeCallback(callback.token);
+      await log.write([`service: ${reason}`]);
+      return { ...base, succeeded: false, reason, retryable, ...extra, logLines: log.count };
     };
 
-    log([
-      `> ${call.method} ${call.url.href}`,
-      ...Object.entries(call.headers).map(([k, v]) => `> ${k}: ${v}`),
-      ...bodyLines('> ', call.body ?? ''),
-    ]);
-    if (token !== undefined && spec.callback !== undefined) {
+    await log.write(requestLines(call));
+    if (callback !== undefined && spec.callback !== undefined) {
       // Registered before the call: a system may call back before it answers.
-      callbacks?.register(token, { taskToken: ctx.info.taskToken, runId, jobPath: job.path, attempt }, new Date(Date.now() + spec.callback.timeoutMs));
+      const target = { taskToken: Context.current().info.taskToken, runId, jobPath: job.path, attempt };
+      await callbacks?.registerCallback(callback.token, target, new Date(Date.now() + spec.callback.timeoutMs));
     }
-
     const timeoutMs = spec.callback?.timeoutMs ?? (job.timeoutMs > 0 ? job.timeoutMs : requestTimeoutMs);
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const heartbeat = setInterval(() => ctx.heartbeat(), heartbeatEveryMs);
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(call.url, {
-        method: call.method,
-        headers: call.headers,
-        ...(call.body === undefined ? {} : { body: call.body }),
-        signal: AbortSignal.any([timeout, ctx.cancellationSignal]),
-      });
-      text = await response.text();
-    } catch (err) {
-      if (ctx.cancellationSignal.aborted) return fail('cancelled', false, { cancelled: true });
-      if (timeout.aborted) return fail(`no response within ${seconds(timeoutMs)}`, true, { timedOut: true });
-      const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
-      return fail(`request failed: ${(err as Error).message}${cause}`, true);
-    } finally {
-      clearInterval(heartbeat);
-    }
-    log([`< ${response.status} ${response.statusText}`, ...bodyLines('< ', text)]);
-    if (!response.ok) return fail(`${call.method} ${mask(call.url.href)} answered ${response.status} ${response.statusText}`.trimEnd(), retryableStatus(response.status));
-
+    const sent = await send(call, timeoutMs, heartbeatEveryMs);
+    if ('failed' in sent) return fail(sent.failed, sent.cancelled !== true, { ...(sent.timedOut ? { timedOut: true } : {}), ...(sent.cancelled ? { cancelled: true } : {}) });
+    const { response, text } = sent;
+    await log.write([`< ${response.status} ${response.statusText}`, ...bodyLines('< ', text)]);
+    if (!response.ok) return fail(`${call.method} ${log.mask(call.url.href)} answered ${response.status} ${response.statusText}`.trimEnd(), retryableStatus(response.status));
     if (spec.callback !== undefined) {
-      log([`service: waiting for a callback (up to ${seconds(spec.callback.timeoutMs)})`]);
+      await log.write([`service: waiting for a callback (up to ${seconds(spec.callback.timeoutMs)})`]);
       // Completed by the API's callback endpoint with the task token, or ended by the start-to-close timeout.
       throw new CompleteAsyncError();
     }
-
-    const collector = responseOutputs(text);
-    const warnings = [...collector.warnings];
-    for (const name of job.outputs) if (collector.outputs[name] === undefined) warnings.push(`declared output ${name} was not in the response`);
-    const outputs = Object.fromEntries(Object.entries(collector.outputs).map(([k, v]) => [k, mask(v)]));
-    if (collector.limitError !== undefined) return fail(collector.limitError, false, { warnings });
-    if (collector.coResult() === 'false') return fail('the service reported CO_RESULT=false', true, { warnings, outputs });
-    return { ...base, succeeded: true, outputs, warnings, retryable: true, logLines: seq };
+    const verdict = judgeResponse(job, text, log.mask);
+    if (verdict.failed !== undefined) return fail(verdict.failed, verdict.retryable, { warnings: verdict.warnings, outputs: verdict.outputs });
+    return { ...base, succeeded: true, outputs: verdict.outputs, warnings: verdict.warnings, retryable: true, logLines: log.count };
   }
 
   return { callService };

@@ -12,11 +12,11 @@ import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import { bodyLimit } from 'hono/body-limit';
 import type { Catalog } from '../components/catalog.ts';
-import type { CallbackStore } from '../store/callbacks.ts';
-import type { SecretStore } from '../store/secrets.ts';
-import type { Store } from '../store/types.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
+import type { SecretVault } from '../store/secrets.ts';
+import type { Store } from '../store/store.ts';
 import { authenticate, tokenTable, type TokenEntry, type TokenTable } from './auth/index.ts';
-import type { ApiDeps, ApiEnv, RouteModule, SecretResolver } from './context.ts';
+import type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
@@ -29,8 +29,6 @@ import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { runRoutes } from './routes/runs.ts';
 
-export { runIdOf } from '../store/run-input.ts';
-export { runStatus } from './routes/runs.ts';
 export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 
 /**
@@ -64,10 +62,8 @@ export interface ApiOptions {
   readonly metrics?: ApiMetrics;
   /** Polling interval behind the SSE streams (ms); default 250. */
   readonly pollMs?: number;
-  /** Callback tokens of service jobs (`POST /hooks/callback/{token}`). */
-  readonly callbacks?: CallbackStore;
-  /** Where `PUT /api/v1/secrets/{name}` keeps values (encrypted). */
-  readonly secretStore?: SecretStore;
+  /** Where `PUT /api/v1/secrets/{name}` keeps values (encrypted); absent: 409 `no_secret_store`. */
+  readonly secrets?: SecretVault;
   /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */
   readonly routes?: readonly RouteModule[];
 }
@@ -80,23 +76,28 @@ const MAX_API_BODY = 10 * 1024 * 1024;
 /** Builds the Hono app. */
 export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   const { store, temporal, taskQueue, catalog, namespace = 'default', pollMs = 250 } = options;
-  if (!taskQueue) throw new Error('createApi: taskQueue is required');
-  if (!Number.isFinite(pollMs) || pollMs <= 0) throw new Error('createApi: pollMs must be a positive number');
+  if (!taskQueue) throw new RangeError('createApi: taskQueue is required');
+  if (!Number.isFinite(pollMs) || pollMs <= 0) throw new RangeError('createApi: pollMs must be a positive number');
   const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
   const metrics = options.metrics ?? createMetrics();
-  const deps: ApiDeps = { store, temporal, namespace, taskQueue, catalog, metrics, pollMs, resolveSecret: options.resolveSecret ?? (() => undefined), ...(options.callbacks ? { callbacks: options.callbacks } : {}), ...(options.secretStore ? { secretStore: options.secretStore } : {}) };
+  const runs = { store, catalog, temporal, taskQueue, onStarted: (trigger: string) => metrics.runsStarted.inc({ trigger }) };
+  const deps: ApiDeps = {
+    store, temporal, namespace, taskQueue, catalog, metrics, pollMs, runs,
+    resolveSecret: options.resolveSecret ?? (() => Promise.resolve(undefined)),
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+  };
 
   const app = new OpenAPIHono<ApiEnv>({
     // Request validation failures: 400 with every issue, in the one error body.
     defaultHook: (result) => {
       if (!result.success) {
         const issues = result.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw new ApiError(400, 'invalid_request', issues.map((i) => `${i.path || 'request'}: ${i.message}`).join('; '), { issues });
+        throw new ApiError('invalid_request', issues.map((i) => `${i.path || 'request'}: ${i.message}`).join('; '), { issues });
       }
     },
   });
   app.onError(errorResponse);
-  app.notFound((c) => c.json({ error: { code: 'not_found', message: `no route for ${c.req.method} ${c.req.path}`, details: null } }, 404));
+  app.notFound((c) => errorResponse(new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`), c));
 
   app.use('*', async (c, next) => {
     const started = performance.now();
@@ -104,7 +105,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
     metrics.httpDuration.observe({ method: c.req.method, route: c.req.routePath, status: String(c.res.status) }, (performance.now() - started) / 1000);
   });
   const tooLarge = (limit: number) => () => {
-    throw new ApiError(413, 'body_too_large', `the request body is larger than ${limit / 1024 / 1024} MiB`);
+    throw new ApiError('body_too_large', `the request body is larger than ${limit / 1024 / 1024} MiB`);
   };
   app.use('/hooks/*', bodyLimit({ maxSize: MAX_HOOK_BODY, onError: tooLarge(MAX_HOOK_BODY) }));
   app.use('/api/v1/*', bodyLimit({ maxSize: MAX_API_BODY, onError: tooLarge(MAX_API_BODY) }));

@@ -6,10 +6,11 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
 import type { Catalog } from '../components/catalog.ts';
-import type { CallbackStore } from '../store/callbacks.ts';
-import type { SecretStore } from '../store/secrets.ts';
-import type { Store } from '../store/types.ts';
-import type { Actor } from '../workflows/control.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
+import type { Actor } from '../contracts/signals.ts';
+import type { StartDeps } from '../runs/start.ts';
+import type { SecretVault } from '../store/secrets.ts';
+import type { Store } from '../store/store.ts';
 import type { ApiMetrics } from './metrics.ts';
 
 export type { Actor };
@@ -22,9 +23,6 @@ export interface ApiEnv {
   };
 }
 
-/** Resolves a secret name (e.g. a webhook trigger's `secret:`) to its value. */
-export type SecretResolver = (name: string) => string | undefined;
-
 export interface ApiDeps {
   readonly store: Store;
   readonly temporal: Client;
@@ -32,13 +30,14 @@ export interface ApiDeps {
   readonly taskQueue: string;
   readonly catalog: Catalog;
   readonly metrics: ApiMetrics;
+  /** Webhook secrets (a trigger's `secret:`) by name. */
   readonly resolveSecret: SecretResolver;
   /** Interval of the store/Temporal polling behind SSE streams (ms). */
   readonly pollMs: number;
-  /** Callback tokens of service jobs; without it every callback is unknown (404). */
-  readonly callbacks?: CallbackStore;
-  /** The embedded secret store (`/api/v1/secrets`); absent: secrets come only from env/file. */
-  readonly secretStore?: SecretStore;
+  /** Stored secrets (`/api/v1/secrets`); absent: secrets come only from the environment or a file. */
+  readonly secrets?: SecretVault;
+  /** What starting and steering runs needs (runs/start.ts, runs/control.ts); starts are counted in the metrics. */
+  readonly runs: StartDeps;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

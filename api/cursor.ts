@@ -1,5 +1,5 @@
 /** Opaque page cursors: base64url of the position, rejected with 400 when mangled. */
-import { badRequest } from './errors.ts';
+import { ApiError } from './errors.ts';
 
 export const encodeCursor = (position: string | Uint8Array): string => Buffer.from(position).toString('base64url');
 
@@ -10,6 +10,6 @@ export function decodeCursor(cursor: string): string {
 
 /** The position as bytes (Temporal page tokens). */
 export function cursorBytes(cursor: string): Buffer {
-  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw badRequest('bad_cursor', 'the cursor is not one this API handed out');
+  if (!/^[A-Za-z0-9_-]+$/.test(cursor)) throw new ApiError('bad_cursor', 'the cursor is not one this API handed out');
   return Buffer.from(cursor, 'base64url');
 }

@@ -1,44 +1,103 @@
 /**
  * API errors and the one place that maps errors to HTTP responses:
- * `{ "error": { "code", "message", "details" } }`.
+ * `{ "error": { "code", "message", "details" } }`. Routes throw an ApiError
+ * with a code, or let a typed error of a lower layer through; the status is
+ * chosen here, from the code or the error's class, and nowhere else.
  */
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { ComponentNotFoundError } from '../components/errors.ts';
+import { FlowValidationError } from '../flow/errors.ts';
+import {
+  ConcurrencyLimitError,
+  DecisionRefusedError,
+  FlowNotFoundError,
+  GateNotWaitingError,
+  RunEndedAbnormallyError,
+  RunNotFoundError,
+  RunNotOpenError,
+  RunStillOpenError,
+  StageNotFoundError,
+} from '../runs/errors.ts';
+import { SecretNameError } from '../store/errors.ts';
+
+/** Every error code the API answers with, and its status. */
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  bad_request: 400,
+  bad_json: 400,
+  empty_body: 400,
+  bad_cursor: 400,
+  bad_time_range: 400,
+  bad_callback: 400,
+  bad_payload: 400,
+  no_event: 400,
+  bad_delivery_id: 400,
+  bad_secret_name: 400,
+  unauthorized: 401,
+  bad_signature: 401,
+  forbidden: 403,
+  decision_refused: 403,
+  not_found: 404,
+  no_trigger: 404,
+  run_not_open: 409,
+  run_open: 409,
+  run_ended_abnormally: 409,
+  not_a_gate: 409,
+  gate_not_waiting: 409,
+  concurrency_limit: 409,
+  callback_used: 409,
+  callback_expired: 409,
+  no_secret_store: 409,
+  body_too_large: 413,
+  invalid_flow: 422,
+  component_not_found: 422,
+  internal: 500,
+} as const satisfies Record<string, ContentfulStatusCode>;
+
+export type ApiErrorCode = keyof typeof ERROR_STATUS;
 
 export class ApiError extends Error {
   override readonly name = 'ApiError';
-  readonly status: ContentfulStatusCode;
-  readonly code: string;
+  readonly code: ApiErrorCode;
   readonly details: unknown;
-  constructor(status: ContentfulStatusCode, code: string, message: string, details?: unknown) {
+  constructor(code: ApiErrorCode, message: string, details?: unknown) {
     super(message);
-    this.status = status;
     this.code = code;
     this.details = details;
   }
+  get status(): ContentfulStatusCode {
+    return ERROR_STATUS[this.code];
+  }
 }
 
-export const notFound = (what: string): ApiError => new ApiError(404, 'not_found', `${what} not found`);
+export const notFound = (what: string): ApiError => new ApiError('not_found', `${what} not found`);
 
-export const badRequest = (code: string, message: string, details?: unknown): ApiError => new ApiError(400, code, message, details);
+/** The code, message and details a typed error of a lower layer answers with; undefined for an unexpected error. */
+function translate(err: Error): ApiError | undefined {
+  if (err instanceof ApiError) return err;
+  if (err instanceof FlowValidationError) return new ApiError('invalid_flow', err.message, { issues: err.issues });
+  if (err instanceof ComponentNotFoundError) return new ApiError('component_not_found', err.message);
+  if (err instanceof FlowNotFoundError || err instanceof RunNotFoundError || err instanceof StageNotFoundError) return new ApiError('not_found', err.message);
+  if (err instanceof RunNotOpenError) return new ApiError('run_not_open', err.message);
+  if (err instanceof RunStillOpenError) return new ApiError('run_open', err.message);
+  if (err instanceof RunEndedAbnormallyError) return new ApiError('run_ended_abnormally', err.message);
+  if (err instanceof GateNotWaitingError) return new ApiError(err.code, err.message);
+  if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
+  if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
+  if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);
+  return undefined;
+}
 
-/** Hono's onError: ApiError as is, FlowValidationError as 422, anything else as 500 (logged). */
+/** Hono's onError: every error becomes the one error body; an unexpected one is logged and answered 500. */
 export function errorResponse(err: Error, c: Context): Response {
-  if (err instanceof ApiError) {
-    return c.json({ error: { code: err.code, message: err.message, details: err.details ?? null } }, err.status);
-  }
-  if (err.name === 'FlowValidationError') {
-    const issues = (err as Error & { issues?: unknown }).issues ?? [];
-    return c.json({ error: { code: 'invalid_flow', message: err.message, details: { issues } } }, 422);
-  }
+  const known = translate(err);
+  if (known !== undefined) return c.json({ error: { code: known.code, message: known.message, details: known.details ?? null } }, known.status);
   if (err instanceof HTTPException) {
     // Hono's own (body too large, malformed JSON…): keep the status, use our body.
     const status = err.status;
     return c.json({ error: { code: status === 413 ? 'body_too_large' : 'bad_request', message: err.message || 'bad request', details: null } }, status);
-  }
-  if (err.name === 'ComponentNotFoundError') {
-    return c.json({ error: { code: 'component_not_found', message: err.message, details: null } }, 422);
   }
   console.error('coflow api: unexpected error', err);
   return c.json({ error: { code: 'internal', message: 'internal error', details: null } }, 500);

@@ -5,7 +5,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { Client } from '@temporalio/client';
-import { RUN_SEARCH_ATTRIBUTES as A } from '../workflows/search-attributes.ts';
+import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 import { cursorBytes, encodeCursor } from './cursor.ts';
 
 export interface RunFilter {

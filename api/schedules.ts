@@ -10,7 +10,7 @@
  */
 import { ScheduleNotFoundError, type ScheduleOptionsAction, type ScheduleOverlapPolicy } from '@temporalio/client';
 import type { FlowSpec, ScheduleTrigger } from '../flow/model.ts';
-import type { scheduledRun } from '../workflows/scheduled-run.ts';
+import { SCHEDULED_RUN_WORKFLOW, type ScheduledRunWorkflow } from '../contracts/workflows.ts';
 import type { ApiDeps } from './context.ts';
 
 export const CATCHUP_WINDOW = '10 minutes';
@@ -31,10 +31,10 @@ export async function syncSchedules(deps: ApiDeps, flow: FlowSpec): Promise<stri
   const overlap = overlapPolicy(flow);
   const action = (id: string): ScheduleOptionsAction & { workflowType: string } => ({
     type: 'startWorkflow',
-    workflowType: 'scheduledRun' satisfies (typeof scheduledRun)['name'],
+    workflowType: SCHEDULED_RUN_WORKFLOW,
     workflowId: `${id}-run`,
     taskQueue: deps.taskQueue,
-    args: [{ flowUri: flow.uri }],
+    args: [{ flowUri: flow.uri }] satisfies Parameters<ScheduledRunWorkflow>,
   });
   const ids: string[] = [];
   for (const [i, trigger] of wanted.entries()) {

@@ -19,7 +19,7 @@ import { findTemporalBin, startDevServer } from '../cli/temporal-server.ts';
 import { cacheDir } from '../worker/config.ts';
 import { startPlatform, type Platform } from '../worker/platform.ts';
 import { bundleWorkflows } from '../worker/worker.ts';
-import type { RunStatus } from '../workflows/status.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { freePort } from '../test/support/ports.ts';
 

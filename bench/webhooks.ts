@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const platform = await startPlatform({
     dataDir: join(dir, 'data'), temporalAddress: server.address, namespace: 'default', taskQueue: 'bench-hooks',
     apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
-    runner: noopRunner, resolveSecret: (name) => (name === 'bench-hook' ? SECRET : undefined),
+    runner: noopRunner, resolveSecret: (name) => Promise.resolve(name === 'bench-hook' ? SECRET : undefined),
   });
   try {
     const api = new ApiClient(platform.apiUrl);

@@ -2,24 +2,12 @@
  * The CLI's HTTP client for `/api/v1`. Errors from the API become ApiCallError
  * carrying the API's code and message.
  */
-import type { RunStatus } from '../workflows/status.ts';
-import type { LogPage } from '../store/types.ts';
+import { ApiCallError } from './errors.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
+import type { LogPage } from '../contracts/logs.ts';
 
 /** How long a follow keeps reconnecting to an API that went away. */
 const RECONNECT_WINDOW_MS = 60_000;
-
-export class ApiCallError extends Error {
-  override readonly name = 'ApiCallError';
-  readonly status: number;
-  readonly code: string;
-  readonly details: unknown;
-  constructor(status: number, code: string, message: string, details: unknown) {
-    super(message);
-    this.status = status;
-    this.code = code;
-    this.details = details;
-  }
-}
 
 /** `acme/shop/ci#3` or `acme/shop/ci/3` → the run's URL path. */
 export function runPath(runId: string): string {

@@ -5,9 +5,11 @@
  * Each command lives in `cli/commands/` and is listed in `cli/commands/index.ts`.
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { ApiCallError, ApiClient } from './api-client.ts';
+import { ApiClient } from './api-client.ts';
 import { COMMANDS } from './commands/index.ts';
 import { formatIssues } from './commands/format.ts';
+import { ApiCallError, UsageError } from './errors.ts';
+import { ConfigError } from '../worker/errors.ts';
 import type { FlowIssue } from '../flow/index.ts';
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -66,14 +68,14 @@ main(process.argv.slice(2)).then(
   },
   (err: unknown) => {
     const e = err as Error;
-    if (e.name === 'UsageError' || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
       process.stderr.write(`coflow: ${e.message}\n\n${usage()}\n`);
       process.exitCode = 2;
     } else if (e instanceof ApiCallError) {
       const details = (e.details as { issues?: FlowIssue[] } | null)?.issues;
       process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues('flow', details)}\n` : ''}`);
       process.exitCode = e.status >= 400 && e.status < 500 ? 2 : e.status === 0 && e.code !== 'unreachable' ? 2 : 3;
-    } else if (e.name === 'ConfigError') {
+    } else if (e instanceof ConfigError) {
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 2;
     } else {

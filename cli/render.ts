@@ -1,7 +1,7 @@
 /**
  * Renders a run's stage/action/job tree for the terminal: state, attempts and durations.
  */
-import type { RunState, RunStatus } from '../workflows/status.ts';
+import type { RunState, RunStatus } from '../contracts/run-status.ts';
 
 const MARK: Record<RunState, string> = {
   pending: '·', running: '▶', succeeded: '✔', failed: '✘', skipped: '↷', cancelled: '■', waiting: '⏸', paused: '⏸',

@@ -6,6 +6,7 @@ import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ComponentRef, FlowSpec } from '../flow/model.ts';
+import { ComponentDefinitionError, ComponentNotFoundError } from './errors.ts';
 
 export interface ComponentEntry {
   readonly namespace: string;
@@ -13,15 +14,6 @@ export interface ComponentEntry {
   readonly version: string;
   readonly image: string;
   readonly description?: string;
-}
-
-export class ComponentNotFoundError extends Error {
-  override readonly name = 'ComponentNotFoundError';
-  readonly ref: string;
-  constructor(ref: string, jobPath: string) {
-    super(`job ${jobPath}: component ${ref} is not in the catalog`);
-    this.ref = ref;
-  }
 }
 
 function versionParts(v: string): number[] {
@@ -59,7 +51,7 @@ export function loadCatalog(dir: string): Catalog {
       if (!existsSync(file)) continue;
       const doc = parse(readFileSync(file, 'utf8')) as Partial<ComponentEntry> | null;
       if (!doc?.name || !doc.namespace || !doc.version || !doc.image) {
-        throw new Error(`${file}: a component needs name, namespace, version and image`);
+        throw new ComponentDefinitionError(file, 'a component needs name, namespace, version and image');
       }
       entries.push({ namespace: doc.namespace, name: doc.name, version: String(doc.version), image: doc.image, ...(doc.description ? { description: doc.description } : {}) });
     }

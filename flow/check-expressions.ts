@@ -16,6 +16,7 @@ import {
   type Expr,
   type ExprReference,
 } from './expressions.ts';
+import { JOB_TEXT_FIELDS, SERVICE_TEXT_FIELDS } from './job-texts.ts';
 import type { PlacedJob } from './links.ts';
 import { runsBefore } from './links.ts';
 import { resolveJobRef } from './paths.ts';
@@ -93,7 +94,7 @@ export function checkTemplateField(r: YamlReader, field: Field, scope: Expressio
     const contexts = contextsOf(part.expr);
     if (contexts.has('secrets')) {
       if (scope.kind !== 'job') {
-        r.reportAt(offsetIn(field, part.offset), field.path, 'secrets can be used only in job fields (inputs, environments, script, command, args)');
+        r.reportAt(offsetIn(field, part.offset), field.path, `secrets can be used only in job fields (${JOB_TEXT_FIELDS.join(', ')})`);
       } else if (contexts.size > 1) {
         // The job activity resolves secrets and knows nothing else of the run.
         r.reportAt(offsetIn(field, part.offset), field.path, 'an expression that reads secrets may read nothing else; split it into separate ${{ }}');
@@ -103,7 +104,7 @@ export function checkTemplateField(r: YamlReader, field: Field, scope: Expressio
   }
 }
 
-/** Checks the expression-bearing fields of a job mapping: inputs, environments, script, command, args, if. */
+/** Checks the expression-bearing fields of a job mapping: {@link JOB_TEXT_FIELDS}, `service`, `if`. */
 export function checkJobExpressions(r: YamlReader, jobField: Field, scope: ExpressionScope): void {
   if (!isMap(jobField.node)) return;
   for (const pair of jobField.node.items) {
@@ -112,9 +113,8 @@ export function checkJobExpressions(r: YamlReader, jobField: Field, scope: Expre
     if (key === undefined || value === null) continue;
     const field = fieldOf(jobField.path, key, value);
     if (key === 'if') checkConditionField(r, field, scope);
-    else if (key === 'script') checkTemplateField(r, field, scope);
     else if (key === 'service') checkServiceExpressions(r, field, scope);
-    else if (key === 'inputs' || key === 'environments' || key === 'command' || key === 'args') {
+    else if ((JOB_TEXT_FIELDS as readonly string[]).includes(key)) {
       for (const leaf of leaves(field)) checkTemplateField(r, leaf, scope);
     }
   }
@@ -128,7 +128,7 @@ function checkServiceExpressions(r: YamlReader, serviceField: Field, scope: Expr
   for (const pair of serviceField.node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
     const value = pair.value as Node | null;
-    if (value === null || (key !== 'url' && key !== 'headers' && key !== 'body')) continue;
+    if (value === null || key === undefined || !(SERVICE_TEXT_FIELDS as readonly string[]).includes(key)) continue;
     for (const leaf of leaves(fieldOf(serviceField.path, key, value))) checkTemplateField(r, leaf, { ...scope, callback: waits });
   }
 }

@@ -66,7 +66,8 @@ export interface ApprovalSpec {
   readonly onTimeout: 'reject' | 'approve';
 }
 
-export type OnLimit = 'queue' | 'cancel-previous' | 'reject';
+export const ON_LIMIT = ['queue', 'cancel-previous', 'reject'] as const;
+export type OnLimit = (typeof ON_LIMIT)[number];
 
 /** `concurrency`: how many runs of a flow may be open at once, and what happens past that. */
 export interface ConcurrencySpec {
@@ -157,7 +158,11 @@ export interface StageSpec {
 }
 
 /** Git hosting that sends signed webhooks; `webhook` is the generic HMAC webhook. */
-export type HookKind = 'github' | 'gitlab' | 'gitea' | 'webhook';
+export const HOOK_KINDS = ['github', 'gitlab', 'gitea', 'webhook'] as const;
+export type HookKind = (typeof HOOK_KINDS)[number];
+
+/** The trigger kinds a flow file may declare under `triggers:`. */
+export const FLOW_TRIGGER_KINDS = [...HOOK_KINDS, 'schedule'] as const;
 
 /** A webhook trigger with its filters (globs; empty list = no filter on that field). */
 export interface HookTrigger {

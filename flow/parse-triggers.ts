@@ -6,11 +6,9 @@
 import { isSeq } from 'yaml';
 import { cronProblem } from './cron.ts';
 import type { Field, YamlReader } from './yaml-reader.ts';
-import type { ConcurrencySpec, HookKind, TriggerSpec } from './model.ts';
+import { FLOW_TRIGGER_KINDS, ON_LIMIT, type ConcurrencySpec, type HookKind, type TriggerSpec } from './model.ts';
 
-const TRIGGER_KINDS = ['github', 'gitlab', 'gitea', 'webhook', 'schedule'] as const;
 const HOOK_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
-const ON_LIMIT = ['queue', 'cancel-previous', 'reject'] as const;
 const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish'];
 
 /** `triggers`: a list of single-key maps (`- github: {…}`) or one map of kinds. */
@@ -18,10 +16,10 @@ export function readTriggers(r: YamlReader, field: Field): TriggerSpec[] {
   const items = isSeq(field.node) ? r.seq(field) : [field];
   const triggers: TriggerSpec[] = [];
   for (const item of items ?? []) {
-    const map = r.map(item, TRIGGER_KINDS);
+    const map = r.map(item, FLOW_TRIGGER_KINDS);
     if (map === undefined) continue;
     for (const entry of map.entries) {
-      if (!(TRIGGER_KINDS as readonly string[]).includes(entry.key)) continue;
+      if (!(FLOW_TRIGGER_KINDS as readonly string[]).includes(entry.key)) continue;
       const trigger = entry.key === 'schedule' ? readSchedule(r, entry.field) : readHookTrigger(r, entry.field, entry.key as HookKind);
       if (trigger !== undefined) triggers.push(trigger);
     }

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCallError, ApiClient } from '../cli/api-client.ts';
-import type { StoredLogLine } from '../store/types.ts';
+import { ApiClient } from '../cli/api-client.ts';
+import { ApiCallError } from '../cli/errors.ts';
+import type { StoredLogLine } from '../contracts/logs.ts';
 import { repoRoot, startHarness, waitForRun, type Harness } from './support/harness.ts';
 
 const TOKENS = {

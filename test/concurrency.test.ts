@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPath } from '../cli/api-client.ts';
-import type { RunStatus } from '../workflows/status.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import { containersOfRun, job, startHarness, waitForRun, type Harness } from './support/harness.ts';
 
 let h: Harness;
@@ -72,7 +72,7 @@ describe('concurrency', () => {
     expect(refused).toMatchObject({ status: 409, code: 'concurrency_limit' });
 
     // A start that raced past the API's check (or came from a schedule): the run itself refuses.
-    const stored = h.platform.store.getFlow(uri)!;
+    const stored = (await h.platform.store.getFlow(uri))!;
     const runId = `${uri}#99`;
     await h.platform.client.workflow.start('runFlow', {
       taskQueue: h.taskQueue, workflowId: runId,

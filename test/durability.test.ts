@@ -12,11 +12,11 @@ import { Client } from '@temporalio/client';
 import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
 import { parseFlow } from '../flow/index.ts';
 import { startDevServer, type DevServer } from '../cli/temporal-server.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/types.ts';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { Store } from '../store/store.ts';
 import { waitForTemporal } from '../worker/connect.ts';
-import type { RunInput } from '../workflows/context.ts';
-import type { RunStatus } from '../workflows/status.ts';
+import type { RunInput } from '../contracts/run-input.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import { countingFlow } from './support/counting-flow.ts';
 import { repoRoot } from './support/paths.ts';
 import { freePort } from './support/ports.ts';
@@ -76,7 +76,7 @@ function countingRun(uri: string): RunInput {
 
 async function waitForLines(store: Store, runId: string, n: number): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (store.readLogs({ runId, limit: 10_000 }).lines.length < n) {
+  while ((await store.readLogs({ runId, limit: 10_000 })).lines.length < n) {
     if (Date.now() > deadline) throw new Error(`fewer than ${n} log lines stored for ${runId} after 60 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -98,8 +98,8 @@ function existingContainers(runId: string): string[] {
   return execFileSync('docker', ['ps', '-a', '--filter', `label=coflow.run=${runId}`, '--format', '{{.Names}}'], { encoding: 'utf8' }).split('\n').filter(Boolean);
 }
 
-function expectCompleteLog(store: Store, runId: string): void {
-  const lines = store.readLogs({ runId, limit: 10_000 }).lines;
+async function expectCompleteLog(store: Store, runId: string): Promise<void> {
+  const lines = (await store.readLogs({ runId, limit: 10_000 })).lines;
   expect(lines.map((l) => l.text)).toEqual(Array.from({ length: LINES }, (_, i) => `line ${i + 1}`));
   expect(lines.map((l) => l.seq)).toEqual(Array.from({ length: LINES }, (_, i) => i + 1));
 }
@@ -113,7 +113,7 @@ describe('a worker that dies mid-job', () => {
     const dataDir = join(dir, taskQueue);
     const first = startWorker(inject('temporalAddress'), taskQueue, dataDir);
     await waitForOutput(first, 'polling');
-    const store = openSqliteStore(join(dataDir, 'coflow.db'));
+    const store = await openSqliteStore(join(dataDir, 'coflow.db'));
     const connection = await waitForTemporal(inject('temporalAddress'), 'default');
     const client = new Client({ connection });
     const input = countingRun(`test/durability/${signal.toLowerCase()}-${Date.now()}`);
@@ -133,11 +133,11 @@ describe('a worker that dies mid-job', () => {
     expect(job.attempts.map((a) => a.state)).toEqual(['succeeded']);
     expect(containersCreated(input.runId, since)).toHaveLength(1);
     expect(existingContainers(input.runId)).toEqual([]);
-    expectCompleteLog(store, input.runId);
+    await expectCompleteLog(store, input.runId);
 
     second.kill('SIGTERM');
     await exited(second);
-    store.close();
+    await store.close();
     await connection.close();
   });
 });
@@ -153,7 +153,7 @@ describe('the Temporal server killed mid-run', () => {
     const dataDir = join(dir, taskQueue);
     const worker = startWorker(server.address, taskQueue, dataDir);
     await waitForOutput(worker, 'polling');
-    const store = openSqliteStore(join(dataDir, 'coflow.db'));
+    const store = await openSqliteStore(join(dataDir, 'coflow.db'));
     let connection = await waitForTemporal(server.address, 'default');
     const input = countingRun(`test/durability/server-${Date.now()}`);
     const since = Date.now();
@@ -172,11 +172,11 @@ describe('the Temporal server killed mid-run', () => {
     expect(status.state).toBe('succeeded');
     expect(status.stages[0]!.actions[0]!.jobs[0]!.attempts).toHaveLength(1);
     expect(containersCreated(input.runId, since)).toHaveLength(1);
-    expectCompleteLog(store, input.runId);
+    await expectCompleteLog(store, input.runId);
 
     worker.kill('SIGTERM');
     await exited(worker);
-    store.close();
+    await store.close();
     await connection.close();
   });
 });

@@ -33,7 +33,7 @@ describe('hooks, conditions and secrets', () => {
       componentsDir: join(repoRoot, 'components'),
       bundle: { codePath: inject('workflowBundlePath') },
       heartbeatEveryMs: 1_000,
-      resolveSecret: (name) => (name === 'API_TOKEN' ? SECRET : undefined),
+      resolveSecret: (name) => Promise.resolve(name === 'API_TOKEN' ? SECRET : undefined),
       codecKeys: parseCodecKeys(`test:${randomBytes(32).toString('base64')}`),
     });
     api = new ApiClient(platform.apiUrl);

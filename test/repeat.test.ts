@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFlow } from '../flow/index.ts';
-import type { RunInput } from '../workflows/context.ts';
-import type { RunStatus } from '../workflows/status.ts';
+import type { RunInput } from '../contracts/run-input.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import { allLogs, job, startHarness, type Harness } from './support/harness.ts';
 
 const REPETITIONS = 30;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../api/app.ts';
 import { runPath } from '../cli/api-client.ts';
 import { loadCatalog } from '../components/catalog.ts';
-import type { RunStatus } from '../workflows/status.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 import { allLogs, containersOfRun, job, repoRoot, startHarness, type Harness } from './support/harness.ts';
 
 const USERS = {

@@ -6,7 +6,8 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ApiCallError } from '../cli/api-client.ts';
+import { ApiClient } from '../cli/api-client.ts';
+import { ApiCallError } from '../cli/errors.ts';
 import { allLogs, job, repoRoot, startHarness, waitForRun, type Harness } from './support/harness.ts';
 
 const ADMIN = 'admin-token-for-secret-tests';

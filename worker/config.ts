@@ -5,8 +5,9 @@
  */
 import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
-import { loadApiConfig } from '../api/config.ts';
-import type { SecretResolver } from '../api/context.ts';
+import { loadApiConfig } from './api-config.ts';
+import { ConfigError } from './errors.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -55,10 +56,6 @@ export interface KubernetesSettings {
   readonly imagePullSecrets: readonly string[];
   /** COFLOW_K8S_IMAGE_PULL_POLICY */
   readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
-}
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -136,6 +133,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     runnerKind: runnerKind(env),
     kubernetes: kubernetesSettings(env),
     ...publicUrl(env),
-    ...loadLogicConfig(env, (message) => new ConfigError(message)),
+    ...loadLogicConfig(env),
   };
 }

@@ -4,7 +4,7 @@
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import type { Histogram } from 'prom-client';
-import type { JobAttemptResult } from '../activities/types.ts';
+import type { JobAttemptResult } from '../contracts/job-attempt.ts';
 
 export function jobMetricsInterceptor(histogram: Histogram<'result'>): ActivityInterceptorsFactory {
   return (ctx) => ({

@@ -3,6 +3,7 @@
  * allow-list and the key of the secret store. Read by loadConfig (config.ts).
  */
 import { parseCodecKeys, type CodecKey } from './codec.ts';
+import { ConfigError } from './errors.ts';
 
 export interface LogicConfig {
   /** COFLOW_CODEC_KEYS: `id:base64key,…` (32-byte keys); the first encrypts, all decrypt. Unset: payloads are not encrypted. */
@@ -13,15 +14,16 @@ export interface LogicConfig {
   readonly secretsKey?: Buffer;
 }
 
-export function loadLogicConfig(env: NodeJS.ProcessEnv, fail: (message: string) => Error): LogicConfig {
+/** Reads and checks these variables; throws ConfigError naming the bad one. */
+export function loadLogicConfig(env: NodeJS.ProcessEnv): LogicConfig {
   let codecKeys: CodecKey[] | undefined;
   try {
     codecKeys = env.COFLOW_CODEC_KEYS ? parseCodecKeys(env.COFLOW_CODEC_KEYS) : undefined;
   } catch (err) {
-    throw fail(`COFLOW_CODEC_KEYS: ${(err as Error).message}`);
+    throw new ConfigError(`COFLOW_CODEC_KEYS: ${(err as Error).message}`);
   }
   const secretsKey = env.COFLOW_SECRETS_KEY ? Buffer.from(env.COFLOW_SECRETS_KEY, 'base64') : undefined;
-  if (secretsKey !== undefined && secretsKey.length !== 32) throw fail('COFLOW_SECRETS_KEY must be the base64 of 32 bytes');
+  if (secretsKey !== undefined && secretsKey.length !== 32) throw new ConfigError('COFLOW_SECRETS_KEY must be the base64 of 32 bytes');
   return {
     ...(codecKeys ? { codecKeys } : {}),
     luaHttpAllow: (env.COFLOW_LUA_HTTP_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),

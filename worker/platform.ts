@@ -1,31 +1,26 @@
 /**
- * One process of the platform: a worker and the HTTP API sharing a store,
- * connected to a Temporal server. `coflow dev` runs this next to the dev
- * server; the integration tests run it in-process.
+ * One process of the platform: a worker and (unless told otherwise) the HTTP
+ * API sharing a store, connected to a Temporal server. `coflow dev` runs this
+ * next to the dev server; `worker/main.ts` runs it without the API; the
+ * integration tests run it in-process.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { OpenAPIHono } from '@hono/zod-openapi';
-import { serve, type ServerType } from '@hono/node-server';
 import { Client } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
 import { createConcurrencyActivities } from '../activities/concurrency.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { createScheduleActivities } from '../activities/scheduled-run.ts';
-import { createApi } from '../api/app.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
-import { codecRoutes } from '../api/codec.ts';
-import type { ApiEnv, SecretResolver } from '../api/context.ts';
 import { createMetrics } from '../api/metrics.ts';
 import { countRuns } from '../api/run-list.ts';
 import { loadCatalog } from '../components/catalog.ts';
-import { openCallbackStore } from '../store/callbacks.ts';
-import { chainSecrets, openSecretStore } from '../store/secrets.ts';
-import { openSqliteStore } from '../store/sqlite.ts';
-import type { Store } from '../store/types.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
+import { openStore, type StoreConfig } from '../store/open-store.ts';
+import { chainSecrets, secretVault } from '../store/secrets.ts';
+import type { Store } from '../store/store.ts';
+import { serveApi, type ApiServer } from './api-server.ts';
 import { AesGcmCodec, type CodecKey } from './codec.ts';
 import type { KubernetesSettings, RunnerKind } from './config.ts';
 import { waitForTemporal } from './connect.ts';
@@ -35,6 +30,8 @@ import { bundleWorkflows, createCoflowWorker } from './worker.ts';
 
 export interface PlatformOptions {
   readonly dataDir: string;
+  /** Where flows, logs and secrets are kept; default: the embedded store `<dataDir>/coflow.db`. */
+  readonly store?: StoreConfig;
   readonly temporalAddress: string;
   readonly namespace: string;
   readonly taskQueue: string;
@@ -45,7 +42,7 @@ export interface PlatformOptions {
   readonly componentsDir: string;
   /** Bearer tokens of the API; none turns authentication off. */
   readonly tokens?: readonly TokenEntry[];
-  /** Webhook secrets by name. */
+  /** Secrets by name from the environment or a file (webhook secrets, and `${{ secrets.X }}` before the store). */
   readonly resolveSecret?: SecretResolver;
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
@@ -76,8 +73,14 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-
 let runtimeInstalled = false;
+
+/** Worker life-cycle chatter at INFO drowns what users need to see; the embedding process owns its signals and calls stop(). */
+function installRuntime(): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  runtimeInstalled = true;
+}
 
 /** The embedded default key of the secret store: generated once, kept beside the data (mode 0600). */
 function dataDirSecretsKey(dataDir: string): Buffer {
@@ -88,41 +91,27 @@ function dataDirSecretsKey(dataDir: string): Buffer {
 
 /** Starts a worker and (unless `serveApi` is false) the API. */
 export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  const serveApi = options.serveApi ?? true;
-  if (!runtimeInstalled) {
-    // Worker life-cycle chatter at INFO drowns what users need to see. The
-    // process that embeds the platform owns its signals and calls stop().
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-    runtimeInstalled = true;
-  }
+  installRuntime();
   mkdirSync(options.dataDir, { recursive: true });
-  const store = openSqliteStore(join(options.dataDir, 'coflow.db'));
+  const store = await openStore(options.store ?? { kind: 'sqlite', file: join(options.dataDir, 'coflow.db') });
   const connection = await waitForTemporal(options.temporalAddress, options.namespace);
   const payloadCodec = options.codecKeys === undefined ? undefined : new AesGcmCodec(options.codecKeys);
   const client = new Client({ connection, namespace: options.namespace, ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}) });
-  const secretStore = openSecretStore(join(options.dataDir, 'coflow.db'), options.secretsKey ?? dataDirSecretsKey(options.dataDir));
-  const secrets = chainSecrets({ resolveSecret: (name) => options.resolveSecret?.(name) }, secretStore);
-  const callbacks = openCallbackStore(join(options.dataDir, 'coflow.db'));
+  await ensureSearchAttributes(connection, options.namespace);
+  const vault = secretVault(store, options.secretsKey ?? dataDirSecretsKey(options.dataDir));
+  const fromConfig = options.resolveSecret ?? (() => Promise.resolve(undefined));
+  const catalog = loadCatalog(options.componentsDir);
+  const metrics = createMetrics({ countRuns: (state) => countRuns(client, state) });
   // The API's own address is known once it listens (port 0 picks one); the worker may start first.
   let resolveOwnUrl: (url: string) => void = () => {};
   const ownUrl = new Promise<string>((resolve) => (resolveOwnUrl = resolve));
   const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
-  const runner =
-    options.runner ??
-    createRunner({
-      dockerSocket: options.dockerSocket,
-      ...(options.runnerKind === undefined ? {} : { runner: options.runnerKind }),
-      ...(options.kubernetes === undefined ? {} : { kubernetes: options.kubernetes }),
-    });
-  await ensureSearchAttributes(connection, options.namespace);
-  const catalog = loadCatalog(options.componentsDir);
-  const metrics = createMetrics({ countRuns: (state) => countRuns(client, state) });
   const worker = await createCoflowWorker({
     connection: nativeConnection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    runner,
-    logs: store,
+    runner: options.runner ?? createRunner({ dockerSocket: options.dockerSocket, runner: options.runnerKind, kubernetes: options.kubernetes }),
+    store,
     bundle: options.bundle ?? (await bundleWorkflows()),
     ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
     extraActivities: {
@@ -130,10 +119,9 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...createConcurrencyActivities({ temporal: client }),
     },
     jobAttemptDuration: metrics.jobAttemptDuration,
-    secrets,
+    secrets: chainSecrets(fromConfig, vault.resolve),
     lua: { httpAllow: options.luaHttpAllow ?? [] },
     ...(payloadCodec ? { payloadCodec } : {}),
-    callbacks,
     publicUrl: () => options.publicUrl ?? ownUrl,
   });
   const running = worker.run();
@@ -143,44 +131,24 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
     await running;
     await nativeConnection.close();
     await connection.close();
-    store.close();
-    secretStore.close();
-    callbacks.close();
+    await store.close();
   };
 
-  if (!serveApi) {
+  let api: ApiServer | undefined;
+  if (options.serveApi ?? true) {
+    const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}) };
+    api = await serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, payloadCodec);
+    resolveOwnUrl(api.url);
+  } else {
     // A worker process: service-job callbacks go to the API servers, reached at the configured address.
     resolveOwnUrl(`http://${options.apiHost}:${options.apiPort}`);
-    return { apiUrl: '', store, client, stop: stopWorker };
   }
-
-  const app = createApi({
-    store,
-    temporal: client,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    catalog,
-    metrics,
-    ...(options.tokens ? { tokens: options.tokens } : {}),
-    ...(options.resolveSecret ? { resolveSecret: options.resolveSecret } : {}),
-    callbacks,
-    secretStore,
-    ...(payloadCodec ? { routes: [(api: OpenAPIHono<ApiEnv>) => void api.route('/api/v1', codecRoutes(payloadCodec))] } : {}),
-  });
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: options.apiHost, port: options.apiPort }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  resolveOwnUrl(`http://${options.apiHost}:${port}`);
-
   return {
-    apiUrl: `http://${options.apiHost}:${port}`,
+    apiUrl: api?.url ?? '',
     store,
     client,
     async stop() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as HttpServer).closeAllConnections();
-      await closed;
+      await api?.close();
       await stopWorker();
     },
   };

@@ -5,7 +5,7 @@
  * ones are added.
  */
 import type { Connection } from '@temporalio/client';
-import { RUN_SEARCH_ATTRIBUTES } from '../workflows/search-attributes.ts';
+import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 
 /** temporal.api.enums.v1.IndexedValueType */
 const INDEXED_VALUE_TYPE = { KEYWORD: 2, INT: 3 } as const;

@@ -6,12 +6,11 @@ import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleO
 import { createJobActivities } from '../activities/run-job.ts';
 import { createHookActivities } from '../activities/hooks.ts';
 import { createServiceActivities } from '../activities/service.ts';
-import type { CallbackStore } from '../store/callbacks.ts';
 import type { LuaRunOptions } from '../activities/lua/run-hook.ts';
-import type { SecretResolver } from '../store/secrets.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
 import type { PayloadCodec } from '@temporalio/common';
 import type { JobRunner } from '../activities/runner.ts';
-import type { LogStore } from '../store/types.ts';
+import type { CallbackStore, LogStore } from '../store/store.ts';
 import type { Histogram } from 'prom-client';
 import { jobMetricsInterceptor } from './job-metrics.ts';
 
@@ -28,7 +27,8 @@ export interface CoflowWorkerOptions {
   readonly namespace: string;
   readonly taskQueue: string;
   readonly runner: JobRunner;
-  readonly logs: LogStore;
+  /** Where job logs and service-job callback tokens are kept (the API reads the same store). */
+  readonly store: LogStore & CallbackStore;
   readonly bundle: WorkflowBundleOption;
   /** Heartbeat interval of live job attempts (ms). */
   readonly heartbeatEveryMs?: number;
@@ -42,15 +42,13 @@ export interface CoflowWorkerOptions {
   readonly lua?: Omit<LuaRunOptions, 'onLog'>;
   /** Encrypts every payload (see codec.ts); clients must use the same. */
   readonly payloadCodec?: PayloadCodec;
-  /** Callback tokens of service jobs (the API's `/hooks/callback/{token}` reads the same table). */
-  readonly callbacks?: CallbackStore;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API; without it service jobs cannot wait for callbacks. */
   readonly publicUrl?: () => string | Promise<string>;
 }
 
 /** Creates (does not start) a worker that runs flows and their jobs. */
 export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker> {
-  const { connection, namespace, taskQueue, runner, logs, bundle, heartbeatEveryMs } = options;
+  const { connection, namespace, taskQueue, runner, store: logs, bundle, heartbeatEveryMs } = options;
   return Worker.create({
     connection,
     namespace,
@@ -59,7 +57,7 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
     activities: {
       ...createJobActivities({ runner, logs, ...(heartbeatEveryMs ? { heartbeatEveryMs } : {}), ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.lua ? { lua: options.lua } : {}) }),
       ...createHookActivities({ logs, ...(options.lua ? { lua: options.lua } : {}) }),
-      ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.callbacks ? { callbacks: options.callbacks } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
+      ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), callbacks: options.store, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
       ...options.extraActivities,
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),

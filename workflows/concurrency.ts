@@ -4,7 +4,7 @@
  */
 import { isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { ConcurrencyActivities } from '../activities/concurrency.ts';
-import type { RunContext } from './context.ts';
+import type { RunContext } from './run-context.ts';
 
 const { claimConcurrencySlot } = proxyActivities<ConcurrencyActivities>({
   startToCloseTimeout: '30 days',

@@ -6,10 +6,11 @@
  * activity resolves it, so secret values never enter workflow history.
  */
 import { ExpressionEvalError, ExpressionSyntaxError, contextsOf, evaluateCondition, interpolate, readsSecrets, type Expr, type ExprContexts, type ExprValue } from '../flow/expressions.ts';
+import { mapJobTexts, mapServiceTexts } from '../flow/job-texts.ts';
 import type { JobSpec, ServiceSpec } from '../flow/model.ts';
 import { resolveJobRef } from '../flow/paths.ts';
-import { now, type RunContext } from './context.ts';
-import type { ActionStatus, StageStatus } from './status.ts';
+import { now, type RunContext } from './run-context.ts';
+import type { ActionStatus, StageStatus } from '../contracts/run-status.ts';
 
 function allJobs(ctx: RunContext): JobSpec[] {
   return ctx.flow.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs));
@@ -63,33 +64,18 @@ export function conditionHolds(ctx: RunContext, condition: string | undefined): 
   }
 }
 
-/** The job with `${{ }}` in inputs, environments, script, command and args replaced (secrets left for the activity). */
+/** The job with `${{ }}` in its interpolated fields (flow/job-texts.ts) replaced; secrets are left for the activity. */
 export function interpolateJob(ctx: RunContext, job: JobSpec): JobSpec {
   const contexts = runContexts(ctx);
   const opts = options(ctx);
-  const text = (s: string): string => interpolate(s, contexts, opts);
-  const map = (m: Readonly<Record<string, string>>): Record<string, string> => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, text(v)]));
-  return {
-    ...job,
-    inputs: map(job.inputs),
-    environments: map(job.environments),
-    ...(job.script === undefined ? {} : { script: text(job.script) }),
-    ...(job.command === undefined ? {} : { command: job.command.map(text) }),
-    ...(job.args === undefined ? {} : { args: job.args.map(text) }),
-    ...(job.service === undefined ? {} : { service: interpolateService(job.service, contexts, opts) }),
-  };
+  const interpolated = mapJobTexts(job, (s) => interpolate(s, contexts, opts));
+  return job.service === undefined ? interpolated : { ...interpolated, service: interpolateService(job.service, contexts, opts) };
 }
 
 /** A service's url, header values and body; `secrets` and `callback.url` are left for the activity. */
 function interpolateService(service: ServiceSpec, contexts: ExprContexts, opts: ReturnType<typeof options>): ServiceSpec {
   const later = { ...opts, defer: (e: Expr) => readsSecrets(e) || contextsOf(e).has('callback') };
-  const text = (s: string): string => interpolate(s, contexts, later);
-  return {
-    ...service,
-    url: text(service.url),
-    headers: Object.fromEntries(Object.entries(service.headers).map(([k, v]) => [k, text(v)])),
-    ...(service.body === undefined ? {} : { body: text(service.body) }),
-  };
+  return mapServiceTexts(service, (s) => interpolate(s, contexts, later));
 }
 
 /** Like {@link interpolateJob}, but returns an evaluation error as a message. */

@@ -5,11 +5,9 @@
  */
 import { ActivityFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { JobSpec } from '../flow/model.ts';
-import type { PreHookInput, PreHookResult } from '../activities/types.ts';
-import type { RunContext } from './context.ts';
+import type { HookActivities } from '../activities/hooks.ts';
+import type { RunContext } from './run-context.ts';
 import { tryInterpolateJob } from './expressions-context.ts';
-
-type HookActivities = { runPreHook(input: PreHookInput): Promise<PreHookResult> };
 
 const hooks = proxyActivities<HookActivities>({
   // The hook's own wall clock is far shorter; this only bounds a lost worker.

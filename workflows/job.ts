@@ -15,13 +15,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { JobSpec } from '../flow/model.ts';
-import type { JobAttemptInput, JobAttemptResult } from '../activities/types.ts';
-import { now, type RunContext, type RunInput } from './context.ts';
+import type { JobActivities } from '../activities/run-job.ts';
+import type { JobAttemptInput } from '../contracts/job-attempt.ts';
+import { now, type RunContext } from './run-context.ts';
+import { type RunInput } from '../contracts/run-input.ts';
 import { prepareJob } from './job-prepare.ts';
 import { serviceAttempt } from './service.ts';
-import type { AttemptStatus, JobState, JobStatus } from './status.ts';
-
-type Activities = { runJobAttempt(input: JobAttemptInput): Promise<JobAttemptResult> };
+import type { AttemptStatus, JobState, JobStatus } from '../contracts/run-status.ts';
 
 /** Heartbeats come every second from a live attempt; a silent worker is presumed dead and the attempt re-attached elsewhere. */
 const HEARTBEAT_TIMEOUT = '10s';
@@ -32,8 +32,8 @@ const NO_LIMIT_MS = 30 * 24 * 3600_000;
 const KEPT_ATTEMPTS = 20;
 const DEFAULT_HISTORY_LIMIT = 10_000;
 
-function activitiesFor(job: JobSpec): Activities {
-  return proxyActivities<Activities>({
+function activitiesFor(job: JobSpec): JobActivities {
+  return proxyActivities<JobActivities>({
     startToCloseTimeout: job.timeoutMs > 0 ? job.timeoutMs + TIMEOUT_GRACE_MS : NO_LIMIT_MS,
     heartbeatTimeout: HEARTBEAT_TIMEOUT,
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

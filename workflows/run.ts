@@ -2,22 +2,18 @@
  * The run workflow: one Temporal workflow per run, interpreting the pinned
  * flow deterministically. It is the one writer of run state (the status tree).
  */
-import { CancellationScope, condition, defineQuery, isCancellation, log, patched, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, log, patched, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ActionSpec, StageSpec } from '../flow/model.ts';
-import { DEFAULT_APPROVAL, refuseDecision } from './approval.ts';
-import { now, refreshRunState, type RunContext, type RunInput } from './context.ts';
-import { decideSignal, pauseSignal, resumeSignal } from './control.ts';
+import { DEFAULT_APPROVAL, refuseDecision } from '../contracts/approval-policy.ts';
+import { now, refreshRunState, type RunContext } from './run-context.ts';
+import { type RunInput } from '../contracts/run-input.ts';
+import { decideSignal, pauseSignal, resumeSignal, statusQuery } from '../contracts/signals.ts';
 import { conditionHolds, skippedByCondition } from './expressions-context.ts';
 import { runJob } from './job.ts';
 import { takeTurn } from './concurrency.ts';
-import { RUN_SEARCH_ATTRIBUTES } from './search-attributes.ts';
-import { initialStatus, isFinal, type ActionStatus, type JobState, type RunStatus, type StageStatus } from './status.ts';
-
-export type { RunInput } from './context.ts';
-export { retryDelay } from './job.ts';
-
-/** Returns the live stage/action/job tree. */
-export const statusQuery = defineQuery<RunStatus>('status');
+import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
+import { initialStatus } from './status.ts';
+import { isFinal, type ActionStatus, type JobState, type RunStatus, type StageStatus } from '../contracts/run-status.ts';
 
 function finish(node: { state: RunStatus['state']; endedAt?: string }, state: JobState): void {
   node.state = state;

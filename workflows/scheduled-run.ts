@@ -8,11 +8,8 @@
  */
 import { executeChild, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { ScheduleActivities } from '../activities/scheduled-run.ts';
-import { startingSearchAttributes } from './search-attributes.ts';
-
-export interface ScheduledRunInput {
-  readonly flowUri: string;
-}
+import { startingSearchAttributes } from '../contracts/search-attributes.ts';
+import { RUN_WORKFLOW, type RunWorkflow, type ScheduledRunInput, type ScheduledRunWorkflow } from '../contracts/workflows.ts';
 
 const { prepareScheduledRun } = proxyActivities<ScheduleActivities>({
   startToCloseTimeout: '1 minute',
@@ -20,15 +17,15 @@ const { prepareScheduledRun } = proxyActivities<ScheduleActivities>({
 });
 
 /** Returns the run id, or a note when the flow no longer exists. */
-export async function scheduledRun(input: ScheduledRunInput): Promise<string> {
+export const scheduledRun: ScheduledRunWorkflow = async (input: ScheduledRunInput): Promise<string> => {
   const { workflowId } = workflowInfo();
   const run = await prepareScheduledRun({ flowUri: input.flowUri, key: `schedule:${workflowId}`, scheduledAt: new Date().toISOString() });
   if (run === null) return `flow ${input.flowUri} not found`;
-  await executeChild('runFlow', {
+  await executeChild<RunWorkflow>(RUN_WORKFLOW, {
     workflowId: run.runId,
     args: [run],
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     typedSearchAttributes: startingSearchAttributes({ flowUri: input.flowUri, number: run.number, trigger: run.trigger ?? { kind: 'schedule' } }),
   });
   return run.runId;
-}
+};

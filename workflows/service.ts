@@ -7,9 +7,8 @@
  */
 import { ActivityCancellationType, ActivityFailure, TimeoutFailure, proxyActivities } from '@temporalio/workflow';
 import type { JobSpec } from '../flow/model.ts';
-import type { JobAttemptInput, JobAttemptResult } from '../activities/types.ts';
-
-type ServiceActivities = { callService(input: JobAttemptInput): Promise<JobAttemptResult> };
+import type { ServiceActivities } from '../activities/service.ts';
+import type { JobAttemptInput, JobAttemptResult } from '../contracts/job-attempt.ts';
 
 /** The call's own bound (the activity aborts it) when the job sets no timeout; keep in step with activities/service.ts. */
 const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;

@@ -1,103 +1,9 @@
 /**
- * The live stage/action/job tree of a run, as the `status` query returns it.
- * Pure data, built and mutated only by the run workflow.
+ * Building the status tree (contracts/run-status.ts) of a new run. Pure;
+ * only the run workflow writes the tree.
  */
-import type { FlowSpec, StageType } from '../flow/model.ts';
-
-export type JobState = 'pending' | 'running' | 'succeeded' | 'failed' | 'skipped' | 'cancelled';
-export type RunState = JobState | 'waiting' | 'paused';
-
-export interface AttemptStatus {
-  readonly number: number;
-  state: JobState;
-  startedAt: string;
-  endedAt?: string;
-  exitCode?: number | null;
-  /** Why the attempt failed, in words a user can act on. */
-  reason?: string;
-}
-
-export interface JobStatus {
-  readonly name: string;
-  readonly path: string;
-  state: JobState;
-  startedAt?: string;
-  endedAt?: string;
-  attempts: AttemptStatus[];
-  outputs: Record<string, string>;
-  warnings: string[];
-  /** Failed but `allowFailure` kept the run going. */
-  allowedFailure?: boolean;
-  error?: string;
-  /** Not run again: a re-run reused the outputs of the original run's success. */
-  reusedFrom?: string;
-  /** `repeat` jobs: repetitions finished so far, and when the first one started. */
-  repetitions?: number;
-  repeatStartedAt?: string;
-  /** When the next repetition starts (a repeat job between repetitions). */
-  nextRepetitionAt?: string;
-}
-
-export interface ActionStatus {
-  readonly name: string;
-  state: JobState;
-  startedAt?: string;
-  endedAt?: string;
-  jobs: JobStatus[];
-}
-
-/** One approval decision, as the gate accepted it. */
-export interface DecisionRecord {
-  readonly user: string;
-  readonly approve: boolean;
-  readonly comment?: string;
-  readonly at: string;
-}
-
-export interface ApprovalStatus {
-  readonly required: number;
-  readonly approvers: readonly string[];
-  /** When the gate gives up and follows `onTimeout`, if it has a timeout. */
-  deadline?: string;
-  decisions: DecisionRecord[];
-  /** How the gate ended: `approved`, `rejected`, `timed out (approved|rejected)`. */
-  outcome?: string;
-}
-
-export interface StageStatus {
-  readonly name: string;
-  readonly type: StageType;
-  state: RunState;
-  startedAt?: string;
-  endedAt?: string;
-  error?: string;
-  actions: ActionStatus[];
-  approval?: ApprovalStatus;
-}
-
-export interface RunStatus {
-  readonly runId: string;
-  readonly number: number;
-  readonly flowUri: string;
-  readonly flowVersion: number;
-  state: RunState;
-  startedAt: string;
-  endedAt?: string;
-  error?: string;
-  /** No new job starts while true. */
-  paused: boolean;
-  /** Who started the run, when known. */
-  triggeredBy?: string;
-  /** The run this one re-runs. */
-  rerunOf?: string;
-  /** Waiting for its turn under the flow's `concurrency` limit. */
-  queued?: boolean;
-  /** Older runs this one cancelled (`concurrency.onLimit: cancel-previous`). */
-  cancelledRuns?: string[];
-  /** How many times the workflow continued as new to keep its history bounded. */
-  continuedAsNew: number;
-  stages: StageStatus[];
-}
+import type { FlowSpec } from '../flow/model.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
 
 /** A fresh tree with everything pending. */
 export function initialStatus(flow: FlowSpec, runId: string, number: number, flowVersion: number, now: string): RunStatus {
@@ -121,9 +27,4 @@ export function initialStatus(flow: FlowSpec, runId: string, number: number, flo
       })),
     })),
   };
-}
-
-/** True for states after which nothing changes. */
-export function isFinal(state: RunState): boolean {
-  return state === 'succeeded' || state === 'failed' || state === 'skipped' || state === 'cancelled';
 }

@@ -23,7 +23,7 @@ export function authenticate(tokens: TokenTable): MiddlewareHandler<ApiEnv> {
     }
     const header = c.req.header('authorization') ?? '';
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const unauthorized = (message: string): ApiError => new ApiError(401, 'unauthorized', message);
+    const unauthorized = (message: string): ApiError => new ApiError('unauthorized', message);
     if (!m) {
       c.header('WWW-Authenticate', 'Bearer realm="coflow"');
       throw unauthorized(header ? 'the Authorization header must be "Bearer <token>"' : 'a bearer token is required');
@@ -43,7 +43,7 @@ export function requireRole(role: PermissionRole): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     const actor = c.get('actor');
     if (!hasRole(actor, role)) {
-      throw new ApiError(403, 'forbidden', `${actor.user} may not do this: it needs the ${role} role`, { required: role, roles: actor.roles });
+      throw new ApiError('forbidden', `${actor.user} may not do this: it needs the ${role} role`, { required: role, roles: actor.roles });
     }
     return next();
   };

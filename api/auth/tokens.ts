@@ -4,7 +4,7 @@
  * runs over the secret itself and no token is held in clear after start-up.
  */
 import { createHash } from 'node:crypto';
-import type { Actor } from '../../workflows/control.ts';
+import type { Actor } from '../../contracts/signals.ts';
 
 /** The built-in permission roles, weakest first; a token may also carry custom roles (e.g. `release`). */
 export const PERMISSION_ROLES = ['viewer', 'operator', 'admin'] as const;

@@ -8,11 +8,12 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { ActivityNotFoundError } from '@temporalio/client';
-import { OutputCollector } from '../../activities/cout.ts';
-import type { JobAttemptResult } from '../../activities/types.ts';
-import type { CallbackTarget } from '../../store/callbacks.ts';
+import { OutputCollector } from '../../contracts/cout.ts';
+import type { JobAttemptResult } from '../../contracts/job-attempt.ts';
+import type { CallbackTarget } from '../../store/store.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { ApiError } from '../errors.ts';
+import { parseJsonBody } from '../json-body.ts';
 import { errorResponses } from '../schemas.ts';
 
 const CallbackBody = z
@@ -37,9 +38,10 @@ function attemptResult(body: z.infer<typeof CallbackBody>, outputs: Record<strin
   return { ...base, succeeded: false, retryable: true, reason: `the service reported failure${body.message ? `: ${body.message}` : ''}` };
 }
 
-function logCallback(deps: ApiDeps, target: CallbackTarget, text: string): void {
+async function logCallback(deps: ApiDeps, target: CallbackTarget, text: string): Promise<void> {
   const { runId, jobPath, attempt } = target;
-  deps.store.appendLogs(runId, jobPath, attempt, deps.store.countLogs(runId, jobPath, attempt) + 1, [{ ts: Date.now(), stream: 'stdout', text }]);
+  const next = (await deps.store.countLogs(runId, jobPath, attempt)) + 1;
+  await deps.store.appendLogs(runId, jobPath, attempt, next, [{ ts: Date.now(), stream: 'stdout', text }]);
 }
 
 export const callbackRoutes: RouteModule = (app, deps) => {
@@ -60,39 +62,27 @@ export const callbackRoutes: RouteModule = (app, deps) => {
     async (c) => {
       const { token } = c.req.valid('param');
       // An empty body means success without outputs.
-      const text = await c.req.text();
-      let raw: unknown = {};
-      try {
-        if (text.trim() !== '') raw = JSON.parse(text);
-      } catch {
-        throw badRequest('bad_callback', 'the callback body must be JSON: { "result": "success"|"failure", "outputs": {…}, "message": "…" }');
-      }
-      const parsed = CallbackBody.safeParse(raw);
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-        throw badRequest('bad_callback', issues.map((i) => `${i.path || 'body'}: ${i.message}`).join('; '), { issues });
-      }
-      const body = parsed.data;
+      const body = parseJsonBody(await c.req.text(), CallbackBody, '{ "result": "success"|"failure", "outputs": {…}, "message": "…" }', 'bad_callback');
       const collector = new OutputCollector();
       for (const [key, value] of Object.entries(body.outputs)) collector.add(key, String(value));
-      if (collector.limitError !== undefined) throw badRequest('bad_callback', collector.limitError);
+      if (collector.limitError !== undefined) throw new ApiError('bad_callback', collector.limitError);
 
       // Checked after the body, so a malformed call does not use the token up.
-      const claim = deps.callbacks?.claim(token) ?? { status: 'unknown' as const };
-      if (claim.status === 'unknown') throw new ApiError(404, 'not_found', 'no job waits for this callback');
-      if (claim.status === 'used') throw new ApiError(409, 'callback_used', 'this callback was already used: a callback completes a job once');
+      const claim = await deps.store.claimCallback(token);
+      if (claim.status === 'unknown') throw new ApiError('not_found', 'no job waits for this callback');
+      if (claim.status === 'used') throw new ApiError('callback_used', 'this callback was already used: a callback completes a job once');
       const { target } = claim;
       try {
         await deps.temporal.activity.complete(target.taskToken, attemptResult(body, collector.outputs));
       } catch (err) {
         if (err instanceof ActivityNotFoundError) {
-          throw new ApiError(409, 'callback_expired', `job ${target.jobPath} no longer waits for this callback (it timed out or was cancelled)`);
+          throw new ApiError('callback_expired', `job ${target.jobPath} no longer waits for this callback (it timed out or was cancelled)`);
         }
         // Temporal unreachable or the like: the system may try again with the same token.
-        deps.callbacks?.release(token);
+        await deps.store.releaseCallback(token);
         throw err;
       }
-      logCallback(deps, target, `service: callback: ${body.result}${body.message ? `: ${body.message}` : ''}`);
+      await logCallback(deps, target, `service: callback: ${body.result}${body.message ? `: ${body.message}` : ''}`);
       return c.json({ accepted: true as const, runId: target.runId, job: target.jobPath, attempt: target.attempt }, 200);
     },
   );

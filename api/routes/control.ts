@@ -1,27 +1,27 @@
 /**
  * Steering a run (operator): pause, resume, cancel, approve, reject, re-run.
- * The logic lives in `api/run-control.ts`; this file is the HTTP surface.
+ * The logic lives in `runs/control.ts`; this file is the HTTP surface.
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import { requireRole } from '../auth/index.ts';
 import type { RouteModule } from '../context.ts';
+import { parseJsonBody } from '../json-body.ts';
 import { RunParams, errorResponses } from '../schemas.ts';
-import { cancelRun, decide, pauseRun, rerun, resumeRun } from '../run-control.ts';
+import { cancelRun, decide, pauseRun, rerun, resumeRun } from '../../runs/control.ts';
 import { runIdFromParams as runId } from './runs.ts';
 
 const tags = ['run control'];
+const CommentSchema = z.object({ comment: z.string().max(4096).optional() });
 const CommentBody = {
   required: false,
-  content: { 'application/json': { schema: z.object({ comment: z.string().max(4096).optional() }).openapi('Comment') } },
+  content: { 'application/json': { schema: CommentSchema.openapi('Comment') } },
 };
 const Accepted = z.object({ runId: z.string(), accepted: z.literal(true) }).openapi('Accepted');
 const acceptedResponse = { 202: { description: 'accepted: the run acts on it', content: { 'application/json': { schema: Accepted } } } };
 
+/** The optional `{ "comment" }` body. */
 async function comment(req: { text(): Promise<string> }): Promise<string | undefined> {
-  const text = await req.text();
-  if (text.trim() === '') return undefined;
-  const parsed = z.object({ comment: z.string().max(4096).optional() }).safeParse(JSON.parse(text));
-  return parsed.success ? parsed.data.comment : undefined;
+  return parseJsonBody(await req.text(), CommentSchema, '{ "comment": "…" }').comment;
 }
 
 export const controlRoutes: RouteModule = (app, deps) => {
@@ -36,11 +36,11 @@ export const controlRoutes: RouteModule = (app, deps) => {
         method: 'post', path: `${runPath}/${verb}`, tags, summary,
         middleware: [requireRole('operator')] as const,
         request: { params: RunParams, body: CommentBody },
-        responses: { ...acceptedResponse, ...errorResponses(401, 403, 404, 409) },
+        responses: { ...acceptedResponse, ...errorResponses(400, 401, 403, 404, 409) },
       }),
       async (c) => {
         const id = runId(c.req.valid('param'));
-        await act(deps, id, c.get('actor'), await comment(c.req));
+        await act(deps.runs, id, c.get('actor'), await comment(c.req));
         return c.json({ runId: id, accepted: true as const }, 202);
       },
     );
@@ -55,7 +55,7 @@ export const controlRoutes: RouteModule = (app, deps) => {
     }),
     async (c) => {
       const id = runId(c.req.valid('param'));
-      await cancelRun(deps, id);
+      await cancelRun(deps.runs, id);
       return c.json({ runId: id, accepted: true as const }, 202);
     },
   );
@@ -67,12 +67,13 @@ export const controlRoutes: RouteModule = (app, deps) => {
         summary: `${verb === 'approve' ? 'Approve' : 'Reject'} a waiting approval gate, as the token's user`,
         middleware: [requireRole('operator')] as const,
         request: { params: RunParams.extend({ stage: z.string().min(1) }), body: CommentBody },
-        responses: { ...acceptedResponse, ...errorResponses(401, 403, 404, 409) },
+        responses: { ...acceptedResponse, ...errorResponses(400, 401, 403, 404, 409) },
       }),
       async (c) => {
         const params = c.req.valid('param');
         const id = runId(params);
-        await decide(deps, id, params.stage, verb === 'approve', c.get('actor'), await comment(c.req));
+        const note = await comment(c.req);
+        await decide(deps.runs, id, { stage: params.stage, approve: verb === 'approve', actor: c.get('actor'), ...(note === undefined ? {} : { comment: note }) });
         return c.json({ runId: id, accepted: true as const }, 202);
       },
     );
@@ -94,7 +95,7 @@ export const controlRoutes: RouteModule = (app, deps) => {
     }),
     async (c) => {
       const id = runId(c.req.valid('param'));
-      const r = await rerun(deps, id, c.get('actor'), c.req.valid('query').full === 'true');
+      const r = await rerun(deps.runs, id, c.get('actor'), c.req.valid('query').full === 'true');
       return c.json({ ...r, reused: [...r.reused] }, 201);
     },
   );

@@ -7,21 +7,23 @@ import type { JSONValue } from 'hono/utils/types';
 import { parseFlow } from '../../flow/index.ts';
 import { resolveComponents } from '../../components/catalog.ts';
 import { requireRole } from '../auth/index.ts';
-import type { RouteModule } from '../context.ts';
-import { ApiError, notFound } from '../errors.ts';
+import type { ApiApp, ApiDeps, RouteModule } from '../context.ts';
+import { FlowNotFoundError } from '../../runs/errors.ts';
+import { ApiError } from '../errors.ts';
 import { AppliedFlow, Cursor, FlowParams, FlowSummary, FlowVersion, Limit, StoredFlow, Validation, YamlBody, errorResponses } from '../schemas.ts';
 import { syncSchedules } from '../schedules.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
 async function flowText(req: { text(): Promise<string> }): Promise<string> {
   const text = await req.text();
-  if (text.trim() === '') throw new ApiError(400, 'empty_body', 'the request body must be a flow in YAML');
+  if (text.trim() === '') throw new ApiError('empty_body', 'the request body must be a flow in YAML');
   return text;
 }
 
 const tags = ['flows'];
 
-export const flowRoutes: RouteModule = (app, deps) => {
+/** Validate and apply (write) routes. */
+function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
   const { store, catalog } = deps;
 
   app.openapi(
@@ -52,13 +54,17 @@ export const flowRoutes: RouteModule = (app, deps) => {
       const source = await flowText(c.req);
       const spec = parseFlow(source);
       resolveComponents(spec, catalog); // unknown components are rejected before anything is stored
-      const { flow, created } = store.applyFlow(spec, source);
+      const { flow, created } = await store.applyFlow(spec, source);
       // Every apply syncs, changed or not: an apply heals schedules a failure left behind.
       const schedules = await syncSchedules(deps, flow.spec);
       return c.json({ uri: flow.uri, version: flow.version, created, schedules }, created ? 201 : 200);
     },
   );
+}
 
+/** Read routes: list, get, versions. */
+function flowReadRoutes(app: ApiApp, deps: ApiDeps): void {
+  const { store } = deps;
   app.openapi(
     createRoute({
       method: 'get', path: '/api/v1/flows', tags, summary: 'List flows (latest versions), by uri',
@@ -68,10 +74,10 @@ export const flowRoutes: RouteModule = (app, deps) => {
         ...errorResponses(400, 401),
       },
     }),
-    (c) => {
+    async (c) => {
       const { limit, cursor } = c.req.valid('query');
       const after = cursor === undefined ? '' : decodeCursor(cursor);
-      const all = store.listFlows().filter((f) => f.uri > after);
+      const all = (await store.listFlows()).filter((f) => f.uri > after);
       const page = all.slice(0, limit);
       const next = all.length > limit ? encodeCursor(page[page.length - 1]!.uri) : null;
       return c.json({ flows: page.map((f) => ({ uri: f.uri, version: f.version, title: f.spec.title ?? null, createdAt: f.createdAt })), next }, 200);
@@ -84,12 +90,12 @@ export const flowRoutes: RouteModule = (app, deps) => {
       request: { params: FlowParams, query: z.object({ version: z.coerce.number().int().min(1).optional() }) },
       responses: { 200: { description: 'the flow', content: { 'application/json': { schema: StoredFlow } } }, ...errorResponses(400, 401, 404) },
     }),
-    (c) => {
+    async (c) => {
       const { ns, repo, name } = c.req.valid('param');
       const { version } = c.req.valid('query');
       const uri = `${ns}/${repo}/${name}`;
-      const flow = store.getFlow(uri, version);
-      if (!flow) throw notFound(`flow ${uri}${version ? ` version ${version}` : ''}`);
+      const flow = await store.getFlow(uri, version);
+      if (!flow) throw new FlowNotFoundError(uri, version);
       // The model's readonly arrays are JSON all the same.
       return c.json({ ...flow, spec: flow.spec as unknown as Record<string, JSONValue> }, 200);
     },
@@ -104,12 +110,17 @@ export const flowRoutes: RouteModule = (app, deps) => {
         ...errorResponses(401, 404),
       },
     }),
-    (c) => {
+    async (c) => {
       const { ns, repo, name } = c.req.valid('param');
       const uri = `${ns}/${repo}/${name}`;
-      const versions = store.flowVersions(uri);
-      if (versions.length === 0) throw notFound(`flow ${uri}`);
+      const versions = await store.flowVersions(uri);
+      if (versions.length === 0) throw new FlowNotFoundError(uri);
       return c.json({ uri, versions }, 200);
     },
   );
+}
+
+export const flowRoutes: RouteModule = (app, deps) => {
+  flowWriteRoutes(app, deps);
+  flowReadRoutes(app, deps);
 };

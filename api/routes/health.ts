@@ -20,7 +20,7 @@ export const healthRoutes: RouteModule = (app, deps) => {
   app.get('/readyz', async (c) => {
     const checks: Record<string, string> = {};
     try {
-      deps.store.ping();
+      await withTimeout(deps.store.ping(), READY_TIMEOUT_MS, 'the store');
       checks.store = 'ok';
     } catch (err) {
       checks.store = (err as Error).message;

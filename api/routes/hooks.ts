@@ -13,12 +13,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import type { HookTrigger } from '../../flow/model.ts';
-import type { TriggerContext } from '../../flow/trigger-context.ts';
-import type { RouteModule } from '../context.ts';
+import type { TriggerContext } from '../../contracts/triggers.ts';
+import { ComponentNotFoundError } from '../../components/errors.ts';
+import { FlowNotFoundError } from '../../runs/errors.ts';
+import type { ApiDeps, RouteModule } from '../context.ts';
 import { ApiError } from '../errors.ts';
 import type { DeliveryResult } from '../metrics.ts';
 import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
-import { startRun } from '../start-run.ts';
+import { startRun } from '../../runs/start.ts';
 import { filterOut } from '../webhooks/filters.ts';
 import type { Forge } from '../webhooks/forge.ts';
 import { generic } from '../webhooks/generic.ts';
@@ -33,6 +35,55 @@ export const FORGES: Readonly<Record<string, Forge>> = { github, gitlab, gitea, 
 /** Payloads larger than this are not copied into the run's input (`trigger.payload`). */
 const MAX_PAYLOAD_IN_CONTEXT = 64 * 1024;
 const MAX_DELIVERY_ID = 200;
+
+/** The delivery failed before a run could start: counted by `result`, answered with `error`. */
+class DeliveryRefused extends Error {
+  readonly result: DeliveryResult;
+  readonly error: ApiError;
+  constructor(result: DeliveryResult, error: ApiError) {
+    super(error.message);
+    this.result = result;
+    this.error = error;
+  }
+}
+
+/** The flow's triggers of this forge whose secret signs the body; refused when none does. */
+async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: Uint8Array, headers: Headers): Promise<HookTrigger[]> {
+  const stored = await deps.store.getFlow(uri);
+  if (!stored) throw new DeliveryRefused('unknown_flow', new ApiError('not_found', `flow ${uri} not found`));
+  const triggers = (stored.spec.triggers ?? []).filter((t): t is HookTrigger => t.kind === forge.kind);
+  if (triggers.length === 0) throw new DeliveryRefused('no_trigger', new ApiError('no_trigger', `flow ${uri} has no ${forge.kind} trigger`));
+  const secrets = await Promise.all(triggers.map((t) => (t.secret === undefined ? Promise.resolve(undefined) : deps.resolveSecret(t.secret))));
+  const verified = triggers.filter((_, i) => {
+    const secret = secrets[i];
+    return secret !== undefined && secret !== '' && forge.verify(secret, body, headers);
+  });
+  if (verified.length > 0) return verified;
+  const unresolved = triggers.filter((_, i) => !secrets[i]).map((t) => t.secret ?? '(none)');
+  if (unresolved.length === triggers.length) {
+    console.error(`coflow api: webhook for ${uri}: secret ${unresolved.join(', ')} is not configured; every ${forge.kind} delivery is refused`);
+  }
+  throw new DeliveryRefused('bad_signature', new ApiError('bad_signature', `the ${forge.kind} signature does not match the secret of any ${forge.kind} trigger of ${uri}`));
+}
+
+/** The verified body as JSON (GitHub may send it form-encoded in `payload`); undefined for an empty or non-JSON generic body. */
+function readPayload(forge: Forge, body: Uint8Array, contentType: string): unknown {
+  const text = Buffer.from(body).toString('utf8');
+  try {
+    const json = contentType.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(text).get('payload') ?? '') : text;
+    return json.trim() === '' ? undefined : JSON.parse(json);
+  } catch {
+    if (forge.jsonBody) throw new DeliveryRefused('bad_request', new ApiError('bad_payload', `a ${forge.kind} delivery must be JSON`));
+    return undefined;
+  }
+}
+
+/** The delivery's id; without one, the body's digest stands in: a byte-identical resend is a redelivery. */
+function deliveryIdOf(forge: Forge, headers: Headers, body: Uint8Array): string {
+  const headerId = forge.deliveryId(headers)?.trim();
+  if (headerId !== undefined && headerId.length > MAX_DELIVERY_ID) throw new DeliveryRefused('bad_request', new ApiError('bad_delivery_id', 'the delivery id is too long'));
+  return headerId || `sha256-${hmacSha256Hex('coflow-delivery', body)}`;
+}
 
 export const hookRoutes: RouteModule = (app, deps) => {
   app.openapi(
@@ -54,75 +105,45 @@ export const hookRoutes: RouteModule = (app, deps) => {
       const { forge: forgeName, ns, repo, name } = c.req.valid('param');
       const forge = FORGES[forgeName];
       const count = (result: DeliveryResult): void => deps.metrics.webhookDeliveries.inc({ forge: forge?.kind ?? 'unknown', result });
-      const fail = (result: DeliveryResult, err: ApiError): never => {
-        count(result);
-        throw err;
-      };
-      if (!forge) return fail('bad_request', new ApiError(404, 'not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
-      const uri = `${ns}/${repo}/${name}`;
-      const body = new Uint8Array(await c.req.arrayBuffer());
+      try {
+        if (!forge) throw new DeliveryRefused('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
+        const uri = `${ns}/${repo}/${name}`;
+        const body = new Uint8Array(await c.req.arrayBuffer());
+        const headers = c.req.raw.headers;
+        const verified = await verifiedTriggers(deps, forge, uri, body, headers);
+        // Verified: from here the body is trusted to come from the forge.
+        const payload = readPayload(forge, body, c.req.header('content-type') ?? '');
+        const event = forge.eventName(headers);
+        if (event === undefined || event === '') throw new DeliveryRefused('bad_request', new ApiError('no_event', `the delivery does not name its ${forge.kind} event`));
+        const deliveryId = deliveryIdOf(forge, headers, body);
 
-      const stored = deps.store.getFlow(uri);
-      if (!stored) return fail('unknown_flow', new ApiError(404, 'not_found', `flow ${uri} not found`));
-      const triggers = (stored.spec.triggers ?? []).filter((t): t is HookTrigger => t.kind === forge.kind);
-      if (triggers.length === 0) return fail('no_trigger', new ApiError(404, 'no_trigger', `flow ${uri} has no ${forge.kind} trigger`));
-
-      const headers = c.req.raw.headers;
-      const verified = triggers.filter((t) => {
-        const secret = t.secret === undefined ? undefined : deps.resolveSecret(t.secret);
-        return secret !== undefined && secret !== '' && forge.verify(secret, body, headers);
-      });
-      if (verified.length === 0) {
-        const unresolved = triggers.filter((t) => t.secret === undefined || !deps.resolveSecret(t.secret)).map((t) => t.secret ?? '(none)');
-        if (unresolved.length === triggers.length) {
-          console.error(`coflow api: webhook for ${uri}: secret ${unresolved.join(', ')} is not configured; every ${forge.kind} delivery is refused`);
+        const normalised = forge.normalise(event, payload);
+        if (!normalised.ok) {
+          count('ignored');
+          return c.json({ result: 'ignored' as const, reason: normalised.reason, event: normalised.event }, 202);
         }
-        return fail('bad_signature', new ApiError(401, 'bad_signature', `the ${forge.kind} signature does not match the secret of any ${forge.kind} trigger of ${uri}`));
-      }
-
-      // Verified: from here the body is trusted to come from the forge.
-      const text = Buffer.from(body).toString('utf8');
-      let payload: unknown;
-      try {
-        // GitHub may be set to send `application/x-www-form-urlencoded` with the JSON in `payload`.
-        const form = (c.req.header('content-type') ?? '').startsWith('application/x-www-form-urlencoded');
-        const json = form ? (new URLSearchParams(text).get('payload') ?? '') : text;
-        payload = json.trim() === '' ? undefined : JSON.parse(json);
-      } catch {
-        if (forge.jsonBody) return fail('bad_request', new ApiError(400, 'bad_payload', `a ${forge.kind} delivery must be JSON`));
-        payload = undefined;
-      }
-      const event = forge.eventName(headers);
-      if (event === undefined || event === '') return fail('bad_request', new ApiError(400, 'no_event', `the delivery does not name its ${forge.kind} event`));
-      const headerId = forge.deliveryId(headers)?.trim();
-      if (headerId !== undefined && headerId.length > MAX_DELIVERY_ID) return fail('bad_request', new ApiError(400, 'bad_delivery_id', 'the delivery id is too long'));
-      // Without a delivery id, the body's digest stands in: a byte-identical resend is a redelivery.
-      const deliveryId = headerId || `sha256-${hmacSha256Hex('coflow-delivery', body)}`;
-
-      const normalised = forge.normalise(event, payload);
-      if (!normalised.ok) {
-        count('ignored');
-        return c.json({ result: 'ignored' as const, reason: normalised.reason, event: normalised.event }, 202);
-      }
-      const trigger: TriggerContext = {
-        kind: forge.kind,
-        ...normalised.trigger,
-        deliveryId,
-        ...(payload !== undefined && body.length <= MAX_PAYLOAD_IN_CONTEXT ? { payload } : {}),
-      };
-      const reasons = verified.map((t) => filterOut(t, trigger));
-      if (!reasons.includes(undefined)) {
-        count('filtered');
-        return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
-      }
-      try {
-        const run = await startRun(deps, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}` });
+        const trigger: TriggerContext = {
+          kind: forge.kind,
+          ...normalised.trigger,
+          deliveryId,
+          ...(payload !== undefined && body.length <= MAX_PAYLOAD_IN_CONTEXT ? { payload } : {}),
+        };
+        const reasons = verified.map((t) => filterOut(t, trigger));
+        if (!reasons.includes(undefined)) {
+          count('filtered');
+          return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
+        }
+        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}` });
         count(run.duplicate ? 'duplicate' : 'started');
         const { payload: _payload, ...shown } = trigger;
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };
         return run.duplicate ? c.json(answer, 200) : c.json(answer, 201);
       } catch (err) {
-        count(err instanceof ApiError ? 'bad_request' : 'error');
+        if (err instanceof DeliveryRefused) {
+          count(err.result);
+          throw err.error;
+        }
+        count(err instanceof ApiError || err instanceof ComponentNotFoundError || err instanceof FlowNotFoundError ? 'bad_request' : 'error');
         throw err;
       }
     },

@@ -6,22 +6,25 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { isFinal, type RunStatus } from '../../workflows/status.ts';
-import type { ApiDeps, ApiEnv, RouteModule } from '../context.ts';
-import { ApiError, badRequest } from '../errors.ts';
+import { isFinal, type RunStatus } from '../../contracts/run-status.ts';
+import { RunEndedAbnormallyError, RunNotFoundError } from '../../runs/errors.ts';
+import { runStatus } from '../../runs/read-run.ts';
+import type { ApiDeps, ApiEnv, ApiApp, RouteModule } from '../context.ts';
+import { ApiError } from '../errors.ts';
 import { LogPage, LogQuery, RunParams, errorResponses } from '../schemas.ts';
-import { runIdFromParams, runStatus } from './runs.ts';
+import { runIdFromParams } from './runs.ts';
 
 const tags = ['logs'];
 const KEEPALIVE_MS = 15_000;
 const SSE_RESPONSE = { description: 'a text/event-stream', content: { 'text/event-stream': { schema: z.string() } } };
+const runPath = '/api/v1/runs/{ns}/{repo}/{name}/{number}';
 
 /** True once the run ended (also when Temporal ended it abnormally). */
 async function runEnded(deps: ApiDeps, runId: string): Promise<boolean> {
   try {
     return isFinal((await runStatus(deps.temporal, runId)).state);
   } catch (err) {
-    if (err instanceof ApiError && err.status === 409) return true;
+    if (err instanceof RunEndedAbnormallyError) return true;
     throw err;
   }
 }
@@ -31,74 +34,67 @@ function resumeCursor(c: Context<ApiEnv>, after: number): number {
   const header = c.req.header('last-event-id');
   if (header === undefined || header === '') return after;
   const n = Number(header);
-  if (!Number.isInteger(n) || n < 0) throw badRequest('bad_cursor', 'Last-Event-ID must be a cursor this API sent');
+  if (!Number.isInteger(n) || n < 0) throw new ApiError('bad_cursor', 'Last-Event-ID must be a cursor this API sent');
   return n;
 }
 
-export const logRoutes: RouteModule = (app, deps) => {
-  const { store, pollMs } = deps;
-
+/** A page of lines, and the SSE follow of new ones. */
+function logLineRoutes(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/runs/{ns}/{repo}/{name}/{number}/logs', tags, summary: 'A page of log lines (after a cursor)',
+      method: 'get', path: `${runPath}/logs`, tags, summary: 'A page of log lines (after a cursor)',
       request: { params: RunParams, query: LogQuery },
       responses: { 200: { description: 'lines and the next cursor', content: { 'application/json': { schema: LogPage } } }, ...errorResponses(400, 401) },
     }),
-    (c) => {
+    async (c) => {
       const runId = runIdFromParams(c.req.valid('param'));
       const { job, after, limit } = c.req.valid('query');
-      const page = store.readLogs({ runId, ...(job ? { jobPath: job } : {}), after, limit });
+      const page = await deps.store.readLogs({ runId, ...(job ? { jobPath: job } : {}), after, limit });
       return c.json({ lines: [...page.lines], next: page.next }, 200);
     },
   );
 
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/runs/{ns}/{repo}/{name}/{number}/logs/stream', tags,
+      method: 'get', path: `${runPath}/logs/stream`, tags,
       summary: 'Follow the log over SSE: `line` events (id = cursor; resume with Last-Event-ID), then `end` once the run ended and every line was sent',
       request: { params: RunParams, query: LogQuery.omit({ limit: true }) },
       responses: { 200: SSE_RESPONSE, ...errorResponses(400, 401, 404) },
     }),
     async (c) => {
-      const params = c.req.valid('param');
-      const runId = runIdFromParams(params);
+      const runId = runIdFromParams(c.req.valid('param'));
       const { job, after } = c.req.valid('query');
-      let cursor = resumeCursor(c, after);
-      await runStatus(deps.temporal, runId).catch((err: unknown) => {
-        if (!(err instanceof ApiError && err.status === 409)) throw err; // 404 before the stream opens
-      });
+      const from = resumeCursor(c, after);
+      await runEnded(deps, runId); // 404 for an unknown run, before the stream opens
       return streamSSE(c, async (stream) => {
-        let idleSince = Date.now();
-        while (!stream.aborted) {
-          const page = store.readLogs({ runId, ...(job ? { jobPath: job } : {}), after: cursor, limit: 500 });
-          for (const line of page.lines) {
+        const abort = new AbortController();
+        stream.onAbort(() => abort.abort());
+        let next = from;
+        let lastWrite = Date.now();
+        const keepAlive = setInterval(() => {
+          if (Date.now() - lastWrite > KEEPALIVE_MS) void stream.write(': keep-alive\n\n');
+        }, KEEPALIVE_MS);
+        try {
+          const lines = deps.store.followLogs({ runId, ...(job ? { jobPath: job } : {}), after: from }, { ended: () => runEnded(deps, runId), signal: abort.signal, pollMs: deps.pollMs });
+          for await (const line of lines) {
             await stream.writeSSE({ id: String(line.cursor), event: 'line', data: JSON.stringify(line) });
+            next = line.cursor;
+            lastWrite = Date.now();
           }
-          cursor = page.next;
-          if (page.lines.length > 0) {
-            idleSince = Date.now();
-            continue;
-          }
-          if (await runEnded(deps, runId)) {
-            // Lines stored between the last read and the end: one more read, then end.
-            const tail = store.readLogs({ runId, ...(job ? { jobPath: job } : {}), after: cursor, limit: 10_000 });
-            for (const line of tail.lines) await stream.writeSSE({ id: String(line.cursor), event: 'line', data: JSON.stringify(line) });
-            await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId, next: tail.next }) });
-            return;
-          }
-          if (Date.now() - idleSince > KEEPALIVE_MS) {
-            await stream.write(': keep-alive\n\n');
-            idleSince = Date.now();
-          }
-          await stream.sleep(pollMs);
+          if (!abort.signal.aborted) await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId, next }) });
+        } finally {
+          clearInterval(keepAlive);
         }
       });
     },
   );
+}
 
+/** The run's tree over SSE, as it changes. */
+function runEventRoutes(app: ApiApp, deps: ApiDeps): void {
   app.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/runs/{ns}/{repo}/{name}/{number}/events', tags: ['runs'],
+      method: 'get', path: `${runPath}/events`, tags: ['runs'],
       summary: 'Follow a run over SSE: a `status` event with the whole tree at once and whenever it changes, then `end`',
       request: { params: RunParams },
       responses: { 200: SSE_RESPONSE, ...errorResponses(400, 401, 404, 409) },
@@ -125,11 +121,12 @@ export const logRoutes: RouteModule = (app, deps) => {
             await stream.write(': keep-alive\n\n');
             idleSince = Date.now();
           }
-          await stream.sleep(pollMs);
+          await stream.sleep(deps.pollMs);
           try {
             status = await runStatus(deps.temporal, runId);
           } catch (err) {
-            if (!(err instanceof ApiError)) throw err;
+            // Gone from Temporal, or ended by Temporal itself: say so and end.
+            if (!(err instanceof RunNotFoundError || err instanceof RunEndedAbnormallyError)) throw err;
             await stream.writeSSE({ event: 'end', data: JSON.stringify({ runId, state: 'unknown', error: err.message }) });
             return;
           }
@@ -137,4 +134,9 @@ export const logRoutes: RouteModule = (app, deps) => {
       });
     },
   );
+}
+
+export const logRoutes: RouteModule = (app, deps) => {
+  logLineRoutes(app, deps);
+  runEventRoutes(app, deps);
 };

@@ -1,9 +1,10 @@
 /**
- * Secrets in the embedded store (admin): set, list names, delete. Values go
- * in and are never given back: jobs read them as `${{ secrets.NAME }}`.
+ * Secrets in the store (admin): set, list names, delete. Values go in and
+ * are never given back: jobs read them as `${{ secrets.NAME }}`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
-import { SECRET_NAME } from '../../store/secrets.ts';
+import { SECRET_NAME } from '../../contracts/secrets.ts';
+import type { SecretVault } from '../../store/secrets.ts';
 import { requireRole } from '../auth/index.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
 import { ApiError, notFound } from '../errors.ts';
@@ -14,9 +15,9 @@ const NameParam = z.object({
   name: z.string().regex(SECRET_NAME, 'letters, digits and _, not starting with a digit').openapi({ param: { name: 'name', in: 'path' }, example: 'SLACK_URL' }),
 });
 
-function storeOf(deps: ApiDeps): NonNullable<ApiDeps['secretStore']> {
-  if (!deps.secretStore) throw new ApiError(409, 'no_secret_store', 'this API server has no secret store: secrets come from COFLOW_SECRET_<NAME> or COFLOW_SECRETS_FILE');
-  return deps.secretStore;
+function vaultOf(deps: ApiDeps): SecretVault {
+  if (!deps.secrets) throw new ApiError('no_secret_store', 'this API server has no secret store: secrets come from COFLOW_SECRET_<NAME> or COFLOW_SECRETS_FILE');
+  return deps.secrets;
 }
 
 export const secretRoutes: RouteModule = (app, deps) => {
@@ -29,7 +30,7 @@ export const secretRoutes: RouteModule = (app, deps) => {
         ...errorResponses(401, 403, 409),
       },
     }),
-    (c) => c.json({ secrets: storeOf(deps).listSecretNames().map((name) => ({ name })) }, 200),
+    async (c) => c.json({ secrets: (await vaultOf(deps).names()).map((name) => ({ name })) }, 200),
   );
 
   app.openapi(
@@ -42,8 +43,8 @@ export const secretRoutes: RouteModule = (app, deps) => {
       },
       responses: { 204: { description: 'stored' }, ...errorResponses(400, 401, 403, 409) },
     }),
-    (c) => {
-      storeOf(deps).setSecret(c.req.valid('param').name, c.req.valid('json').value);
+    async (c) => {
+      await vaultOf(deps).set(c.req.valid('param').name, c.req.valid('json').value);
       return c.body(null, 204);
     },
   );
@@ -55,9 +56,9 @@ export const secretRoutes: RouteModule = (app, deps) => {
       request: { params: NameParam },
       responses: { 204: { description: 'deleted' }, ...errorResponses(401, 403, 404, 409) },
     }),
-    (c) => {
+    async (c) => {
       const { name } = c.req.valid('param');
-      if (!storeOf(deps).deleteSecret(name)) throw notFound(`secret ${name}`);
+      if (!(await vaultOf(deps).delete(name))) throw notFound(`secret ${name}`);
       return c.body(null, 204);
     },
   );

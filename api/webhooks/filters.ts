@@ -4,7 +4,7 @@
  * segments (also none before a slash), `?` one character; a pattern starting with `!` excludes.
  */
 import type { HookTrigger } from '../../flow/model.ts';
-import type { TriggerContext } from '../../flow/trigger-context.ts';
+import type { TriggerContext } from '../../contracts/triggers.ts';
 
 const cache = new Map<string, RegExp>();
 

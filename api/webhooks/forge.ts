@@ -4,7 +4,7 @@
  * One implementation per forge, chosen by the hook's path.
  */
 import type { HookKind } from '../../flow/model.ts';
-import type { TriggerContext } from '../../flow/trigger-context.ts';
+import type { TriggerContext } from '../../contracts/triggers.ts';
 import type { Json } from './payload.ts';
 
 /** The event as coflow sees it, or why it is acknowledged without a run. */

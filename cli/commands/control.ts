@@ -1,6 +1,7 @@
 /** Steering runs through the API: `pause`, `resume`, `cancel`, `approve`, `reject`, `rerun`. */
 import { runPath } from '../api-client.ts';
-import { UsageError, optionText, type Command } from './types.ts';
+import { UsageError } from '../errors.ts';
+import { optionText, type Command } from './types.ts';
 
 const commentOption = { comment: { type: 'string', short: 'm' } } as const;
 

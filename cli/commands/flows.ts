@@ -1,6 +1,7 @@
 /** Flows through the API: `apply`, `flows`, `flow`, `versions`. */
 import { readFileSync } from 'node:fs';
-import { UsageError, optionText, type Command } from './types.ts';
+import { UsageError } from '../errors.ts';
+import { optionText, type Command } from './types.ts';
 
 export const apply: Command = {
   name: 'apply',

@@ -14,4 +14,4 @@ import type { Command } from './types.ts';
 export const COMMANDS: readonly Command[] = [dev, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, secret, components, health, metrics];
 
 export type { Command, CommandContext } from './types.ts';
-export { UsageError } from './types.ts';
+export { UsageError } from '../errors.ts';

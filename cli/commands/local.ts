@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { validateFlow } from '../../flow/index.ts';
 import { loadCatalog, resolveComponents } from '../../components/catalog.ts';
 import { formatIssues } from './format.ts';
-import { UsageError, type Command } from './types.ts';
+import { UsageError } from '../errors.ts';
+import type { Command } from './types.ts';
 
 export const dev: Command = {
   name: 'dev',

@@ -1,6 +1,7 @@
 /** `logs RUN [JOB] [-f]`: every stored line; with -f, follows over SSE until the run ends. */
-import type { StoredLogLine } from '../../store/types.ts';
-import { UsageError, type Command } from './types.ts';
+import type { StoredLogLine } from '../../contracts/logs.ts';
+import { UsageError } from '../errors.ts';
+import type { Command } from './types.ts';
 
 export const logs: Command = {
   name: 'logs',

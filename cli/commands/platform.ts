@@ -1,5 +1,6 @@
 /** The catalog and the platform's own endpoints: `components`, `health`, `metrics`. */
-import { UsageError, type Command } from './types.ts';
+import { UsageError } from '../errors.ts';
+import type { Command } from './types.ts';
 
 export const components: Command = {
   name: 'components',

@@ -1,8 +1,9 @@
 /** Runs through the API: `run`, `status`, `runs`. */
 import type { ApiClient } from '../api-client.ts';
 import { renderRun } from '../render.ts';
-import { isFinal, type RunStatus } from '../../workflows/status.ts';
-import { UsageError, optionText, type Command } from './types.ts';
+import { isFinal, type RunStatus } from '../../contracts/run-status.ts';
+import { UsageError } from '../errors.ts';
+import { optionText, type Command } from './types.ts';
 
 /** Follows a run over its SSE event stream, redrawing the tree; returns the final status. */
 async function followRun(api: ApiClient, runId: string, json: boolean): Promise<RunStatus> {

@@ -1,5 +1,6 @@
 /** `secret set NAME` (value from --value or standard input), `secret list`, `secret delete NAME` (admin). */
-import { UsageError, optionText, type Command } from './types.ts';
+import { UsageError } from '../errors.ts';
+import { optionText, type Command } from './types.ts';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];

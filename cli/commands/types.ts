@@ -5,10 +5,6 @@
 import type { ParseArgsConfig } from 'node:util';
 import type { ApiClient } from '../api-client.ts';
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
 /** Option values as `parseArgs` returns them (every command's options merged). */
 export type OptionValues = Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
 

@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { ImageNotFoundError, PodUnschedulableError } from '../../activities/errors.ts';
-import type { ContainerSpec, LogLine } from '../../activities/runner.ts';
+import type { ContainerSpec } from '../../activities/runner.ts';
+import type { LogLine } from '../../contracts/logs.ts';
 import { statusOf } from '../../activities/kubernetes-runner.ts';
 import { allLogs, applyAndRun, job, startHarness, type Harness } from '../support/harness.ts';
 import { core, podsOfRun, testRunner } from './support.ts';

@@ -5,7 +5,7 @@
  * test/kubernetes/flows.test.ts on kubernetes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiCallError } from '../../cli/api-client.ts';
+import { ApiCallError } from '../../cli/errors.ts';
 import { allLogs, applyAndRun, job, startHarness, type Harness } from './harness.ts';
 import type { JobRunner } from '../../activities/runner.ts';
 

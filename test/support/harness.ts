@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { ApiClient } from '../../cli/api-client.ts';
 import { startPlatform, type Platform } from '../../worker/platform.ts';
-import { isFinal, type RunStatus } from '../../workflows/status.ts';
+import { isFinal, type RunStatus } from '../../contracts/run-status.ts';
 import type { JobRunner } from '../../activities/runner.ts';
 import type { TokenEntry } from '../../api/auth/tokens.ts';
 
@@ -52,7 +52,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     heartbeatEveryMs: 1_000,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
-    ...(options.secrets ? { resolveSecret: (name: string) => options.secrets?.[name] } : {}),
+    ...(options.secrets ? { resolveSecret: (name: string) => Promise.resolve(options.secrets?.[name]) } : {}),
   });
   return {
     platform,

@@ -1,12 +1,13 @@
 /**
- * How people steer a running run: the signals the run workflow accepts.
- * Signals, not updates, because Temporal persists a signal even while no
- * worker runs: an approval or a pause sent through the API is never lost.
- * The API checks a decision against the pinned flow before it signals, so a
- * refused decision gets a clear error at once; the workflow checks again and
- * records only the decisions that hold.
+ * How people steer and read a running run: the signals the run workflow
+ * accepts and the query it answers. Signals, not updates, because Temporal
+ * persists a signal even while no worker runs: an approval or a pause sent
+ * through the API is never lost. The API checks a decision against the
+ * pinned flow before it signals, so a refused decision gets a clear error at
+ * once; the workflow checks again and records only the decisions that hold.
  */
-import { defineSignal } from '@temporalio/workflow';
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { RunStatus } from './run-status.ts';
 
 /** Who acts, as the API authenticated them. */
 export interface Actor {
@@ -35,3 +36,5 @@ export const pauseSignal = defineSignal<[PauseRequest]>('pause');
 export const resumeSignal = defineSignal<[PauseRequest]>('resume');
 /** Approve or reject a waiting `pause` stage. */
 export const decideSignal = defineSignal<[ApprovalDecision]>('decide');
+/** The live stage/action/job tree. */
+export const statusQuery = defineQuery<RunStatus>('status');

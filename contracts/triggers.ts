@@ -1,11 +1,13 @@
 /**
- * The normalised event that started a run: `trigger` in expressions
+ * What started a run, and the normalised event: `trigger` in expressions
  * (`${{ trigger.repo.cloneUrl }}`), the same shape for every forge.
  * Pure data; travels in the run's input.
  */
+import { FLOW_TRIGGER_KINDS } from '../flow/model.ts';
 
-/** What started the run. */
-export type TriggerKind = 'manual' | 'github' | 'gitlab' | 'gitea' | 'webhook' | 'schedule';
+/** What can start a run: a flow's triggers (webhooks, schedules), a person (manual), or a re-run. */
+export const TRIGGER_KINDS = ['manual', ...FLOW_TRIGGER_KINDS, 'rerun'] as const;
+export type TriggerKind = (typeof TRIGGER_KINDS)[number];
 
 export interface TriggerRepo {
   /** `owner/name` (GitLab: `group/subgroup/name`). */

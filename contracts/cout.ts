@@ -2,7 +2,6 @@
  * The `[COUT] KEY = VALUE` output contract of components (SPEC §1): parsing
  * one log line, and collecting a job's outputs under the size limits.
  */
-import { Buffer } from 'node:buffer';
 
 /** Largest accepted output value, in UTF-8 bytes. */
 export const OUTPUT_VALUE_LIMIT = 64 * 1024;
@@ -39,8 +38,10 @@ export function parseCoutLine(text: string): CoutLine | null {
 
 const CO_RESULT = 'CO_RESULT';
 
+const utf8 = new TextEncoder();
+
 function byteLength(s: string): number {
-  return Buffer.byteLength(s, 'utf8');
+  return utf8.encode(s).length;
 }
 
 /**

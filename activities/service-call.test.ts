@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { responseOutputs } from './service.ts';
+import { responseOutputs } from './service-call.ts';
 
 describe('service response outputs', () => {
   it('takes top-level JSON strings, numbers and booleans', () => {

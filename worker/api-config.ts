@@ -1,11 +1,12 @@
 /**
  * The API's share of the configuration, read from the environment once at
- * the composition root (`worker/config.ts`): bearer tokens and webhook
+ * the composition root (called by `loadConfig`): bearer tokens and webhook
  * secrets. Files named here are read at start-up; restart to pick up changes.
  */
 import { readFileSync } from 'node:fs';
-import { parseTokensEnv, parseTokensFile, tokenTable, type TokenEntry } from './auth/tokens.ts';
-import type { SecretResolver } from './context.ts';
+import { parseTokensEnv, parseTokensFile, tokenTable, type TokenEntry } from '../api/auth/tokens.ts';
+import { ConfigError } from './errors.ts';
+import type { SecretResolver } from '../contracts/secrets.ts';
 
 export interface ApiConfig {
   /** COFLOW_TOKENS and COFLOW_TOKENS_FILE together; none turns authentication off. */
@@ -21,12 +22,8 @@ function readJsonFile(file: string, what: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (err) {
-    throw new ApiConfigError(`${what} ${file} cannot be read: ${(err as Error).message}`);
+    throw new ConfigError(`${what} ${file} cannot be read: ${(err as Error).message}`);
   }
-}
-
-export class ApiConfigError extends Error {
-  override readonly name = 'ConfigError';
 }
 
 /** Reads and checks tokens and secrets; throws a ConfigError naming the variable or file. */
@@ -37,8 +34,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     if (env.COFLOW_TOKENS_FILE) tokens.push(...parseTokensFile(readJsonFile(env.COFLOW_TOKENS_FILE, 'COFLOW_TOKENS_FILE'), env.COFLOW_TOKENS_FILE));
     tokenTable(tokens); // rejects bad entries now, not on the first request
   } catch (err) {
-    if (err instanceof ApiConfigError) throw err;
-    throw new ApiConfigError((err as Error).message);
+    if (err instanceof ConfigError) throw err;
+    throw new ConfigError((err as Error).message);
   }
 
   let fileSecrets: Record<string, string> = {};
@@ -48,15 +45,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     try {
       doc = JSON.parse(text);
     } catch (err) {
-      throw new ApiConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: not JSON: ${(err as Error).message}`);
+      throw new ConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: not JSON: ${(err as Error).message}`);
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc) || !Object.values(doc).every((v) => typeof v === 'string')) {
-      throw new ApiConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: expected a JSON object of secret name → string value`);
+      throw new ConfigError(`COFLOW_SECRETS_FILE ${env.COFLOW_SECRETS_FILE}: expected a JSON object of secret name → string value`);
     }
     fileSecrets = doc as Record<string, string>;
   }
   const envSecrets = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('COFLOW_SECRET_') && v !== undefined)) as Record<string, string>;
   // The environment wins over the file.
-  const resolveSecret: SecretResolver = (name) => envSecrets[secretEnvName(name)] ?? (Object.hasOwn(fileSecrets, name) ? fileSecrets[name] : undefined);
+  const resolveSecret: SecretResolver = (name) => Promise.resolve(envSecrets[secretEnvName(name)] ?? (Object.hasOwn(fileSecrets, name) ? fileSecrets[name] : undefined));
   return { tokens, resolveSecret };
 }

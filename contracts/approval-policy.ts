@@ -4,8 +4,8 @@
  * decision gets a clear error at once and is never signalled.
  */
 import type { ApprovalSpec } from '../flow/model.ts';
-import type { Actor } from './control.ts';
-import type { ApprovalStatus } from './status.ts';
+import type { Actor } from './signals.ts';
+import type { ApprovalStatus } from './run-status.ts';
 
 /** The gate of a `pause` stage without an `approval:` block: any operator, once. */
 export const DEFAULT_APPROVAL: ApprovalSpec = { approvers: [], required: 1, forbidSelfApproval: false, timeoutMs: 0, onTimeout: 'reject' };

@@ -1,6 +1,7 @@
 /**
- * The activity contract as the workflow sees it: input and result shapes.
- * Type-only for workflows/ (they import these with `import type`).
+ * What a job activity receives and returns, and the failure types it throws
+ * (Temporal `ApplicationFailure.type`): matched by these stable codes, never
+ * by message. The activity implementations live in activities/.
  */
 import type { JobSpec } from '../flow/model.ts';
 
@@ -28,10 +29,16 @@ export interface JobAttemptResult {
 }
 
 /** Non-retryable ApplicationFailure types thrown by activities. */
-export const BAD_INPUT = 'BadJobInput';
-export const IMAGE_NOT_FOUND = 'ImageNotFound';
-/** The runner cannot start the attempt as specified (unschedulable Pod, missing secret, …). */
-export const RUNNER_REJECTED = 'RunnerRejected';
+export const FAILURE_TYPES = {
+  /** The job as written cannot run (invalid image reference, undefined secret, bad expression). */
+  badInput: 'BadJobInput',
+  /** The image does not exist where the runner looks. */
+  imageNotFound: 'ImageNotFound',
+  /** The runner cannot start the attempt as specified (unschedulable Pod, missing config map, …). */
+  runnerRejected: 'RunnerRejected',
+  /** A Lua hook failed: its error, syntax error or exhausted limit. */
+  hookFailed: 'LuaHookFailed',
+} as const;
 
 /** The `pre` hook of a job (run once per job, before its attempts). */
 export interface PreHookInput {
@@ -45,6 +52,3 @@ export interface PreHookInput {
 export interface PreHookResult {
   readonly inputs: Readonly<Record<string, string>>;
 }
-
-/** A Lua hook failed: its error, syntax error or exhausted limit (not retried). */
-export const HOOK_FAILED = 'LuaHookFailed';

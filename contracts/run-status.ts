@@ -1,0 +1,122 @@
+/**
+ * The live stage/action/job tree of a run, as the `status` query returns it
+ * and the API, CLI and web UI read it. Built and mutated only by the run
+ * workflow. The states are listed once here; every other room derives from them.
+ */
+import type { StageType } from '../flow/model.ts';
+
+/** States of a job (and of actions, stages and runs, which add the two below). */
+export const JOB_STATES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** States of a stage or a run: a job's, plus waiting at an approval gate and paused. */
+export const RUN_STATES = [...JOB_STATES, 'waiting', 'paused'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
+/** The states after which nothing changes. */
+export const FINAL_STATES = ['succeeded', 'failed', 'skipped', 'cancelled'] as const satisfies readonly JobState[];
+/** The final states a whole run can end in (a run is never skipped). */
+export const RUN_END_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly JobState[];
+export type RunEndState = (typeof RUN_END_STATES)[number];
+
+/** True for states after which nothing changes. */
+export function isFinal(state: RunState): boolean {
+  return (FINAL_STATES as readonly string[]).includes(state);
+}
+
+export interface AttemptStatus {
+  readonly number: number;
+  state: JobState;
+  startedAt: string;
+  endedAt?: string;
+  exitCode?: number | null;
+  /** Why the attempt failed, in words a user can act on. */
+  reason?: string;
+}
+
+export interface JobStatus {
+  readonly name: string;
+  readonly path: string;
+  state: JobState;
+  startedAt?: string;
+  endedAt?: string;
+  attempts: AttemptStatus[];
+  outputs: Record<string, string>;
+  warnings: string[];
+  /** Failed but `allowFailure` kept the run going. */
+  allowedFailure?: boolean;
+  error?: string;
+  /** Not run again: a re-run reused the outputs of the original run's success. */
+  reusedFrom?: string;
+  /** `repeat` jobs: repetitions finished so far, and when the first one started. */
+  repetitions?: number;
+  repeatStartedAt?: string;
+  /** When the next repetition starts (a repeat job between repetitions). */
+  nextRepetitionAt?: string;
+}
+
+export interface ActionStatus {
+  readonly name: string;
+  state: JobState;
+  startedAt?: string;
+  endedAt?: string;
+  jobs: JobStatus[];
+}
+
+/** One approval decision, as the gate accepted it. */
+export interface DecisionRecord {
+  readonly user: string;
+  readonly approve: boolean;
+  readonly comment?: string;
+  readonly at: string;
+}
+
+export interface ApprovalStatus {
+  readonly required: number;
+  readonly approvers: readonly string[];
+  /** When the gate gives up and follows `onTimeout`, if it has a timeout. */
+  deadline?: string;
+  decisions: DecisionRecord[];
+  /** How the gate ended: `approved`, `rejected`, `timed out (approved|rejected)`. */
+  outcome?: string;
+}
+
+export interface StageStatus {
+  readonly name: string;
+  readonly type: StageType;
+  state: RunState;
+  startedAt?: string;
+  endedAt?: string;
+  error?: string;
+  actions: ActionStatus[];
+  approval?: ApprovalStatus;
+}
+
+export interface RunStatus {
+  readonly runId: string;
+  readonly number: number;
+  readonly flowUri: string;
+  readonly flowVersion: number;
+  state: RunState;
+  startedAt: string;
+  endedAt?: string;
+  error?: string;
+  /** No new job starts while true. */
+  paused: boolean;
+  /** Who started the run, when known. */
+  triggeredBy?: string;
+  /** The run this one re-runs. */
+  rerunOf?: string;
+  /** Waiting for its turn under the flow's `concurrency` limit. */
+  queued?: boolean;
+  /** Older runs this one cancelled (`concurrency.onLimit: cancel-previous`). */
+  cancelledRuns?: string[];
+  /** How many times the workflow continued as new to keep its history bounded. */
+  continuedAsNew: number;
+  stages: StageStatus[];
+}
+
+/** Every job of a tree, in flow order. */
+export function jobsOf(status: RunStatus): JobStatus[] {
+  return status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs));
+}

@@ -1,0 +1,60 @@
+/**
+ * Turns "run flow X because of Y" into a run's input: the latest flow version
+ * (components pinned to images) and a run number. Every way a run starts goes
+ * through here: the API (manual runs, webhooks), schedules (an activity), and
+ * re-runs (which keep their original's pinned flow).
+ */
+import { resolveComponents, type Catalog } from '../components/catalog.ts';
+import { runIdOf } from '../contracts/run-id.ts';
+import type { JobOutputs, RunInput } from '../contracts/run-input.ts';
+import type { TriggerContext } from '../contracts/triggers.ts';
+import type { FlowStore, RunNumberStore, StoredFlow } from '../store/store.ts';
+
+export interface PrepareDeps {
+  readonly store: FlowStore & RunNumberStore;
+  readonly catalog: Catalog;
+}
+
+export interface RunRequest {
+  readonly uri: string;
+  readonly trigger: TriggerContext;
+  /**
+   * Idempotency key of the event (webhook delivery, schedule action): every
+   * request with the same key gets the same run number, hence the same workflow id.
+   */
+  readonly deliveryKey?: string;
+}
+
+export interface PreparedRun {
+  readonly input: RunInput;
+  /** False when the delivery key was seen before: this is a redelivery. */
+  readonly fresh: boolean;
+}
+
+/** The run's input from a stored flow. Throws ComponentNotFoundError for a component the catalog lacks. */
+export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request: RunRequest): Promise<PreparedRun> {
+  const flow = resolveComponents(stored.spec, deps.catalog);
+  const { number, fresh } = request.deliveryKey === undefined
+    ? { number: await deps.store.nextRunNumber(request.uri), fresh: true }
+    : await deps.store.claimRunNumber(request.uri, request.deliveryKey);
+  const input: RunInput = {
+    runId: runIdOf(request.uri, number),
+    number,
+    flowVersion: stored.version,
+    flow,
+    trigger: request.trigger,
+    ...(request.trigger.actor !== undefined ? { triggeredBy: request.trigger.actor } : {}),
+  };
+  return { input, fresh };
+}
+
+/**
+ * A re-run's input: the original's pinned flow and trigger under a new
+ * number, reusing `reuse` (the outputs of the jobs that succeeded).
+ */
+export async function prepareRerun(store: RunNumberStore, original: RunInput, reuse: JobOutputs, user: string): Promise<RunInput> {
+  const uri = original.flow.uri;
+  const number = await store.nextRunNumber(uri);
+  const { carried: _carried, reuse: _reuse, rerunOf: _rerunOf, ...rest } = original;
+  return { ...rest, runId: runIdOf(uri, number), number, rerunOf: original.runId, reuse, triggeredBy: user };
+}

@@ -1,0 +1,28 @@
+/** Sealed secrets in the embedded store (encrypted by store/secret-box.ts before they get here). */
+import type { DatabaseSync } from 'node:sqlite';
+import type { SecretStore } from '../store.ts';
+
+export function sqliteSecrets(db: DatabaseSync): SecretStore {
+  const put = db.prepare(
+    'INSERT INTO secrets (name, iv, data, tag, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET iv = excluded.iv, data = excluded.data, tag = excluded.tag, updated_at = excluded.updated_at',
+  );
+  const get = db.prepare('SELECT iv, data, tag FROM secrets WHERE name = ?');
+  const del = db.prepare('DELETE FROM secrets WHERE name = ?');
+  const names = db.prepare('SELECT name FROM secrets ORDER BY name');
+  return {
+    putSecret(name, sealed) {
+      put.run(name, sealed.iv, sealed.data, sealed.tag, new Date().toISOString());
+      return Promise.resolve();
+    },
+    getSecret(name) {
+      const row = get.get(name) as { iv: Uint8Array; data: Uint8Array; tag: Uint8Array } | undefined;
+      return Promise.resolve(row === undefined ? undefined : { iv: row.iv, data: row.data, tag: row.tag });
+    },
+    deleteSecret(name) {
+      return Promise.resolve(Number(del.run(name).changes) > 0);
+    },
+    listSecretNames() {
+      return Promise.resolve((names.all() as { name: string }[]).map((r) => r.name));
+    },
+  };
+}

@@ -1,0 +1,29 @@
+/**
+ * The state one run workflow execution works on, shared by the interpreter's
+ * parts (run, stages, actions, jobs, gates). Lives only inside the workflow.
+ */
+import type { FlowSpec } from '../flow/model.ts';
+import type { RunInput } from '../contracts/run-input.ts';
+import type { RunStatus } from '../contracts/run-status.ts';
+
+export interface RunContext {
+  readonly input: RunInput;
+  readonly flow: FlowSpec;
+  readonly status: RunStatus;
+  /** Outputs of finished jobs, by job path (feeds `subscriptions`). */
+  readonly outputs: Map<string, Readonly<Record<string, string>>>;
+  /** Activities awaited right now: continuing as new is safe only at zero. */
+  inFlight: number;
+}
+
+/** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */
+export function now(): string {
+  return new Date().toISOString();
+}
+
+/** The run's overall state while it is open: paused, waiting on a gate, or running. */
+export function refreshRunState(ctx: RunContext): void {
+  const { status } = ctx;
+  if (status.endedAt !== undefined) return;
+  status.state = status.paused ? 'paused' : status.stages.some((s) => s.state === 'waiting') ? 'waiting' : 'running';
+}
