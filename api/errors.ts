@@ -51,6 +51,7 @@ export const ERROR_STATUS = {
   callback_expired: 409,
   no_secret_store: 409,
   body_too_large: 413,
+  unsupported_media_type: 415,
   invalid_flow: 422,
   component_not_found: 422,
   internal: 500,
@@ -95,9 +96,10 @@ export function errorResponse(err: Error, c: Context): Response {
   const known = translate(err);
   if (known !== undefined) return c.json({ error: { code: known.code, message: known.message, details: known.details ?? null } }, known.status);
   if (err instanceof HTTPException) {
-    // Hono's own (body too large, malformed JSON…): keep the status, use our body.
+    // Hono's own (malformed JSON, a body of the wrong type, too large): keep its status, use our body.
     const status = err.status;
-    return c.json({ error: { code: status === 413 ? 'body_too_large' : 'bad_request', message: err.message || 'bad request', details: null } }, status);
+    const code = status === 413 ? 'body_too_large' : status === 415 ? 'unsupported_media_type' : 'bad_request';
+    return c.json({ error: { code, message: err.message || 'bad request', details: null } }, status);
   }
   console.error('coflow api: unexpected error', err);
   return c.json({ error: { code: 'internal', message: 'internal error', details: null } }, 500);

@@ -6,8 +6,10 @@
  * scrape time, so they are right across every API server and worker.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { RUN_END_STATES } from '../contracts/run-status.ts';
 
-export const RUN_STATES_COUNTED = ['running', 'succeeded', 'failed', 'cancelled'] as const;
+/** The run states counted by the `coflow_runs` gauge: open, and every way a run ends. */
+export const RUN_STATES_COUNTED = ['running', ...RUN_END_STATES] as const;
 export type CountedRunState = (typeof RUN_STATES_COUNTED)[number];
 
 /** Where webhook deliveries end up (label `result` of `coflow_webhook_deliveries_total`). */

@@ -3,14 +3,14 @@
  * page at a time (the cursor is Temporal's page token), decoded to summaries.
  */
 import { defaultPayloadConverter } from '@temporalio/common';
-import { optionalTsToMs } from '@temporalio/common/lib/time.js';
 import type { Client } from '@temporalio/client';
+import type { RunEndState } from '../contracts/run-status.ts';
 import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 import { cursorBytes, encodeCursor } from './cursor.ts';
 
 export interface RunFilter {
   readonly flow?: string;
-  readonly status?: 'running' | 'succeeded' | 'failed' | 'cancelled';
+  readonly status?: 'running' | RunEndState;
   readonly trigger?: string;
   readonly branch?: string;
   /** ISO 8601: started at or after. */
@@ -47,6 +47,13 @@ export function runQuery(f: RunFilter): string {
   return parts.join(' AND ');
 }
 
+/** A protobuf Timestamp (seconds may be a Long) as milliseconds since the epoch. */
+function timestampMs(ts: { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined): number | undefined {
+  if (ts === null || ts === undefined) return undefined;
+  const seconds = typeof ts.seconds === 'object' && ts.seconds !== null ? ts.seconds.toNumber() : (ts.seconds ?? 0);
+  return seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6);
+}
+
 /** temporal.api.enums.v1.WorkflowExecutionStatus, by number. */
 const EXECUTION_STATUS = ['unspecified', 'running', 'completed', 'failed', 'canceled', 'terminated', 'continued_as_new', 'timed_out'];
 
@@ -76,8 +83,8 @@ export async function listRuns(temporal: Client, namespace: string, filter: RunF
     const status = execution === 'running' ? (coflowStatus ?? 'running') : coflowStatus && coflowStatus !== 'running' ? coflowStatus : execution;
     const hash = workflowId.lastIndexOf('#');
     const numberAttr = attr(A.number.name);
-    const start = optionalTsToMs(raw.startTime);
-    const close = optionalTsToMs(raw.closeTime);
+    const start = timestampMs(raw.startTime);
+    const close = timestampMs(raw.closeTime);
     return {
       runId: workflowId,
       flowUri: str(A.flow.name) ?? workflowId.slice(0, hash),
@@ -95,7 +102,7 @@ export async function listRuns(temporal: Client, namespace: string, filter: RunF
 }
 
 /** Counts runs in one state (metrics). */
-export async function countRuns(temporal: Client, state: 'running' | 'succeeded' | 'failed' | 'cancelled'): Promise<number> {
+export async function countRuns(temporal: Client, state: 'running' | RunEndState): Promise<number> {
   const { count } = await temporal.workflow.count(runQuery({ status: state }));
   return count;
 }

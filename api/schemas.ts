@@ -3,6 +3,9 @@
  * document (`/api/v1/openapi.json`), so the two cannot drift apart.
  */
 import { z } from '@hono/zod-openapi';
+import { LOG_STREAMS } from '../contracts/logs.ts';
+import { RUN_END_STATES, RUN_STATES } from '../contracts/run-status.ts';
+import { TRIGGER_KINDS } from '../contracts/triggers.ts';
 
 export const ErrorBody = z
   .object({
@@ -73,15 +76,13 @@ export const FlowVersion = z.object({ version: z.number().int(), createdAt: z.st
 export const Validation = z.object({ valid: z.literal(true), uri: z.string() }).openapi('Validation');
 
 export const StartRunBody = z
-  .object({ comment: z.string().max(1000).optional() })
+  .object({ comment: z.string().max(1000).optional().openapi({ description: 'why the run was started; expressions read it as `trigger.message`' }) })
   .optional()
   .openapi('StartRun');
 
 export const StartedRun = z
   .object({ runId: z.string(), number: z.number().int(), flowUri: z.string(), flowVersion: z.number().int(), duplicate: z.boolean() })
   .openapi('StartedRun');
-
-export const RUN_STATES = ['pending', 'running', 'succeeded', 'failed', 'skipped', 'cancelled', 'waiting', 'paused'] as const;
 
 export const RunSummary = z
   .object({
@@ -101,8 +102,8 @@ export const RunList = z.object({ runs: z.array(RunSummary), next: z.string().nu
 
 export const RunQuery = z.object({
   flow: z.string().optional().openapi({ description: 'flow uri', example: 'acme/shop/ci' }),
-  status: z.enum(['running', 'succeeded', 'failed', 'cancelled']).optional(),
-  trigger: z.enum(['manual', 'github', 'gitlab', 'gitea', 'webhook', 'schedule']).optional(),
+  status: z.enum(['running', ...RUN_END_STATES]).optional(),
+  trigger: z.enum(TRIGGER_KINDS).optional(),
   branch: z.string().max(255).optional(),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started at or after (ISO 8601)' }),
   until: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started before (ISO 8601)' }),
@@ -131,7 +132,7 @@ export const LogLine = z
     jobPath: z.string(),
     attempt: z.number().int(),
     ts: z.number().int().openapi({ description: 'milliseconds since the epoch' }),
-    stream: z.enum(['stdout', 'stderr']),
+    stream: z.enum(LOG_STREAMS),
     text: z.string(),
   })
   .openapi('LogLine');

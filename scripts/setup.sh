@@ -14,6 +14,13 @@ export COFLOW_CACHE_DIR
 
 die() { echo "coflow setup: $*" >&2; exit 1; }
 say() { echo "coflow setup: $*" >&2; }
+# `timed NAME CMD…` runs CMD and prints how long it took (CI reads these lines).
+timed() {
+  local name=$1 t0=$SECONDS status=0; shift
+  "$@" || status=$?
+  echo "coflow phase: $name $((SECONDS - t0)) s" >&2
+  return "$status"
+}
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root to run: $*"; fi; }
 apt_install() {
   command -v apt-get >/dev/null || return 1
@@ -29,7 +36,7 @@ if [ "$(cat node_modules/.coflow-lock 2>/dev/null)" != "$lock_hash" ]; then
   say "installing npm dependencies (Node 24 included)"
   # `npm install`, not `npm ci`: a registry that lacks some other-platform optional
   # packages (as mirrors do) leaves them out of the lock, and `npm ci` then refuses.
-  npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null
+  timed npm-install npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null
   echo "$lock_hash" > node_modules/.coflow-lock
 fi
 export PATH="$COFLOW_ROOT/node_modules/.bin:$PATH"
@@ -42,7 +49,7 @@ elif ! command -v temporal >/dev/null && [ ! -x "$COFLOW_CACHE_DIR/bin/temporal"
   command -v go >/dev/null || die "the Temporal CLI is missing: install it (https://docs.temporal.io/cli) or install Go >= 1.25 and run this again"
   say "building the Temporal CLI $TEMPORAL_CLI_VERSION with Go (once; cached in $COFLOW_CACHE_DIR)"
   mkdir -p "$COFLOW_CACHE_DIR/bin"
-  GOBIN="$COFLOW_CACHE_DIR/bin" CGO_ENABLED=0 go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
+  GOBIN="$COFLOW_CACHE_DIR/bin" CGO_ENABLED=0 timed temporal-cli go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION" \
     || die "building the Temporal CLI failed (see above)"
 fi
 
@@ -65,12 +72,12 @@ fi
 if ! docker image inspect coflow/busybox:1 >/dev/null 2>&1 && ! { command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q 'statically linked'; }; then
   apt_install busybox-static file || true
 fi
-bash "$COFLOW_ROOT/scripts/build-images.sh"
+timed images bash "$COFLOW_ROOT/scripts/build-images.sh"
 
 # --- Kubernetes test cluster (scripts/test only: COFLOW_SETUP_K8S=1) ------------
 # Builds the pinned Kubernetes and etcd once (about 10 minutes on 2 cores; cached
 # in $COFLOW_CACHE_DIR/k8s) and installs containerd & co. The kubernetes tests
 # start the cluster themselves (about 10 s warm).
 if [ "${COFLOW_SETUP_K8S:-}" = 1 ]; then
-  bash "$COFLOW_ROOT/scripts/k8s/cluster.sh" prepare || die "the Kubernetes test cluster could not be built (see above)"
+  timed k8s-prepare bash "$COFLOW_ROOT/scripts/k8s/cluster.sh" prepare || die "the Kubernetes test cluster could not be built (see above)"
 fi

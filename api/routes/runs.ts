@@ -31,7 +31,10 @@ export const runRoutes: RouteModule = (app, deps) => {
     async (c) => {
       const { ns, repo, name } = c.req.valid('param');
       const actor = c.get('actor');
-      const started = await startRun(deps.runs, { uri: `${ns}/${repo}/${name}`, trigger: { kind: 'manual', event: 'manual', actor: actor.user } });
+      // The comment says why the run was started: expressions read it as `trigger.message`.
+      const comment = c.req.valid('json')?.comment;
+      const trigger = { kind: 'manual', event: 'manual', actor: actor.user, ...(comment ? { message: comment } : {}) } as const;
+      const started = await startRun(deps.runs, { uri: `${ns}/${repo}/${name}`, trigger });
       return c.json(started, 201);
     },
   );
