@@ -118,6 +118,20 @@ describe('bearer tokens and roles', () => {
     expect(listed.runs.find((r) => r.runId === started.runId)).toMatchObject({ actor: 'olivia', trigger: 'manual', status: 'succeeded', number: started.number, flowUri: uri });
   });
 
+  it('hands a manual run\'s comment to its jobs as trigger.message', async () => {
+    const uri = 'test/api-auth/comment';
+    await admin.applyFlow(`
+uri: ${uri}
+stages:
+  - name: s
+    actions: [ { name: a, jobs: [ { name: j, endpoint: "coflow/shell:1.0.0", script: 'echo "why: \${{ trigger.message }}"' } ] } ]
+`);
+    const started = await operator.request<{ runId: string }>('POST', `/api/v1/flows/${uri}/runs`, JSON.stringify({ comment: 'hotfix for INC-42' }), 'application/json');
+    expect((await waitForRun(viewer, started.runId)).state).toBe('succeeded');
+    const lines = await viewer.logs(started.runId, { job: 's.a.j' });
+    expect(lines.lines.map((l) => l.text)).toEqual(['why: hotfix for INC-42']);
+  });
+
   it('gives the CLI its exit codes: 2 for a refused role, 0 for a permitted one', async () => {
     const file = join(dir, 'cli.yaml');
     writeFileSync(file, quickFlow('test/api-auth/cli'));

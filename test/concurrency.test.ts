@@ -87,3 +87,35 @@ describe('concurrency', () => {
     expect((await waitForRun(h.api, first)).state).toBe('cancelled');
   });
 });
+
+describe('re-runs start through the same door', () => {
+  it('are refused past a reject limit, then start as re-runs, counted and listed as such', async () => {
+    const { uri } = await h.api.applyFlow(flow('rerun-reject', 'reject', 'case $CO_RUN_ID in *#1) exit 1;; *#2) sleep 300;; esac'));
+    const failed = (await h.api.startRun(uri)).runId;
+    expect((await waitForRun(h.api, failed)).state).toBe('failed');
+    const open = (await h.api.startRun(uri)).runId;
+    await whenRunning(open);
+
+    const refused = await h.api.request('POST', `${runPath(failed)}/rerun`).catch((e: unknown) => e);
+    expect(refused).toMatchObject({ status: 409, code: 'concurrency_limit' });
+    await h.api.request('POST', `${runPath(open)}/cancel`);
+    expect((await waitForRun(h.api, open)).state).toBe('cancelled');
+
+    const rerun = await h.api.request<{ runId: string; rerunOf: string }>('POST', `${runPath(failed)}/rerun`);
+    expect(rerun).toMatchObject({ runId: `${uri}#3`, rerunOf: failed });
+    const done = await waitForRun(h.api, rerun.runId);
+    expect([done.state, done.rerunOf]).toEqual(['succeeded', failed]);
+    const metrics = (await h.api.probe('/metrics')).body;
+    expect(metrics).toMatch(/coflow_runs_started_total\{trigger="rerun"\} 1\b/);
+    // Visibility catches up within a second or so.
+    for (let i = 0; ; i++) {
+      const listed = await h.api.listRuns({ flow: uri, trigger: 'rerun' });
+      if (listed.runs.length === 1) {
+        expect(listed.runs[0]).toMatchObject({ runId: rerun.runId, trigger: 'rerun' });
+        break;
+      }
+      if (i > 50) throw new Error(`the re-run never showed up under trigger=rerun: ${JSON.stringify(listed)}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  });
+});
