@@ -21,6 +21,7 @@ import {
   StageNotFoundError,
 } from '../runs/errors.ts';
 import { SecretNameError } from '../store/errors.ts';
+import type { DeliveryResult } from './metrics.ts';
 
 /** Every error code the API answers with, and its status. */
 export const ERROR_STATUS = {
@@ -74,6 +75,23 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string): ApiError => new ApiError('not_found', `${what} not found`);
+
+/** A configured token entry (COFLOW_TOKENS, COFLOW_TOKENS_FILE) is wrong; the message names it, never the token. */
+export class TokenConfigError extends Error {
+  override readonly name = 'TokenConfigError';
+}
+
+/** A webhook delivery refused before a run could start: `result` is its metrics label, `error` the answer. */
+export class DeliveryRefusedError extends Error {
+  override readonly name = 'DeliveryRefusedError';
+  readonly result: DeliveryResult;
+  readonly error: ApiError;
+  constructor(result: DeliveryResult, error: ApiError) {
+    super(error.message);
+    this.result = result;
+    this.error = error;
+  }
+}
 
 /** The code, message and details a typed error of a lower layer answers with; undefined for an unexpected error. */
 function translate(err: Error): ApiError | undefined {

@@ -18,3 +18,8 @@ export class ApiCallError extends Error {
     this.details = details;
   }
 }
+
+/** The Temporal CLI that `coflow dev` and the tests start was not found. */
+export class TemporalNotFoundError extends Error {
+  override readonly name = 'TemporalNotFoundError';
+}

@@ -6,10 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
-
-export class TemporalNotFoundError extends Error {
-  override readonly name = 'TemporalNotFoundError';
-}
+import { TemporalNotFoundError } from './errors.ts';
 
 /** COFLOW_TEMPORAL_BIN, else `temporal` on PATH, else the setup's cache. */
 export function findTemporalBin(opts: { explicit?: string; cacheDir: string; path?: string }): string {

@@ -8,6 +8,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { CodecKeyError } from './errors.ts';
 
 // CommonJS package: plain Node (not only the test runner) must load this file, so no named import.
 const { temporal } = proto;
@@ -19,10 +20,6 @@ export interface CodecKey {
   readonly id: string;
   /** 32 bytes. */
   readonly key: Buffer;
-}
-
-export class CodecKeyError extends Error {
-  override readonly name = 'CodecKeyError';
 }
 
 /** Parses `id1:base64key,id2:base64key` (each key 32 bytes). */

@@ -4,3 +4,8 @@
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
+
+/** A payload codec key is malformed, or a payload was encrypted with a key this process does not have. */
+export class CodecKeyError extends Error {
+  override readonly name = 'CodecKeyError';
+}

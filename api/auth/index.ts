@@ -8,7 +8,7 @@ import { ApiError } from '../errors.ts';
 import type { ApiEnv } from '../context.ts';
 import { hasRole, type PermissionRole, type TokenTable } from './tokens.ts';
 
-export { hasRole, PERMISSION_ROLES, sha256Hex, tokenTable, TokenConfigError, parseTokensEnv, parseTokensFile } from './tokens.ts';
+export { hasRole, PERMISSION_ROLES, sha256Hex, tokenTable, parseTokensEnv, parseTokensFile } from './tokens.ts';
 export type { PermissionRole, TokenEntry, TokenTable } from './tokens.ts';
 
 /** The actor of every request when no token is configured (`coflow dev` on one machine). */

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Actor } from '../../contracts/signals.ts';
+import { TokenConfigError } from '../errors.ts';
 
 /** The built-in permission roles, weakest first; a token may also carry custom roles (e.g. `release`). */
 export const PERMISSION_ROLES = ['viewer', 'operator', 'admin'] as const;
@@ -16,10 +17,6 @@ export interface TokenEntry {
   readonly roles: readonly string[];
   readonly token?: string;
   readonly sha256?: string;
-}
-
-export class TokenConfigError extends Error {
-  override readonly name = 'TokenConfigError';
 }
 
 export const sha256Hex = (text: string): string => createHash('sha256').update(text).digest('hex');

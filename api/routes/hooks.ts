@@ -17,7 +17,7 @@ import type { TriggerContext } from '../../contracts/triggers.ts';
 import { ComponentNotFoundError } from '../../components/errors.ts';
 import { FlowNotFoundError } from '../../runs/errors.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
-import { ApiError } from '../errors.ts';
+import { ApiError, DeliveryRefusedError } from '../errors.ts';
 import type { DeliveryResult } from '../metrics.ts';
 import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
 import { startRun } from '../../runs/start.ts';
@@ -36,23 +36,12 @@ export const FORGES: Readonly<Record<string, Forge>> = { github, gitlab, gitea, 
 const MAX_PAYLOAD_IN_CONTEXT = 64 * 1024;
 const MAX_DELIVERY_ID = 200;
 
-/** The delivery failed before a run could start: counted by `result`, answered with `error`. */
-class DeliveryRefused extends Error {
-  readonly result: DeliveryResult;
-  readonly error: ApiError;
-  constructor(result: DeliveryResult, error: ApiError) {
-    super(error.message);
-    this.result = result;
-    this.error = error;
-  }
-}
-
 /** The flow's triggers of this forge whose secret signs the body; refused when none does. */
 async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: Uint8Array, headers: Headers): Promise<HookTrigger[]> {
   const stored = await deps.store.getFlow(uri);
-  if (!stored) throw new DeliveryRefused('unknown_flow', new ApiError('not_found', `flow ${uri} not found`));
+  if (!stored) throw new DeliveryRefusedError('unknown_flow', new ApiError('not_found', `flow ${uri} not found`));
   const triggers = (stored.spec.triggers ?? []).filter((t): t is HookTrigger => t.kind === forge.kind);
-  if (triggers.length === 0) throw new DeliveryRefused('no_trigger', new ApiError('no_trigger', `flow ${uri} has no ${forge.kind} trigger`));
+  if (triggers.length === 0) throw new DeliveryRefusedError('no_trigger', new ApiError('no_trigger', `flow ${uri} has no ${forge.kind} trigger`));
   const secrets = await Promise.all(triggers.map((t) => (t.secret === undefined ? Promise.resolve(undefined) : deps.resolveSecret(t.secret))));
   const verified = triggers.filter((_, i) => {
     const secret = secrets[i];
@@ -63,7 +52,7 @@ async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: 
   if (unresolved.length === triggers.length) {
     console.error(`coflow api: webhook for ${uri}: secret ${unresolved.join(', ')} is not configured; every ${forge.kind} delivery is refused`);
   }
-  throw new DeliveryRefused('bad_signature', new ApiError('bad_signature', `the ${forge.kind} signature does not match the secret of any ${forge.kind} trigger of ${uri}`));
+  throw new DeliveryRefusedError('bad_signature', new ApiError('bad_signature', `the ${forge.kind} signature does not match the secret of any ${forge.kind} trigger of ${uri}`));
 }
 
 /** The verified body as JSON (GitHub may send it form-encoded in `payload`); undefined for an empty or non-JSON generic body. */
@@ -73,7 +62,7 @@ function readPayload(forge: Forge, body: Uint8Array, contentType: string): unkno
     const json = contentType.startsWith('application/x-www-form-urlencoded') ? (new URLSearchParams(text).get('payload') ?? '') : text;
     return json.trim() === '' ? undefined : JSON.parse(json);
   } catch {
-    if (forge.jsonBody) throw new DeliveryRefused('bad_request', new ApiError('bad_payload', `a ${forge.kind} delivery must be JSON`));
+    if (forge.jsonBody) throw new DeliveryRefusedError('bad_request', new ApiError('bad_payload', `a ${forge.kind} delivery must be JSON`));
     return undefined;
   }
 }
@@ -81,7 +70,7 @@ function readPayload(forge: Forge, body: Uint8Array, contentType: string): unkno
 /** The delivery's id; without one, the body's digest stands in: a byte-identical resend is a redelivery. */
 function deliveryIdOf(forge: Forge, headers: Headers, body: Uint8Array): string {
   const headerId = forge.deliveryId(headers)?.trim();
-  if (headerId !== undefined && headerId.length > MAX_DELIVERY_ID) throw new DeliveryRefused('bad_request', new ApiError('bad_delivery_id', 'the delivery id is too long'));
+  if (headerId !== undefined && headerId.length > MAX_DELIVERY_ID) throw new DeliveryRefusedError('bad_request', new ApiError('bad_delivery_id', 'the delivery id is too long'));
   return headerId || `sha256-${hmacSha256Hex('coflow-delivery', body)}`;
 }
 
@@ -106,7 +95,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
       const forge = FORGES[forgeName];
       const count = (result: DeliveryResult): void => deps.metrics.webhookDeliveries.inc({ forge: forge?.kind ?? 'unknown', result });
       try {
-        if (!forge) throw new DeliveryRefused('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
+        if (!forge) throw new DeliveryRefusedError('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
         const uri = `${ns}/${repo}/${name}`;
         const body = new Uint8Array(await c.req.arrayBuffer());
         const headers = c.req.raw.headers;
@@ -114,7 +103,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
         // Verified: from here the body is trusted to come from the forge.
         const payload = readPayload(forge, body, c.req.header('content-type') ?? '');
         const event = forge.eventName(headers);
-        if (event === undefined || event === '') throw new DeliveryRefused('bad_request', new ApiError('no_event', `the delivery does not name its ${forge.kind} event`));
+        if (event === undefined || event === '') throw new DeliveryRefusedError('bad_request', new ApiError('no_event', `the delivery does not name its ${forge.kind} event`));
         const deliveryId = deliveryIdOf(forge, headers, body);
 
         const normalised = forge.normalise(event, payload);
@@ -139,7 +128,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };
         return run.duplicate ? c.json(answer, 200) : c.json(answer, 201);
       } catch (err) {
-        if (err instanceof DeliveryRefused) {
+        if (err instanceof DeliveryRefusedError) {
           count(err.result);
           throw err.error;
         }
