@@ -3,12 +3,14 @@
  * callers rely on it, and the claims that must hold when several processes
  * share one store (here: several handles on the same data). It knows nothing
  * of any backend: store/sqlite/sqlite-store.test.ts runs it on the embedded
- * file, a PostgreSQL store runs it unchanged.
+ * file, a PostgreSQL store runs it unchanged. The log tests are in
+ * store-suite-logs.ts, shared values in store-fixtures.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LogLine, StoredLogLine } from '../../contracts/logs.ts';
 import { parseFlow } from '../../flow/index.ts';
-import type { CallbackTarget, FollowOptions, SealedSecret, Store, StoreKind } from '../../store/store.ts';
+import type { Store, StoreKind } from '../../store/store.ts';
+import { applyFlow, ascending, callbackTarget, flowSource, logLines, numbered, plain, range, RUN, sealed, texts } from './store-fixtures.ts';
+import { logTests } from './store-suite-logs.ts';
 
 /** What differs between backends. */
 export interface StoreTarget {
@@ -25,65 +27,6 @@ export interface StorePlace {
   open(): Promise<Store>;
   /** Removes the data; every handle is closed by then. */
   destroy(): Promise<void>;
-}
-
-const RUN = 'team/app/build#1';
-const TS = Date.UTC(2025, 0, 1);
-
-/** A flow file whose only job echoes `word`. */
-function flowSource(uri: string, word = 'one'): string {
-  return `uri: ${uri}\nstages:\n  - { name: s, actions: [ { name: a, jobs: [ { name: j, endpoint: coflow/shell:1.0.0, script: "echo ${word}" } ] } ] }\n`;
-}
-
-function applyFlow(store: Store, uri: string, word?: string): ReturnType<Store['applyFlow']> {
-  const source = flowSource(uri, word);
-  return store.applyFlow(parseFlow(source), source);
-}
-
-function logLines(...texts: string[]): LogLine[] {
-  return texts.map((text, i) => ({ ts: TS + i, stream: i % 2 === 0 ? 'stdout' : 'stderr', text }));
-}
-
-function numbered(prefix: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
-}
-
-function ascending(numbers: readonly number[]): number[] {
-  return [...numbers].sort((a, b) => a - b);
-}
-
-function texts(lines: readonly StoredLogLine[]): string[] {
-  return lines.map((l) => l.text);
-}
-
-/** Waits until `done()` holds (5 s at most). */
-async function until(done: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 5_000; !done(); ) {
-    if (Date.now() > deadline) throw new Error('timed out waiting for a condition');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
-
-/** Reads a follow to its end into `into`; resolves when the follow ended. */
-async function drain(follow: AsyncIterable<StoredLogLine>, into: StoredLogLine[]): Promise<void> {
-  for await (const line of follow) into.push(line);
-}
-
-function callbackTarget(jobPath = 'svc.a.call'): CallbackTarget {
-  return { taskToken: new Uint8Array([7, 0, 255, 3]), runId: RUN, jobPath, attempt: 2 };
-}
-
-function sealed(seed: number): SealedSecret {
-  const bytes = (n: number): Uint8Array => Uint8Array.from({ length: n }, (_, i) => (seed + i) % 256);
-  return { iv: bytes(12), data: bytes(5 + seed), tag: bytes(16) };
-}
-
-function plain(secret: SealedSecret | undefined): { iv: number[]; data: number[]; tag: number[] } | undefined {
-  return secret && { iv: [...secret.iv], data: [...secret.data], tag: [...secret.tag] };
 }
 
 /** Defines the store tests against one backend. */
@@ -254,6 +197,7 @@ export function storeSuite(target: StoreTarget): void {
       await store.registerCallback('just-expired', callbackTarget(), new Date(Date.now() - 60_000));
       await store.registerCallback('fresh', callbackTarget(), inAnHour());
       expect(await store.claimCallback('long-gone')).toEqual({ status: 'unknown' });
+      // Expiry itself is Temporal's to judge: the endpoint claims, then reports the job no longer waits.
       expect((await store.claimCallback('just-expired')).status).toBe('claimed');
     });
 
@@ -324,175 +268,6 @@ export function storeSuite(target: StoreTarget): void {
       expect(plain(await reopened.getSecret('KEPT'))).toEqual(plain(sealed(3)));
       expect((await reopened.claimCallback('token-1')).status).toBe('claimed');
       expect(await reopened.schemaVersion()).toBe(target.latestSchemaVersion);
-    });
-  });
-}
-
-/** appendLogs, countLogs, readLogs and followLogs. */
-function logTests(current: () => Store, otherHandles: (count: number) => Promise<Store[]>): void {
-  describe('logs', () => {
-    let store: Store;
-    beforeEach(() => {
-      store = current();
-    });
-
-    it('appends batches of an attempt, numbered from fromSeq, and reads them back in order', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one', 'two', 'three'));
-      await store.appendLogs(RUN, 'b.a.j', 1, 4, logLines('four', 'five'));
-      await store.appendLogs(RUN, 'b.a.j', 1, 6, []);
-      const { lines, next } = await store.readLogs({ runId: RUN });
-      expect(lines.map(({ cursor: _, ...line }) => line)).toEqual([
-        ...logLines('one', 'two', 'three').map((l, i) => ({ ...l, seq: i + 1, jobPath: 'b.a.j', attempt: 1 })),
-        ...logLines('four', 'five').map((l, i) => ({ ...l, seq: i + 4, jobPath: 'b.a.j', attempt: 1 })),
-      ]);
-      const cursors = lines.map((l) => l.cursor);
-      expect(cursors).toEqual(ascending(cursors));
-      expect(new Set(cursors).size).toBe(5);
-      expect(next).toBe(cursors.at(-1));
-      expect(await store.countLogs(RUN, 'b.a.j', 1)).toBe(5);
-    });
-
-    it('stores nothing twice when an attempt delivers its log again', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one', 'two', 'three'));
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one', 'two', 'three'));
-      // A re-attached attempt replays from the start and gets further.
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one', 'two', 'three', 'four', 'five'));
-      await (await otherHandles(1))[0]!.appendLogs(RUN, 'b.a.j', 1, 2, logLines('two', 'three'));
-      expect(texts((await store.readLogs({ runId: RUN })).lines)).toEqual(['one', 'two', 'three', 'four', 'five']);
-      expect((await store.readLogs({ runId: RUN })).lines.map((l) => l.seq)).toEqual([1, 2, 3, 4, 5]);
-      expect(await store.countLogs(RUN, 'b.a.j', 1)).toBe(5);
-    });
-
-    it('counts the lines of one attempt only', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('a', 'b', 'c'));
-      await store.appendLogs(RUN, 'b.a.j', 2, 1, logLines('a'));
-      await store.appendLogs(RUN, 'b.a.j', 0, 1, logLines('pre', 'hook'));
-      await store.appendLogs(RUN, 'b.a.k', 1, 1, logLines('a', 'b'));
-      await store.appendLogs('team/app/build#10', 'b.a.j', 1, 1, logLines('a', 'b', 'c', 'd'));
-      expect(await store.countLogs(RUN, 'b.a.j', 1)).toBe(3);
-      expect(await store.countLogs(RUN, 'b.a.j', 2)).toBe(1);
-      expect(await store.countLogs(RUN, 'b.a.j', 0)).toBe(2);
-      expect(await store.countLogs(RUN, 'b.a.k', 1)).toBe(2);
-      expect(await store.countLogs(RUN, 'b.a.j', 3)).toBe(0);
-      expect(await store.countLogs('team/app/none#1', 'b.a.j', 1)).toBe(0);
-    });
-
-    it('reads a run or one job page by page after a cursor, in the order lines were stored', async () => {
-      await store.appendLogs(RUN, 'b.a.one', 1, 1, logLines('one:1', 'one:2'));
-      await store.appendLogs(RUN, 'b.a.two', 1, 1, logLines('two:1'));
-      await store.appendLogs(RUN, 'b.a.one', 2, 1, logLines('one:2:1'));
-      await store.appendLogs('team/app/build#10', 'b.a.one', 1, 1, logLines('other run'));
-      await store.appendLogs(RUN, 'b.a.two', 1, 2, logLines('two:2', 'two:3'));
-
-      const pages: string[][] = [];
-      let after = 0;
-      for (;;) {
-        const page = await store.readLogs({ runId: RUN, after, limit: 2 });
-        if (page.lines.length === 0) {
-          expect(page.next).toBe(after);
-          break;
-        }
-        pages.push(texts(page.lines));
-        after = page.next;
-      }
-      expect(pages).toEqual([['one:1', 'one:2'], ['two:1', 'one:2:1'], ['two:2', 'two:3']]);
-
-      const job = await store.readLogs({ runId: RUN, jobPath: 'b.a.one' });
-      expect(job.lines.map((l) => [l.text, l.attempt, l.seq])).toEqual([['one:1', 1, 1], ['one:2', 1, 2], ['one:2:1', 2, 1]]);
-      const rest = await store.readLogs({ runId: RUN, jobPath: 'b.a.two', after: job.lines[1]!.cursor, limit: 2 });
-      expect(texts(rest.lines)).toEqual(['two:1', 'two:2']);
-      expect(texts((await store.readLogs({ runId: RUN, jobPath: 'b.a.two', after: rest.next })).lines)).toEqual(['two:3']);
-
-      expect(await store.readLogs({ runId: 'team/app/none#1' })).toEqual({ lines: [], next: 0 });
-      expect(await store.readLogs({ runId: RUN, jobPath: 'b.a.none', after: 7 })).toEqual({ lines: [], next: 7 });
-    });
-
-    it('bounds a page to 1..10,000 lines, 1,000 when no limit is given', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines(...numbered('line ', 10_050)));
-      const size = async (limit?: number): Promise<number> => (await store.readLogs({ runId: RUN, ...(limit === undefined ? {} : { limit }) })).lines.length;
-      expect(await size()).toBe(1_000);
-      expect(await size(3)).toBe(3);
-      expect(await size(0)).toBe(1);
-      expect(await size(-5)).toBe(1);
-      expect(await size(10_000)).toBe(10_000);
-      expect(await size(20_000)).toBe(10_000);
-    });
-
-    followTests(() => store, otherHandles);
-  });
-}
-
-function followTests(current: () => Store, otherHandles: (count: number) => Promise<Store[]>): void {
-  describe('following', () => {
-    let store: Store;
-    beforeEach(() => {
-      store = current();
-    });
-
-    it('yields what is stored, then lines appended later, and ends once the run ended with nothing lost', async () => {
-      const [writer] = (await otherHandles(1)) as [Store];
-      await writer.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one', 'two'));
-      let runEnded = false;
-      const options: FollowOptions = {
-        pollMs: 10,
-        // Lines stored between the follow's last read and the end must still be delivered.
-        ended: async () => {
-          if (!runEnded) return false;
-          await writer.appendLogs(RUN, 'b.a.j', 1, 4, logLines(...numbered('late ', 1_201)));
-          return true;
-        },
-      };
-      const seen: StoredLogLine[] = [];
-      const following = drain(store.followLogs({ runId: RUN }, options), seen);
-      await until(() => seen.length === 2);
-      await writer.appendLogs(RUN, 'b.a.j', 1, 3, logLines('three'));
-      await until(() => seen.length === 3);
-      runEnded = true;
-      await following;
-      expect(texts(seen)).toEqual(['one', 'two', 'three', ...numbered('late ', 1_201)]);
-      expect(seen.map((l) => l.seq)).toEqual(range(1, 1_204));
-      expect(seen).toEqual((await store.readLogs({ runId: RUN, limit: 10_000 })).lines);
-    });
-
-    it('follows one job after a cursor, and ends at once for a run already ended', async () => {
-      await store.appendLogs(RUN, 'b.a.one', 1, 1, logLines('one:1', 'one:2', 'one:3'));
-      await store.appendLogs(RUN, 'b.a.two', 1, 1, logLines('two:1'));
-      const first = (await store.readLogs({ runId: RUN, limit: 1 })).next;
-      const seen: StoredLogLine[] = [];
-      await drain(store.followLogs({ runId: RUN, jobPath: 'b.a.one', after: first }, { ended: () => Promise.resolve(true), pollMs: 10 }), seen);
-      expect(texts(seen)).toEqual(['one:2', 'one:3']);
-    });
-
-    it('ends promptly when its signal is aborted while it waits for lines', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one'));
-      const abort = new AbortController();
-      const seen: StoredLogLine[] = [];
-      const following = drain(store.followLogs({ runId: RUN }, { ended: () => Promise.resolve(false), signal: abort.signal, pollMs: 60_000 }), seen);
-      await until(() => seen.length === 1);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const aborted = Date.now();
-      abort.abort();
-      await following;
-      expect(Date.now() - aborted).toBeLessThan(1_000);
-      expect(texts(seen)).toEqual(['one']);
-    });
-
-    it('ends promptly when its signal is aborted while it reads', async () => {
-      const abort = new AbortController();
-      const ended = (): Promise<boolean> => {
-        abort.abort();
-        return Promise.resolve(false);
-      };
-      const started = Date.now();
-      await drain(store.followLogs({ runId: RUN }, { ended, signal: abort.signal, pollMs: 60_000 }), []);
-      expect(Date.now() - started).toBeLessThan(1_000);
-    });
-
-    it('yields nothing for a signal aborted before it starts', async () => {
-      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one'));
-      const seen: StoredLogLine[] = [];
-      await drain(store.followLogs({ runId: RUN }, { ended: () => Promise.resolve(false), signal: AbortSignal.abort(), pollMs: 60_000 }), seen);
-      expect(seen).toEqual([]);
     });
   });
 }
