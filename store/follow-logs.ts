@@ -36,6 +36,11 @@ export async function* pollLogs(
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
+    // An abort that came while reading has fired already: it would never wake the timer.
+    if (signal?.aborted === true) {
+      resolve();
+      return;
+    }
     const timer = setTimeout(done, ms);
     function done(): void {
       clearTimeout(timer);

@@ -4,7 +4,7 @@
  * logs, service-job callback tokens and stored secrets. One implementation is
  * chosen at start-up by `openStore` (store/open-store.ts): the embedded
  * SQLite file for one machine; PostgreSQL for several servers. Every
- * implementation passes the shared suite in store/store-suite.ts.
+ * implementation passes the shared suite in test/support/store-suite.ts.
  */
 import type { FlowSpec } from '../flow/model.ts';
 import type { LogLine, LogPage, LogQuery, StoredLogLine } from '../contracts/logs.ts';

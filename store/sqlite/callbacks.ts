@@ -1,7 +1,8 @@
 /** Service-job callback tokens in the embedded store (only their SHA-256 is kept). */
 import type { DatabaseSync } from 'node:sqlite';
-import type { CallbackStore } from '../store.ts';
+import type { CallbackClaim, CallbackStore } from '../store.ts';
 import { tokenHash } from '../token-hash.ts';
+import { settle } from './settle.ts';
 
 /** Tokens expired longer ago than this are forgotten. */
 const RETENTION_MS = 24 * 3600_000;
@@ -15,26 +16,19 @@ export function sqliteCallbacks(db: DatabaseSync): CallbackStore {
   const giveBack = db.prepare('UPDATE callbacks SET used_at = NULL WHERE token_hash = ?');
   const del = db.prepare('DELETE FROM callbacks WHERE token_hash = ?');
   return {
-    registerCallback(token, target, expiresAt) {
+    registerCallback: (token, target, expiresAt) => settle(() => {
       prune.run(Date.now() - RETENTION_MS);
       insert.run(tokenHash(token), target.taskToken, target.runId, target.jobPath, target.attempt, expiresAt.getTime());
-      return Promise.resolve();
-    },
-    claimCallback(token) {
+    }),
+    claimCallback: (token) => settle((): CallbackClaim => {
       const hash = tokenHash(token);
       const row = take.get(Date.now(), hash) as { task_token: Uint8Array; run_id: string; job_path: string; attempt: number } | undefined;
       if (row !== undefined) {
-        return Promise.resolve({ status: 'claimed', target: { taskToken: new Uint8Array(row.task_token), runId: row.run_id, jobPath: row.job_path, attempt: row.attempt } });
+        return { status: 'claimed', target: { taskToken: new Uint8Array(row.task_token), runId: row.run_id, jobPath: row.job_path, attempt: row.attempt } };
       }
-      return Promise.resolve(exists.get(hash) === undefined ? { status: 'unknown' } : { status: 'used' });
-    },
-    releaseCallback(token) {
-      giveBack.run(tokenHash(token));
-      return Promise.resolve();
-    },
-    removeCallback(token) {
-      del.run(tokenHash(token));
-      return Promise.resolve();
-    },
+      return exists.get(hash) === undefined ? { status: 'unknown' } : { status: 'used' };
+    }),
+    releaseCallback: (token) => settle(() => void giveBack.run(tokenHash(token))),
+    removeCallback: (token) => settle(() => void del.run(tokenHash(token))),
   };
 }

@@ -2,6 +2,7 @@
 import type { DatabaseSync } from 'node:sqlite';
 import type { FlowSpec } from '../../flow/model.ts';
 import type { FlowStore, RunNumberStore, StoredFlow } from '../store.ts';
+import { settle } from './settle.ts';
 import { inTransaction } from './transaction.ts';
 
 interface FlowRow { uri: string; version: number; source: string; spec: string; created_at: string }
@@ -24,7 +25,7 @@ export function sqliteFlows(db: DatabaseSync): FlowStore & RunNumberStore {
 
   return {
     applyFlow(spec, source) {
-      return Promise.resolve(inTransaction(db, () => {
+      return settle(() => inTransaction(db, () => {
         const latest = latestFlow.get(spec.uri) as FlowRow | undefined;
         if (latest && latest.source === source) return { flow: toFlow(latest), created: false };
         const version = (latest?.version ?? 0) + 1;
@@ -33,22 +34,18 @@ export function sqliteFlows(db: DatabaseSync): FlowStore & RunNumberStore {
         return { flow: { uri: spec.uri, version, source, spec, createdAt }, created: true };
       }));
     },
-    getFlow(uri, version) {
+    getFlow: (uri, version) => settle(() => {
       const row = (version === undefined ? latestFlow.get(uri) : flowAt.get(uri, version)) as FlowRow | undefined;
-      return Promise.resolve(row ? toFlow(row) : undefined);
-    },
-    listFlows() {
-      return Promise.resolve((allLatest.all() as unknown as FlowRow[]).map(toFlow));
-    },
-    flowVersions(uri) {
+      return row ? toFlow(row) : undefined;
+    }),
+    listFlows: () => settle(() => (allLatest.all() as unknown as FlowRow[]).map(toFlow)),
+    flowVersions: (uri) => settle(() => {
       const rows = versionsOf.all(uri) as unknown as { version: number; created_at: string }[];
-      return Promise.resolve(rows.map((r) => ({ version: r.version, createdAt: r.created_at })));
-    },
-    nextRunNumber(uri) {
-      return Promise.resolve((bumpRun.get(uri) as { last: number }).last);
-    },
+      return rows.map((r) => ({ version: r.version, createdAt: r.created_at }));
+    }),
+    nextRunNumber: (uri) => settle(() => (bumpRun.get(uri) as { last: number }).last),
     claimRunNumber(uri, key) {
-      return Promise.resolve(inTransaction(db, () => {
+      return settle(() => inTransaction(db, () => {
         const known = deliveryNumber.get(uri, key) as { number: number } | undefined;
         if (known) return { number: known.number, fresh: false };
         const number = (bumpRun.get(uri) as { last: number }).last;

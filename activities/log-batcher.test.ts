@@ -1,0 +1,147 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LogLine } from '../contracts/logs.ts';
+import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import type { LogStore, Store } from '../store/store.ts';
+import { LogBatcher } from './log-batcher.ts';
+
+const RUN = 'team/app/build#1';
+const JOB = 's.a.j';
+
+function line(text: string): LogLine {
+  return { ts: Date.UTC(2025, 0, 1), stream: 'stdout', text };
+}
+
+function texts(count: number, prefix = 'line '): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+}
+
+/** Whether `promise` settled within a few event-loop turns. */
+async function settledSoon(promise: Promise<unknown>): Promise<boolean> {
+  let settled = false;
+  promise.then(() => (settled = true), () => (settled = true));
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  return settled;
+}
+
+/** The real store, its writes held back until `open()` (a busy database). */
+function heldBack(store: Store, hold: (fromSeq: number) => boolean): { logs: LogStore; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  const logs: LogStore = {
+    async appendLogs(runId, jobPath, attempt, fromSeq, lines) {
+      if (hold(fromSeq)) await opened;
+      await store.appendLogs(runId, jobPath, attempt, fromSeq, lines);
+    },
+    countLogs: (...args) => store.countLogs(...args),
+    readLogs: (query) => store.readLogs(query),
+    followLogs: (query, options) => store.followLogs(query, options),
+  };
+  return { logs, open };
+}
+
+describe('LogBatcher', () => {
+  let dir: string;
+  let store: Store;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'coflow-batcher-'));
+    store = await openSqliteStore(join(dir, 'coflow.db'));
+  });
+  afterEach(async () => {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const stored = async (): Promise<{ seq: number; text: string }[]> =>
+    (await store.readLogs({ runId: RUN, jobPath: JOB, limit: 10_000 })).lines.map((l) => ({ seq: l.seq, text: l.text }));
+
+  it('numbers lines from firstSeq in the order they arrive', async () => {
+    const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, firstSeq: 41, flushLines: 3 });
+    for (const text of ['b', 'a', 'c', 'a', 'e']) await batcher.add(line(text));
+    await batcher.close();
+    expect(await stored()).toEqual([
+      { seq: 41, text: 'b' }, { seq: 42, text: 'a' }, { seq: 43, text: 'c' }, { seq: 44, text: 'a' }, { seq: 45, text: 'e' },
+    ]);
+  });
+
+  it('counts the lines it accepted', async () => {
+    const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1 });
+    expect(batcher.count).toBe(0);
+    for (const text of texts(3)) await batcher.add(line(text));
+    expect(batcher.count).toBe(3);
+    await batcher.close();
+  });
+
+  it('writes batches one after another, in order, even when the first write is slow', async () => {
+    const { logs, open } = heldBack(store, (fromSeq) => fromSeq === 1);
+    const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 2 });
+    const adds = texts(7).map((text) => batcher.add(line(text)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await stored()).toEqual([]);
+    open();
+    await Promise.all(adds);
+    await batcher.close();
+    // Cursor order is the order the lines arrived.
+    expect(await stored()).toEqual(texts(7).map((text, i) => ({ seq: i + 1, text })));
+  });
+
+  it('writes what is pending on close()', async () => {
+    const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 2, flushMs: 60_000, flushLines: 200 });
+    for (const text of texts(3)) await batcher.add(line(text));
+    await batcher.close();
+    expect(await store.countLogs(RUN, JOB, 2)).toBe(3);
+  });
+
+  it('writes a partial batch within flushMs without being asked', async () => {
+    const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 20 });
+    await batcher.add(line('alone'));
+    const deadline = Date.now() + 2_000;
+    while ((await store.countLogs(RUN, JOB, 1)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await stored()).toEqual([{ seq: 1, text: 'alone' }]);
+    await batcher.close();
+  });
+
+  it('holds add() of the line that fills a batch until that batch is stored (back-pressure)', async () => {
+    const { logs, open } = heldBack(store, () => true);
+    const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 60_000, flushLines: 3 });
+    expect(await settledSoon(batcher.add(line('one')))).toBe(true);
+    expect(await settledSoon(batcher.add(line('two')))).toBe(true);
+    const third = batcher.add(line('three'));
+    expect(await settledSoon(third)).toBe(false);
+    expect(await store.countLogs(RUN, JOB, 1)).toBe(0);
+    open();
+    await third;
+    expect(await store.countLogs(RUN, JOB, 1)).toBe(3);
+    await batcher.close();
+  });
+
+  it('stores nothing twice when a re-attached attempt delivers its log again from the start', async () => {
+    const first = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 2 });
+    for (const text of texts(5)) await first.add(line(text));
+    await first.close();
+    const again = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 2 });
+    for (const text of texts(8)) await again.add(line(text));
+    await again.close();
+    expect(await stored()).toEqual(texts(8).map((text, i) => ({ seq: i + 1, text })));
+  });
+
+  it('surfaces a failed write from close(), even one the timer started', async () => {
+    const failing: LogStore = {
+      appendLogs: () => Promise.reject(new Error('disk full')),
+      countLogs: () => Promise.reject(new Error('not used')),
+      readLogs: () => Promise.reject(new Error('not used')),
+      followLogs: () => { throw new Error('not used'); },
+    };
+    const batcher = new LogBatcher(failing, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 10 });
+    await batcher.add(line('lost'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await batcher.add(line('after'));
+    await expect(batcher.close()).rejects.toThrow('disk full');
+
+    const full = new LogBatcher(failing, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 1 });
+    await expect(full.add(line('lost'))).rejects.toThrow('disk full');
+    await expect(full.close()).rejects.toThrow('disk full');
+  });
+});
