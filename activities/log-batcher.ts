@@ -22,6 +22,7 @@ export interface LogBatcherOptions {
 export class LogBatcher {
   readonly #logs: LogStore;
   readonly #options: Required<Omit<LogBatcherOptions, 'firstSeq'>>;
+  readonly #firstSeq: number;
   #nextSeq: number;
   #pending: LogLine[] = [];
   /** Every batch written so far, in order; rejects once a write failed. */
@@ -32,13 +33,14 @@ export class LogBatcher {
     this.#logs = logs;
     const { firstSeq = 1, flushMs = 250, flushLines = 200, ...where } = options;
     this.#options = { ...where, flushMs, flushLines };
+    this.#firstSeq = firstSeq;
     this.#nextSeq = firstSeq;
     this.#timer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
   }
 
   /** Lines accepted so far (stored or about to be). */
   get count(): number {
-    return this.#nextSeq - 1;
+    return this.#nextSeq - this.#firstSeq;
   }
 
   /** Takes one line; resolves once a full batch it completed is stored (back-pressure). */

@@ -13,7 +13,8 @@ export function inTransaction<T>(db: DatabaseSync, fn: () => T): T {
     db.exec('COMMIT');
     return result;
   } catch (err) {
-    db.exec('ROLLBACK');
+    // SQLite may have rolled back already (a full disk, an I/O error): a second ROLLBACK would hide the cause.
+    if (db.isTransaction) db.exec('ROLLBACK');
     throw err;
   }
 }
