@@ -8,7 +8,7 @@ import { inject } from 'vitest';
 import { ImageNotFoundError, PodUnschedulableError } from '../../activities/errors.ts';
 import type { ContainerSpec } from '../../activities/runner.ts';
 import type { LogLine } from '../../contracts/logs.ts';
-import { statusOf } from '../../activities/kubernetes-runner.ts';
+import { statusOf } from '../../activities/errors.ts';
 import { allLogs, applyAndRun, job, startHarness, type Harness } from '../support/harness.ts';
 import { core, podsOfRun, testRunner } from './support.ts';
 
