@@ -5,7 +5,7 @@
 import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
 import { DockerLogDecoder } from './line-splitter.ts';
-import { ImageNotFoundError, WorkerDetachedError } from './errors.ts';
+import { ImageNotFoundError, WorkerDetachedError, statusOf } from './errors.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 import type { LogLine } from '../contracts/logs.ts';
 
@@ -229,9 +229,4 @@ async function removeQuietly(container: Dockerode.Container): Promise<void> {
     // 404: already gone; 409: removal already in progress.
     if (statusOf(err) !== 404 && statusOf(err) !== 409) throw err;
   }
-}
-
-function statusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null || !('statusCode' in err)) return undefined;
-  return typeof err.statusCode === 'number' ? err.statusCode : undefined;
 }

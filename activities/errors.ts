@@ -48,3 +48,14 @@ export class WorkerDetachedError extends Error {
     this.container = container;
   }
 }
+
+/**
+ * HTTP status of a client error, or undefined: `code` on the Kubernetes
+ * client's ApiException, `statusCode` on its watch errors and on dockerode's.
+ */
+export function statusOf(err: unknown): number | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  if ('code' in err && typeof err.code === 'number') return err.code;
+  if ('statusCode' in err && typeof err.statusCode === 'number') return err.statusCode;
+  return undefined;
+}

@@ -4,9 +4,9 @@
  */
 import { createHash } from 'node:crypto';
 import { CoreV1Api, Log, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { ImageNotFoundError, PodUnschedulableError, PodFailedToStartError } from './errors.ts';
-import { LogLineSink, type LogCursor } from './kubernetes-log.ts';
-import { watchPod, type PodWatch } from './kubernetes-watch.ts';
+import { ImageNotFoundError, PodUnschedulableError, PodFailedToStartError, WorkerDetachedError, statusOf } from './errors.ts';
+import { PodLogFollower } from './kubernetes-log-follower.ts';
+import { watchPod } from './kubernetes-watch.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 
 /** Options for {@link KubernetesRunner}; the environment is read by the caller, not here. */
@@ -34,14 +34,14 @@ export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'coflow' } as const;
 const IMAGE_REASONS = new Set(['ErrImagePull', 'ImagePullBackOff', 'ErrImageNeverPull', 'InvalidImageName']);
 /** Waiting reasons that mean the container cannot be created as specified. */
 const START_REASONS = new Set(['CreateContainerConfigError', 'CreateContainerError', 'RunContainerError']);
-/** After the container ended, how long the log stream may take to drain before it is read again without follow. */
-const LOG_DRAIN_MS = 5_000;
 
 type Outcome =
   | { kind: 'exit'; code: number; reason?: string }
   | { kind: 'timeout' }
   | { kind: 'cancel' }
+  | { kind: 'detach' }
   | { kind: 'error'; error: Error };
+type Settle = (outcome: Outcome) => void;
 
 /** Runs job containers as Pods on a Kubernetes cluster. */
 export class KubernetesRunner implements JobRunner {
@@ -67,7 +67,10 @@ export class KubernetesRunner implements JobRunner {
    * after a worker crash), attach to it whatever its phase. Follows its phase
    * by watch and its log with timestamps, enforces the timeout (our timer, with
    * `activeDeadlineSeconds` as the cluster-side backstop) and cancellation,
-   * and always deletes the Pod before returning or throwing.
+   * and deletes the Pod before returning or throwing — except when
+   * `hooks.detach` aborts (worker shutdown): then it stops following, leaves
+   * the Pod running and throws {@link WorkerDetachedError}, and the retried
+   * activity re-attaches to the Pod by name.
    *
    * Kubernetes merges stdout and stderr into one log: every line is reported
    * with stream `stdout`. On attach the log is replayed from the start; the
@@ -79,10 +82,15 @@ export class KubernetesRunner implements JobRunner {
       return { exitCode: null, timedOut: false, cancelled: true };
     }
     const { pod, created } = await this.#createOrAttach(spec);
+    let detached = false;
     try {
       return await this.#supervise(spec, pod, created, hooks);
+    } catch (err) {
+      detached = err instanceof WorkerDetachedError;
+      throw err;
     } finally {
-      await this.#deleteQuietly(spec.name);
+      // Detached: the Pod runs on for the re-attaching retry.
+      if (!detached) await this.#deleteQuietly(spec.name);
     }
   }
 
@@ -153,92 +161,24 @@ export class KubernetesRunner implements JobRunner {
   }
 
   async #supervise(spec: ContainerSpec, first: V1Pod, created: boolean, hooks: RunHooks): Promise<ContainerResult> {
-    const namespace = this.#namespace;
     const name = spec.name;
+    // On attach the timeout counts from the Pod's original start.
     const deadline = spec.timeoutMs <= 0 ? undefined : (created ? Date.now() : startOf(first)) + spec.timeoutMs;
-    const cursor: LogCursor = { lastKey: -1n, atLastKey: 0 };
-    let follower: { done: Promise<boolean>; abort(): void } | undefined;
-    let watch: PodWatch | undefined;
-    const cleanups: (() => void)[] = [];
-
-    const outcome = await new Promise<Outcome>((resolve) => {
-      let settled = false;
-      const settle = (o: Outcome): void => {
-        if (!settled) {
-          settled = true;
-          resolve(o);
-        }
-      };
-      if (hooks.signal.aborted) return settle({ kind: 'cancel' });
-      const onAbort = (): void => settle({ kind: 'cancel' });
-      hooks.signal.addEventListener('abort', onAbort, { once: true });
-      cleanups.push(() => hooks.signal.removeEventListener('abort', onAbort));
-      if (deadline !== undefined) {
-        const timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
-        cleanups.push(() => clearTimeout(timer));
-      }
-      let unschedulableTimer: NodeJS.Timeout | undefined;
-      cleanups.push(() => clearTimeout(unschedulableTimer));
-
-      const startFollower = (): void => {
-        const f = this.#follow(namespace, name, cursor, hooks, true);
-        follower = f;
-        f.done.then(
-          (complete) => {
-            // The stream ended early (API server restart, connection loss): follow again from where it stopped.
-            if (!settled && !complete) setTimeout(() => !settled && startFollower(), 1_000);
-          },
-          (err: unknown) => settle({ kind: 'error', error: err as Error }),
-        );
-      };
-
-      const onPod = (pod: V1Pod, deleted: boolean): void => {
-        if (settled) return;
-        const state = judge(pod);
-        if (follower === undefined && state.started) startFollower();
-        if (state.outcome) return settle(state.outcome);
-        if (deleted) return settle({ kind: 'error', error: new Error(`pod ${namespace}/${name} was deleted before its job ended`) });
-        if (state.unschedulable !== undefined) {
-          unschedulableTimer ??= setTimeout(
-            () => settle({ kind: 'error', error: new PodUnschedulableError(name, state.unschedulable ?? '') }),
-            this.#unschedulableAfterMs,
-          );
-        } else if (unschedulableTimer !== undefined) {
-          clearTimeout(unschedulableTimer);
-          unschedulableTimer = undefined;
-        }
-      };
-      onPod(first, false);
-      watch = watchPod({
-        watch: this.#watch,
-        read: () => this.#core.readNamespacedPod({ name, namespace }),
-        namespace,
-        name,
-        resourceVersion: first.metadata?.resourceVersion ?? '0',
-        onPod,
-        onError: (error) => settle({ kind: 'error', error }),
-      });
-    });
-    for (const cleanup of cleanups) cleanup();
-    watch?.stop();
-
-    if (outcome.kind !== 'exit') {
-      await this.#deleteQuietly(name);
-      follower?.abort();
-    } else {
-      // The container ended: its log stream ends too. If it does not in time, read the rest without follow.
-      const drained = follower === undefined ? false : await Promise.race([follower.done.catch(() => false), sleep(LOG_DRAIN_MS, false)]);
-      follower?.abort();
-      if (!drained) {
-        const rest = this.#follow(namespace, name, cursor, hooks, false);
-        // A broken connection never ends the sink: bound the read.
-        await Promise.race([rest.done, sleep(30_000, false)]);
-        rest.abort();
-      }
+    const log = new PodLogFollower({ log: this.#log, namespace: this.#namespace, pod: name, container: JOB_CONTAINER, onLine: (line) => hooks.onLine(line) });
+    const outcome = await this.#awaitOutcome(name, first, hooks, deadline, log);
+    if (outcome.kind === 'detach') {
+      // Stop reading; the Pod keeps running and keeps its log for the next attach.
+      log.stop();
+      throw new WorkerDetachedError(`pod ${this.#namespace}/${name}`);
     }
+    if (outcome.kind === 'exit') {
+      // The container ended: its log stream ends too; every line is delivered before we return.
+      await log.drain();
+      return { exitCode: outcome.code, timedOut: false, cancelled: false, ...(outcome.reason ? { reason: outcome.reason } : {}) };
+    }
+    await this.#deleteQuietly(name);
+    log.stop();
     switch (outcome.kind) {
-      case 'exit':
-        return { exitCode: outcome.code, timedOut: false, cancelled: false, ...(outcome.reason ? { reason: outcome.reason } : {}) };
       case 'timeout':
         return { exitCode: null, timedOut: true, cancelled: false };
       case 'cancel':
@@ -249,33 +189,49 @@ export class KubernetesRunner implements JobRunner {
   }
 
   /**
-   * Streams the job container's log (from the cursor on) into `hooks.onLine`.
-   * `done` resolves true when the stream ended normally, false when it broke off.
+   * Follows the Pod by watch (starting its log once the container runs) until
+   * the attempt has an outcome: the container's end, a failure the Pod's
+   * status shows, the deadline, a cancel, a detach, or a broken watch.
    */
-  #follow(namespace: string, name: string, cursor: LogCursor, hooks: RunHooks, follow: boolean): { done: Promise<boolean>; abort(): void } {
-    const sink = new LogLineSink(cursor, (line) => hooks.onLine(line));
-    let controller: AbortController | undefined;
-    let aborted = false;
-    const done = (async (): Promise<boolean> => {
-      const since = cursor.lastKey >= 0n ? { sinceTime: new Date(Number(cursor.lastKey / 1_000_000n)).toISOString().replace(/\.\d+Z$/, 'Z') } : {};
-      try {
-        controller = await this.#log.log(namespace, name, JOB_CONTAINER, sink, { follow, timestamps: true, ...since });
-      } catch (err) {
-        // The Pod went away (deleted after a cancel) or its container has not started: nothing more to read.
-        if (statusOf(err) === 404 || statusOf(err) === 400) return false;
-        throw err;
-      }
-      if (aborted) controller.abort();
-      return sink.finished;
-    })();
-    return {
-      done,
-      abort: () => {
-        aborted = true;
-        controller?.abort();
-        sink.stop();
-      },
-    };
+  async #awaitOutcome(name: string, first: V1Pod, hooks: RunHooks, deadline: number | undefined, log: PodLogFollower): Promise<Outcome> {
+    const namespace = this.#namespace;
+    const cleanups: (() => void)[] = [];
+    try {
+      return await new Promise<Outcome>((resolve) => {
+        let settled = false;
+        const settle: Settle = (o) => {
+          if (!settled) {
+            settled = true;
+            resolve(o);
+          }
+        };
+        cleanups.push(listenForStop(hooks, deadline, settle));
+        const unschedulable = unschedulableTimer(name, this.#unschedulableAfterMs, settle);
+        cleanups.push(() => unschedulable.cancel());
+        const onPod = (pod: V1Pod, deleted: boolean): void => {
+          if (settled) return;
+          const state = judge(pod);
+          if (!log.started && state.started) log.start((error) => settle({ kind: 'error', error }));
+          if (state.outcome) return settle(state.outcome);
+          if (deleted) return settle({ kind: 'error', error: new Error(`pod ${namespace}/${name} was deleted before its job ended`) });
+          unschedulable.update(state.unschedulable);
+        };
+        onPod(first, false);
+        if (settled) return;
+        const watch = watchPod({
+          watch: this.#watch,
+          read: () => this.#core.readNamespacedPod({ name, namespace }),
+          namespace,
+          name,
+          resourceVersion: first.metadata?.resourceVersion ?? '0',
+          onPod,
+          onError: (error) => settle({ kind: 'error', error }),
+        });
+        cleanups.push(() => watch.stop());
+      });
+    } finally {
+      for (const cleanup of cleanups) cleanup();
+    }
   }
 
   async #deleteQuietly(name: string): Promise<void> {
@@ -315,6 +271,44 @@ function judge(pod: V1Pod): { started: boolean; outcome?: Outcome; unschedulable
   return { started };
 }
 
+/** Settles on cancel (`hooks.signal`), detach (`hooks.detach`) or the deadline; returns what stops listening. */
+function listenForStop(hooks: RunHooks, deadline: number | undefined, settle: Settle): () => void {
+  const cleanups: (() => void)[] = [];
+  const on = (signal: AbortSignal | undefined, outcome: Outcome): void => {
+    if (signal === undefined) return;
+    if (signal.aborted) return settle(outcome);
+    const listener = (): void => settle(outcome);
+    signal.addEventListener('abort', listener, { once: true });
+    cleanups.push(() => signal.removeEventListener('abort', listener));
+  };
+  // A cancel wins over a detach when both happened.
+  on(hooks.signal, { kind: 'cancel' });
+  on(hooks.detach, { kind: 'detach' });
+  if (deadline !== undefined) {
+    const timer = setTimeout(() => settle({ kind: 'timeout' }), Math.max(0, deadline - Date.now()));
+    cleanups.push(() => clearTimeout(timer));
+  }
+  return () => {
+    for (const cleanup of cleanups) cleanup();
+  };
+}
+
+/** Fails the attempt once its Pod has stayed unschedulable for `afterMs`; a Pod that gets scheduled resets it. */
+function unschedulableTimer(pod: string, afterMs: number, settle: Settle): { update(message: string | undefined): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    update(message) {
+      if (message === undefined) {
+        clearTimeout(timer);
+        timer = undefined;
+      } else {
+        timer ??= setTimeout(() => settle({ kind: 'error', error: new PodUnschedulableError(pod, message) }), afterMs);
+      }
+    },
+    cancel: () => clearTimeout(timer),
+  };
+}
+
 function startOf(pod: V1Pod): number {
   const t = pod.status?.startTime ?? pod.metadata?.creationTimestamp;
   const ms = t === undefined ? Number.NaN : new Date(t).getTime();
@@ -335,16 +329,4 @@ export function labelValue(raw: string): string {
 
 function podLabels(labels: Readonly<Record<string, string>>): Record<string, string> {
   return Object.fromEntries(Object.entries(labels).map(([k, v]) => [k, labelValue(v)]));
-}
-
-function sleep<T>(ms: number, value: T): Promise<T> {
-  return new Promise((r) => setTimeout(() => r(value), ms));
-}
-
-/** HTTP status of a client error: `code` on ApiException, `statusCode` on watch errors. */
-export function statusOf(err: unknown): number | undefined {
-  if (typeof err !== 'object' || err === null) return undefined;
-  if ('code' in err && typeof err.code === 'number') return err.code;
-  if ('statusCode' in err && typeof err.statusCode === 'number') return err.statusCode;
-  return undefined;
 }
