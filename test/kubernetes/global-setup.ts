@@ -74,12 +74,32 @@ export async function setup(project: TestProject): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
     }
   }
+  kubeconfigPath = kubeconfig;
   project.provide('kubeconfig', kubeconfig);
   project.provide('k8sNamespace', TEST_NAMESPACE);
   project.provide('kubectl', kubectl);
 }
 
+let kubeconfigPath: string | undefined;
+
+/**
+ * Deletes the job Pods test runs left (a test that failed half-way, a worker
+ * that detached on purpose), so a kept cluster starts the next run clean.
+ */
+async function removeTestPods(): Promise<void> {
+  if (kubeconfigPath === undefined) return;
+  const kc = new KubeConfig();
+  kc.loadFromFile(kubeconfigPath);
+  const core = kc.makeApiClient(CoreV1Api);
+  const pods = await core.listNamespacedPod({ namespace: TEST_NAMESPACE, labelSelector: 'app.kubernetes.io/managed-by=coflow' });
+  for (const pod of pods.items) {
+    const name = pod.metadata?.name;
+    if (name) await core.deleteNamespacedPod({ name, namespace: TEST_NAMESPACE, gracePeriodSeconds: 0 }).catch(() => undefined);
+  }
+}
+
 export async function teardown(): Promise<void> {
+  await removeTestPods().catch((err: unknown) => console.error('kubernetes tests: could not remove the test Pods:', err));
   await testEnv?.stop();
   // Leave a cluster we found running; stop one we started (COFLOW_K8S_KEEP=1 keeps it for the next run).
   if (startedHere && process.env.COFLOW_K8S_KEEP !== '1') clusterScript('stop');
