@@ -4,7 +4,7 @@
  */
 import type { FlowSpec } from '../flow/model.ts';
 import type { RunInput } from '../contracts/run-input.ts';
-import type { RunStatus } from '../contracts/run-status.ts';
+import type { RunState, RunStatus } from '../contracts/run-status.ts';
 
 export interface RunContext {
   readonly input: RunInput;
@@ -19,6 +19,13 @@ export interface RunContext {
 /** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */
 export function now(): string {
   return new Date().toISOString();
+}
+
+/** Ends a node of the tree (attempt, job, action, stage, run) in `state`, now; returns the state. */
+export function finish<S extends RunState>(node: { state: S; endedAt?: string }, state: S): S {
+  node.state = state;
+  node.endedAt = now();
+  return state;
 }
 
 /** The run's overall state while it is open: paused, waiting on a gate, or running. */

@@ -3,6 +3,7 @@
  * only the run workflow writes the tree.
  */
 import type { FlowSpec } from '../flow/model.ts';
+import type { RunInput } from '../contracts/run-input.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 
 /** A fresh tree with everything pending. */
@@ -27,4 +28,26 @@ export function initialStatus(flow: FlowSpec, runId: string, number: number, flo
       })),
     })),
   };
+}
+
+/** The tree an execution starts from: the carried one, or a fresh one where a re-run marks the reused jobs as succeeded. */
+export function startingStatus(input: RunInput, now: string): RunStatus {
+  if (input.carried) return input.carried.status;
+  const status = initialStatus(input.flow, input.runId, input.number, input.flowVersion, now);
+  if (input.triggeredBy !== undefined) status.triggeredBy = input.triggeredBy;
+  if (input.rerunOf !== undefined) status.rerunOf = input.rerunOf;
+  for (const [si, stage] of input.flow.stages.entries()) {
+    if (stage.type === 'end') continue; // `end` jobs always run again
+    for (const [ai, action] of stage.actions.entries()) {
+      for (const [ji, job] of action.jobs.entries()) {
+        const reused = input.reuse?.[job.path];
+        if (reused === undefined) continue;
+        const js = status.stages[si]!.actions[ai]!.jobs[ji]!;
+        js.state = 'succeeded';
+        js.outputs = { ...reused };
+        js.reusedFrom = input.rerunOf;
+      }
+    }
+  }
+  return status;
 }

@@ -1,7 +1,8 @@
 /**
  * What every integration-style test project needs: a running Docker Engine,
  * the local images, a real Temporal dev server on a fresh database, and the
- * workflow bundle built once — provided to the test files by vitest.
+ * workflow bundle built once — provided to the test files by vitest. The
+ * workflows tier needs only the last two.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,11 +37,15 @@ export async function startTestEnvironment(project: TestProject, name: string): 
   }
   execFileSync('bash', [join(repoRoot, 'scripts/build-images.sh')], { stdio: 'inherit' });
   execFileSync('docker', ['build', '-q', '-t', 'coflow-test/component:1', join(repoRoot, 'test/images/component')], { stdio: 'ignore' });
+  return startTemporalEnvironment(project, name);
+}
 
+/** Starts Temporal on a fresh database and bundles the workflows (no Docker needed), and provides their addresses. */
+export async function startTemporalEnvironment(project: TestProject, name: string, serverArgs: readonly string[] = []): Promise<TestEnvironment> {
   const dir = mkdtempSync(join(tmpdir(), `coflow-${name}-`));
   const temporalBin = findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) });
   const [bundle, port] = await Promise.all([bundleWorkflows(), freePort()]);
-  const server = await startDevServer({ bin: temporalBin, dbFile: join(dir, 'temporal.db'), port, headless: true, logFd: openSync(join(dir, 'temporal.log'), 'a') });
+  const server = await startDevServer({ bin: temporalBin, dbFile: join(dir, 'temporal.db'), port, headless: true, extraArgs: serverArgs, logFd: openSync(join(dir, 'temporal.log'), 'a') });
   const workflowBundlePath = join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);
   project.provide('temporalAddress', server.address);
