@@ -58,7 +58,7 @@ async function runAction(ctx: RunContext, action: ActionSpec, as: ActionStatus, 
     const when = isFinal(js.state) ? { holds: true } : conditionHolds(ctx, job.if);
     if (!when.holds) {
       if (when.error === undefined) js.state = 'skipped';
-      else Object.assign(js, { state: 'failed', error: when.error });
+      else Object.assign(js, { state: 'failed', error: when.error, endedAt: now(), ...(job.allowFailure ? { allowedFailure: true } : {}) });
       if (when.error === undefined || job.allowFailure) continue;
     }
     const state = when.holds ? await runJob(ctx, job, js) : 'failed';

@@ -181,6 +181,25 @@ stages:
     expect(h.runner.attempts(input.runId).map((a) => a.jobPath)).toEqual(['s.a.meta', 'end.e.report']);
   });
 
+  it('keeps going past a job whose condition cannot be evaluated when it may fail', async () => {
+    const input = h.input(`
+uri: test/wf/if-job-error-allowed
+stages:
+  - name: s
+    actions:
+      - name: a
+        jobs:
+          - { name: meta, ${IMAGE}, outputs: [META] }
+          - { name: use, ${IMAGE}, if: "fromJSON(jobs.meta.outputs.META).deploy", allowFailure: true }
+          - { name: later, ${IMAGE} }
+`);
+    const run = await h.run(input, { 's.a.meta': { lines: ['[COUT] META = not json'] } });
+    expect(run.state).toBe('succeeded');
+    expect(run.error).toBeUndefined();
+    expect(job(run, 's.a.use')).toMatchObject({ state: 'failed', allowedFailure: true, error: 'if: fromJSON(): not JSON: not json', attempts: [] });
+    expect(jobStates(run)).toMatchObject({ 's.a.later': 'succeeded' });
+  });
+
   it('fails a stage whose condition cannot be evaluated and skips what follows', async () => {
     const input = h.input(`
 uri: test/wf/if-stage-error
