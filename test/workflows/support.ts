@@ -4,12 +4,13 @@
  * a fresh task queue on the tier's Temporal dev server. Runs are started
  * directly with a RunInput, as the run preparation would start them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createConcurrencyActivities } from '../../activities/concurrency.ts';
 import type { RunInput } from '../../contracts/run-input.ts';
@@ -20,6 +21,7 @@ import { parseFlow } from '../../flow/index.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
 import { createCoflowWorker } from '../../worker/worker.ts';
+import { repoRoot } from '../support/paths.ts';
 import { ScriptedRunner, type JobScript } from './scripted-runner.ts';
 
 export interface WorkflowHarness {
@@ -38,9 +40,27 @@ export interface WorkflowHarness {
   stop(): Promise<void>;
 }
 
+let runtimeInstalled = false;
+
 /** The SDK's INFO chatter (worker state changes) drowns test output; once per process. */
 function quietRuntime(): void {
-  if (Runtime._instance === undefined) Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  if (!runtimeInstalled) Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
+  runtimeInstalled = true;
+}
+
+/**
+ * Replays a finished run's history on the workflow bundle: every path the
+ * tier drives stays deterministic. With COFLOW_RECORD_HISTORIES set, the
+ * history is also written to test/histories/ (`workflows-<flow>.json`), where
+ * the replay test keeps checking that later code can still run it.
+ */
+async function replayRun(env: TestWorkflowEnvironment, run: RunInput, flowName: string): Promise<void> {
+  const history = await env.client.workflow.getHandle(run.runId).fetchHistory();
+  await Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, run.runId);
+  if (!process.env.COFLOW_RECORD_HISTORIES) return;
+  // The CLI's JSON is the format Temporal's tools exchange (see test/replay.test.ts).
+  const json = execFileSync(inject('temporalBin'), ['workflow', 'show', '--workflow-id', run.runId, '--output', 'json', '--address', inject('temporalAddress')]);
+  writeFileSync(join(repoRoot, 'test/histories', `workflows-${flowName}-${run.number}.json`), json);
 }
 
 /** Starts a worker on a fresh task queue with its own store; `name` labels the queue and the flows. */
@@ -76,7 +96,19 @@ export async function startWorkflowHarness(name: string): Promise<WorkflowHarnes
     const number = extra.number ?? 1;
     return { runId: `${flow.uri}#${number}`, number, flowVersion: 1, flow, ...extra };
   };
+  /** Runs started here, replayed once they ended (at the latest when the harness stops). */
+  const started = new Map<string, RunInput>();
+  const flowName = (run: RunInput): string => run.flow.uri.slice(0, -unique.length - 1).replaceAll('/', '-');
+  const replayEnded = async (): Promise<void> => {
+    for (const run of started.values()) {
+      const { status } = await env.client.workflow.getHandle(run.runId).describe();
+      if (status.name === 'RUNNING') continue;
+      await replayRun(env, run, flowName(run));
+      started.delete(run.runId);
+    }
+  };
   const start = async (run: RunInput, scripts: Readonly<Record<string, JobScript>> = {}) => {
+    started.set(run.runId, run);
     runner.script(run.runId, scripts);
     return env.client.workflow.start<RunWorkflow>(RUN_WORKFLOW, { taskQueue, workflowId: run.runId, args: [run] });
   };
@@ -87,13 +119,18 @@ export async function startWorkflowHarness(name: string): Promise<WorkflowHarnes
     taskQueue,
     input,
     start,
-    run: async (run, scripts) => (await start(run, scripts)).result(),
+    async run(run, scripts) {
+      const status = await (await start(run, scripts)).result();
+      await replayEnded();
+      return status;
+    },
     async restartWorker() {
       await stopWorker();
       worker = await newWorker();
       running = worker.run();
     },
     async stop() {
+      await replayEnded();
       await stopWorker();
       await env.teardown();
       await store.close();
