@@ -232,7 +232,8 @@ class Parser {
   }
 
   #call(name: string, pos: number): Expr {
-    const arity = FUNCTIONS[name.toLowerCase()];
+    // Own keys only: `constructor()` must not find Object.prototype.constructor.
+    const arity = Object.hasOwn(FUNCTIONS, name.toLowerCase()) ? FUNCTIONS[name.toLowerCase()] : undefined;
     if (arity === undefined) {
       throw new ExpressionSyntaxError(`unknown function "${name}"; known: ${Object.keys(FUNCTIONS).map(displayName).join(', ')}`, pos);
     }
