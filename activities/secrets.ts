@@ -8,7 +8,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../contracts/job-attempt.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
-import { hasExpressions, interpolate, parseTemplate, references } from '../flow/expressions.ts';
+import { hasExpressions, interpolate, parseTemplate, references } from '../flow/expressions/index.ts';
 import { jobTexts, mapJobTexts } from '../flow/job-texts.ts';
 import type { JobSpec } from '../flow/model.ts';
 

@@ -15,7 +15,7 @@ import {
   splitJobChain,
   type Expr,
   type ExprReference,
-} from './expressions.ts';
+} from './expressions/index.ts';
 import { JOB_TEXT_FIELDS, SERVICE_TEXT_FIELDS } from './job-texts.ts';
 import type { PlacedJob } from './links.ts';
 import { runsBefore } from './links.ts';

@@ -58,3 +58,19 @@ export class InvalidQuantityError extends Error {
     this.resource = resource;
   }
 }
+
+/** A `${{ … }}` expression or `if:` condition does not parse; `offset` is relative to the text given to the parser. */
+export class ExpressionSyntaxError extends Error {
+  override readonly name = 'ExpressionSyntaxError';
+  readonly offset: number;
+
+  constructor(message: string, offset: number) {
+    super(message);
+    this.offset = offset;
+  }
+}
+
+/** An expression failed while it ran (e.g. a bad argument to `fromJSON`). */
+export class ExpressionEvalError extends Error {
+  override readonly name = 'ExpressionEvalError';
+}

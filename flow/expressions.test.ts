@@ -10,7 +10,7 @@ import {
   parseTemplate,
   references,
   type ExprContexts,
-} from './expressions.ts';
+} from './expressions/index.ts';
 
 const ctx: ExprContexts = {
   trigger: { branch: 'main', commit: 'abc123', repo: { cloneUrl: 'https://git/x.git' }, labels: ['ci', 'urgent'], count: 3 },

@@ -5,7 +5,7 @@
  * never resolved here: `${{ secrets.X }}` stays as written and the job
  * activity resolves it, so secret values never enter workflow history.
  */
-import { ExpressionEvalError, ExpressionSyntaxError, contextsOf, evaluateCondition, interpolate, readsSecrets, type Expr, type ExprContexts, type ExprValue } from '../flow/expressions.ts';
+import { ExpressionEvalError, ExpressionSyntaxError, contextsOf, evaluateCondition, interpolate, readsSecrets, type Expr, type ExprContexts, type ExprValue } from '../flow/expressions/index.ts';
 import { mapJobTexts, mapServiceTexts } from '../flow/job-texts.ts';
 import type { JobSpec, ServiceSpec } from '../flow/model.ts';
 import { resolveJobRef } from '../flow/paths.ts';
