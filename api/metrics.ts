@@ -6,16 +6,11 @@
  * scrape time, so they are right across every API server and worker.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-
-export const RUN_STATES_COUNTED = ['running', 'succeeded', 'failed', 'cancelled'] as const;
-export type CountedRunState = (typeof RUN_STATES_COUNTED)[number];
-
-/** Where webhook deliveries end up (label `result` of `coflow_webhook_deliveries_total`). */
-export type DeliveryResult = 'started' | 'duplicate' | 'filtered' | 'ignored' | 'bad_signature' | 'unknown_flow' | 'no_trigger' | 'bad_request' | 'error';
+import { RUN_FILTER_STATES, type RunFilterState } from './run-list.ts';
 
 export interface ApiMetricsOptions {
   /** Counts runs in a state (Temporal visibility); omitted: the gauge stays empty. */
-  readonly countRuns?: (state: CountedRunState) => Promise<number>;
+  readonly countRuns?: (state: RunFilterState) => Promise<number>;
 }
 
 export interface ApiMetrics {
@@ -37,7 +32,7 @@ export function createMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     registers: [registry],
     async collect() {
       if (!countRuns) return;
-      const counts = await Promise.all(RUN_STATES_COUNTED.map(async (s) => [s, await countRuns(s).catch(() => Number.NaN)] as const));
+      const counts = await Promise.all(RUN_FILTER_STATES.map(async (s) => [s, await countRuns(s).catch(() => Number.NaN)] as const));
       for (const [status, n] of counts) runs.set({ status }, n);
     },
   });

@@ -21,7 +21,7 @@ import { JOB_TEXT_FIELDS, SERVICE_TEXT_FIELDS } from './job-texts.ts';
 import type { PlacedJob } from './links.ts';
 import { runsBefore } from './links.ts';
 import { resolveJobRef } from './paths.ts';
-import { closestName } from './suggest.ts';
+import { choiceList, closestName } from './suggest.ts';
 import { childPath, type Field, type YamlReader } from './yaml-reader.ts';
 
 const CONTEXTS = ['trigger', 'flow', 'run', 'env', 'secrets', 'inputs', 'jobs'];
@@ -186,7 +186,7 @@ function checkReference(r: YamlReader, field: Field, at: number, ref: ExprRefere
     return;
   }
   if (scope.kind === 'flow' && !FLOW_CONTEXTS.includes(context)) {
-    report(`flow environments cannot read "${context}"; use ${FLOW_CONTEXTS.slice(0, -1).join(', ')} or ${FLOW_CONTEXTS.at(-1) ?? ''}`);
+    report(`flow environments cannot read "${context}"; use ${choiceList(FLOW_CONTEXTS)}`);
     return;
   }
   const props = PROPERTIES[context];

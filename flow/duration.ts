@@ -1,5 +1,6 @@
 import type { Millis } from './model.ts';
 import { InvalidDurationError } from './errors.ts';
+import { choiceList } from './suggest.ts';
 
 /** The units of a duration, smallest first, with their length in milliseconds. */
 const UNITS = [
@@ -34,7 +35,7 @@ export function parseDuration(input: string | number): Millis {
     const at = PART.lastIndex;
     const match = PART.exec(text);
     if (match === null) {
-      throw new InvalidDurationError(input, `unexpected "${text.slice(at)}"; use a number with a unit ${UNIT_NAMES.slice(0, -1).join(', ')} or ${UNIT_NAMES.at(-1) ?? ''}, e.g. 90s or 1h30m`);
+      throw new InvalidDurationError(input, `unexpected "${text.slice(at)}"; use a number with a unit ${choiceList(UNIT_NAMES)}, e.g. 90s or 1h30m`);
     }
     const [, amount = '', unit = ''] = match;
     total += Number(amount) * (UNIT_MS.get(unit) ?? 0);
