@@ -13,7 +13,7 @@ import { jobTexts, mapJobTexts } from '../flow/job-texts.ts';
 import type { JobSpec } from '../flow/model.ts';
 
 /** Names of the secrets a job's fields use (its service call's included). */
-export function secretNames(job: JobSpec): string[] {
+function secretNames(job: JobSpec): string[] {
   const names = new Set<string>();
   for (const text of jobTexts(job)) {
     if (!hasExpressions(text)) continue;

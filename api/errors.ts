@@ -23,7 +23,7 @@ import {
 import { SecretNameError } from '../store/errors.ts';
 
 /** Every error code the API answers with, and its status. */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   invalid_request: 400,
   bad_request: 400,
   bad_json: 400,

@@ -24,7 +24,7 @@ export interface LuaLimits {
   readonly maxExternalBytes: number;
 }
 
-export const DEFAULT_LUA_LIMITS: LuaLimits = {
+const DEFAULT_LUA_LIMITS: LuaLimits = {
   instructions: 20_000_000,
   wallClockMs: 10_000,
   heapMb: 64,

@@ -14,7 +14,7 @@ export interface Migration {
   readonly sql: string;
 }
 
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
+const SQLITE_MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     name: 'flows, run numbers, deliveries, logs, callbacks, secrets',
