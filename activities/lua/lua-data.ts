@@ -18,6 +18,8 @@ export interface LuaDataBridge {
 }
 
 const MAX_DEPTH = 32;
+/** Stack slots one level of a table needs: the table, a key and a value. */
+const SLOTS_PER_LEVEL = 3;
 
 /** A table's entries as a list when its keys are exactly 1..n, else as an object. */
 function fromEntries(entries: readonly [string | number, LuaData][]): LuaData {
@@ -36,7 +38,8 @@ export function createDataBridge(fengari: typeof Fengari): LuaDataBridge {
     ({ [lua.LUA_TFUNCTION]: 'function', [lua.LUA_TTABLE]: 'table', [lua.LUA_TBOOLEAN]: 'boolean' } as Record<number, string>)[type] ?? 'value';
 
   function push(L: LuaState, v: LuaData, depth = 0): void {
-    if (depth > MAX_DEPTH) lauxlib.luaL_error(L, S('value nested too deeply'));
+    // A host function may use only 20 stack slots unless it asks for more: ask for every level.
+    if (depth > MAX_DEPTH || !lua.lua_checkstack(L, SLOTS_PER_LEVEL)) lauxlib.luaL_error(L, S('value nested too deeply'));
     if (v === null) lua.lua_pushnil(L);
     else if (typeof v === 'boolean') lua.lua_pushboolean(L, v);
     else if (typeof v === 'number') {
@@ -67,7 +70,7 @@ export function createDataBridge(fengari: typeof Fengari): LuaDataBridge {
     if (type === lua.LUA_TNUMBER) return lua.lua_tonumber(L, at);
     if (type === lua.LUA_TSTRING) return lua.lua_tojsstring(L, at);
     if (type !== lua.LUA_TTABLE) throw new TypeError(`cannot pass a Lua ${typeName(type)} out of the hook`);
-    if (depth > MAX_DEPTH) throw new TypeError('table nested too deeply (or cyclic)');
+    if (depth > MAX_DEPTH || !lua.lua_checkstack(L, SLOTS_PER_LEVEL)) throw new TypeError('table nested too deeply (or cyclic)');
     const entries: [string | number, LuaData][] = [];
     lua.lua_pushnil(L);
     while (lua.lua_next(L, at)) {
