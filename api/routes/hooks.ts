@@ -106,7 +106,8 @@ export const hookRoutes: RouteModule = (app, deps) => {
     }),
     async (c) => {
       const { forge: forgeName, ns, repo, name } = c.req.valid('param');
-      const forge = FORGES[forgeName];
+      // Own keys only: `/hooks/constructor/…` must not find Object.prototype.constructor.
+      const forge = Object.hasOwn(FORGES, forgeName) ? FORGES[forgeName] : undefined;
       const count = (result: DeliveryResult): void => deps.metrics.webhookDeliveries.inc({ forge: forge?.kind ?? 'unknown', result });
       try {
         if (!forge) throw new DeliveryRefused('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use ${FORGE_NAMES}`));
