@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CoreV1Api, Log, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { ImageNotFoundError, PodUnschedulableError, PodFailedToStartError, WorkerDetachedError, statusOf } from './errors.ts';
+import type { ImagePullPolicy } from './image-pull-policy.ts';
 import { PodLogFollower } from './kubernetes-log-follower.ts';
 import { watchPod } from './kubernetes-watch.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
@@ -20,7 +21,7 @@ export interface KubernetesRunnerOptions {
   /** Secrets (in `namespace`) used to pull job images. */
   readonly imagePullSecrets?: readonly string[];
   /** `IfNotPresent` by default; `Never` for clusters fed with local images only. */
-  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** How long a Pod may stay unschedulable before the attempt fails with {@link PodUnschedulableError}. Default 60 s. */
   readonly unschedulableAfterMs?: number;
 }

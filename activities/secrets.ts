@@ -8,12 +8,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../contracts/job-attempt.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
-import { hasExpressions, interpolate, parseTemplate, references } from '../flow/expressions.ts';
+import { hasExpressions, interpolate, parseTemplate, references } from '../flow/expressions/index.ts';
 import { jobTexts, mapJobTexts } from '../flow/job-texts.ts';
 import type { JobSpec } from '../flow/model.ts';
 
 /** Names of the secrets a job's fields use (its service call's included). */
-export function secretNames(job: JobSpec): string[] {
+function secretNames(job: JobSpec): string[] {
   const names = new Set<string>();
   for (const text of jobTexts(job)) {
     if (!hasExpressions(text)) continue;

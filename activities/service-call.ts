@@ -6,7 +6,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { OutputCollector } from '../contracts/cout.ts';
 import { FAILURE_TYPES } from '../contracts/job-attempt.ts';
-import { hasExpressions, interpolate, type ExprContexts } from '../flow/expressions.ts';
+import { hasExpressions, interpolate, type ExprContexts } from '../flow/expressions/index.ts';
 import { mapServiceTexts } from '../flow/job-texts.ts';
 import type { ServiceSpec } from '../flow/model.ts';
 

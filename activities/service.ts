@@ -31,9 +31,9 @@ export interface ServiceActivityDeps {
 }
 
 /** The header that carries the callback URL, besides `${{ callback.url }}`. */
-export const CALLBACK_HEADER = 'X-Coflow-Callback';
+const CALLBACK_HEADER = 'X-Coflow-Callback';
 /** The API path of callbacks; the token follows. */
-export const CALLBACK_PATH = '/hooks/callback/';
+const CALLBACK_PATH = '/hooks/callback/';
 const DEFAULT_REQUEST_TIMEOUT_MS = 600_000;
 
 /** The attempt's log: masked lines, numbered from 1, written in order. */

@@ -35,7 +35,7 @@ export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
  * The route modules, registered in this order. Other concepts (run control,
  * codec, …) add their module here.
  */
-export const ROUTE_MODULES: readonly RouteModule[] = [
+const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   flowRoutes,
   runRoutes,

@@ -21,10 +21,10 @@ import {
   StageNotFoundError,
 } from '../runs/errors.ts';
 import { SecretNameError } from '../store/errors.ts';
-import type { DeliveryResult } from './metrics.ts';
+import type { DeliveryResult } from './webhooks/delivery-results.ts';
 
 /** Every error code the API answers with, and its status. */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   invalid_request: 400,
   bad_request: 400,
   bad_json: 400,

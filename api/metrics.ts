@@ -6,18 +6,11 @@
  * scrape time, so they are right across every API server and worker.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { RUN_END_STATES } from '../contracts/run-status.ts';
-
-/** The run states counted by the `coflow_runs` gauge: open, and every way a run ends. */
-export const RUN_STATES_COUNTED = ['running', ...RUN_END_STATES] as const;
-export type CountedRunState = (typeof RUN_STATES_COUNTED)[number];
-
-/** Where webhook deliveries end up (label `result` of `coflow_webhook_deliveries_total`). */
-export type DeliveryResult = 'started' | 'duplicate' | 'filtered' | 'ignored' | 'bad_signature' | 'unknown_flow' | 'no_trigger' | 'bad_request' | 'error';
+import { RUN_FILTER_STATES, type RunFilterState } from './run-list.ts';
 
 export interface ApiMetricsOptions {
   /** Counts runs in a state (Temporal visibility); omitted: the gauge stays empty. */
-  readonly countRuns?: (state: CountedRunState) => Promise<number>;
+  readonly countRuns?: (state: RunFilterState) => Promise<number>;
 }
 
 export interface ApiMetrics {
@@ -39,7 +32,7 @@ export function createMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
     registers: [registry],
     async collect() {
       if (!countRuns) return;
-      const counts = await Promise.all(RUN_STATES_COUNTED.map(async (s) => [s, await countRuns(s).catch(() => Number.NaN)] as const));
+      const counts = await Promise.all(RUN_FILTER_STATES.map(async (s) => [s, await countRuns(s).catch(() => Number.NaN)] as const));
       for (const [status, n] of counts) runs.set({ status }, n);
     },
   });

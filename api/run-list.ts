@@ -4,13 +4,17 @@
  */
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
-import type { RunEndState } from '../contracts/run-status.ts';
+import { RUN_END_STATES } from '../contracts/run-status.ts';
 import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 import { cursorBytes, encodeCursor } from './cursor.ts';
 
+/** The states runs can be listed and counted by: open, or ended in a final state. */
+export const RUN_FILTER_STATES = ['running', ...RUN_END_STATES] as const;
+export type RunFilterState = (typeof RUN_FILTER_STATES)[number];
+
 export interface RunFilter {
   readonly flow?: string;
-  readonly status?: 'running' | RunEndState;
+  readonly status?: RunFilterState;
   readonly trigger?: string;
   readonly branch?: string;
   /** ISO 8601: started at or after. */
@@ -35,7 +39,7 @@ export interface RunSummary {
 const lit = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** The visibility query for a filter. Continued-as-new executions are the same run: only the open/last one counts. */
-export function runQuery(f: RunFilter): string {
+function runQuery(f: RunFilter): string {
   const parts = ["WorkflowType = 'runFlow'", "ExecutionStatus != 'ContinuedAsNew'"];
   if (f.flow !== undefined) parts.push(`${A.flow.name} = ${lit(f.flow)}`);
   if (f.status === 'running') parts.push("ExecutionStatus = 'Running'");
@@ -102,7 +106,7 @@ export async function listRuns(temporal: Client, namespace: string, filter: RunF
 }
 
 /** Counts runs in one state (metrics). */
-export async function countRuns(temporal: Client, state: 'running' | RunEndState): Promise<number> {
+export async function countRuns(temporal: Client, state: RunFilterState): Promise<number> {
   const { count } = await temporal.workflow.count(runQuery({ status: state }));
   return count;
 }

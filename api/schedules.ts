@@ -9,19 +9,22 @@
  * window is explicit: after an outage, actions missed in the last 10 minutes still run.
  */
 import { ScheduleNotFoundError, type ScheduleOptionsAction, type ScheduleOverlapPolicy } from '@temporalio/client';
-import type { FlowSpec, ScheduleTrigger } from '../flow/model.ts';
+import type { FlowSpec, OnLimit, ScheduleTrigger } from '../flow/model.ts';
 import { SCHEDULED_RUN_WORKFLOW, type ScheduledRunWorkflow } from '../contracts/workflows.ts';
 import type { ApiDeps } from './context.ts';
 
-export const CATCHUP_WINDOW = '10 minutes';
+const CATCHUP_WINDOW = '10 minutes';
 
-export const scheduleIdOf = (uri: string, n: number): string => `coflow:${uri}:schedule-${n}`;
+const scheduleIdOf = (uri: string, n: number): string => `coflow:${uri}:schedule-${n}`;
+
+/** What a schedule does when its previous run is still open, by the flow's `concurrency.onLimit` (max 1). */
+const OVERLAP_BY_ON_LIMIT: Readonly<Record<OnLimit, ScheduleOverlapPolicy>> = { queue: 'BUFFER_ONE', 'cancel-previous': 'CANCEL_OTHER', reject: 'SKIP' };
 
 /** The overlap policy of a flow's schedules. */
-export function overlapPolicy(flow: FlowSpec): ScheduleOverlapPolicy {
+function overlapPolicy(flow: FlowSpec): ScheduleOverlapPolicy {
   const c = flow.concurrency;
   if (c === undefined || c.max !== 1) return 'ALLOW_ALL';
-  return c.onLimit === 'queue' ? 'BUFFER_ONE' : c.onLimit === 'cancel-previous' ? 'CANCEL_OTHER' : 'SKIP';
+  return OVERLAP_BY_ON_LIMIT[c.onLimit];
 }
 
 /** Creates, updates and deletes the flow's schedules; returns the ids kept. */

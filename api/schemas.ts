@@ -4,10 +4,12 @@
  */
 import { z } from '@hono/zod-openapi';
 import { LOG_STREAMS } from '../contracts/logs.ts';
-import { RUN_END_STATES, RUN_STATES } from '../contracts/run-status.ts';
+import { RUN_STATES } from '../contracts/run-status.ts';
 import { TRIGGER_KINDS } from '../contracts/triggers.ts';
+import { RUN_FILTER_STATES } from './run-list.ts';
+import { DELIVERY_ANSWERS } from './webhooks/delivery-results.ts';
 
-export const ErrorBody = z
+const ErrorBody = z
   .object({
     error: z.object({
       code: z.string().openapi({ example: 'not_found' }),
@@ -84,7 +86,7 @@ export const StartedRun = z
   .object({ runId: z.string(), number: z.number().int(), flowUri: z.string(), flowVersion: z.number().int(), duplicate: z.boolean() })
   .openapi('StartedRun');
 
-export const RunSummary = z
+const RunSummary = z
   .object({
     runId: z.string(),
     flowUri: z.string(),
@@ -102,7 +104,7 @@ export const RunList = z.object({ runs: z.array(RunSummary), next: z.string().nu
 
 export const RunQuery = z.object({
   flow: z.string().optional().openapi({ description: 'flow uri', example: 'acme/shop/ci' }),
-  status: z.enum(['running', ...RUN_END_STATES]).optional(),
+  status: z.enum(RUN_FILTER_STATES).optional(),
   trigger: z.enum(TRIGGER_KINDS).optional(),
   branch: z.string().max(255).optional(),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started at or after (ISO 8601)' }),
@@ -126,7 +128,7 @@ export const RunStatus = z
   })
   .openapi('RunStatus');
 
-export const LogLine = z
+const LogLine = z
   .object({
     seq: z.number().int(),
     jobPath: z.string(),
@@ -153,7 +155,7 @@ export const Component = z
 
 export const HookResult = z
   .object({
-    result: z.enum(['started', 'duplicate', 'filtered', 'ignored']),
+    result: z.enum(DELIVERY_ANSWERS),
     reason: z.string().optional(),
     runId: z.string().optional(),
     number: z.number().int().optional(),

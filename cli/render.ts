@@ -8,7 +8,7 @@ const MARK: Record<RunState, string> = {
 };
 
 /** `1.2s`, `3m04s`, `1h02m`. */
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   if (ms < 60_000) return `${(ms / 1000).toFixed(1)}s`;
   const s = Math.floor(ms / 1000);
   if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;

@@ -21,7 +21,7 @@ function versionParts(v: string): number[] {
 }
 
 /** `1` matches 1.x.y, `1.2` matches 1.2.y, `1.2.3` matches exactly. */
-export function versionMatches(constraint: string, version: string): boolean {
+function versionMatches(constraint: string, version: string): boolean {
   const want = versionParts(constraint);
   const have = versionParts(version);
   return want.every((n, i) => n === have[i]);

@@ -11,7 +11,7 @@ import type { ApprovalStatus } from './run-status.ts';
 export const DEFAULT_APPROVAL: ApprovalSpec = { approvers: [], required: 1, forbidSelfApproval: false, timeoutMs: 0, onTimeout: 'reject' };
 
 /** True when `actor` is listed by name or by one of its roles (`role:<name>`); an empty list admits everyone. */
-export function isApprover(approval: ApprovalSpec, actor: Actor): boolean {
+function isApprover(approval: ApprovalSpec, actor: Actor): boolean {
   if (approval.approvers.length === 0) return true;
   return approval.approvers.some((a) => (a.startsWith('role:') ? actor.roles.includes(a.slice('role:'.length)) : a === actor.user));
 }

@@ -17,7 +17,6 @@ export type RunState = (typeof RUN_STATES)[number];
 export const FINAL_STATES = ['succeeded', 'failed', 'skipped', 'cancelled'] as const satisfies readonly JobState[];
 /** The final states a whole run can end in (a run is never skipped). */
 export const RUN_END_STATES = ['succeeded', 'failed', 'cancelled'] as const satisfies readonly JobState[];
-export type RunEndState = (typeof RUN_END_STATES)[number];
 
 /** True for states after which nothing changes. */
 export function isFinal(state: RunState): boolean {

@@ -18,7 +18,7 @@ export const RUN_SEARCH_ATTRIBUTES = {
   number: { name: 'CoflowRunNumber', type: 'INT' },
   /** `running` while open; the final state (succeeded, failed, cancelled) once ended. */
   status: { name: 'CoflowStatus', type: 'KEYWORD' },
-  /** manual, github, gitlab, gitea, webhook, schedule. */
+  /** The trigger kind (`TRIGGER_KINDS` in triggers.ts): manual, a webhook forge, schedule, rerun. */
   trigger: { name: 'CoflowTrigger', type: 'KEYWORD' },
   /** Branch of the event that started the run (push, pull request target). */
   branch: { name: 'CoflowBranch', type: 'KEYWORD' },

@@ -11,24 +11,27 @@ import {
   contextsOf,
   parseCondition,
   parseTemplate,
+  readsSecrets,
   references,
   splitJobChain,
   type Expr,
   type ExprReference,
-} from './expressions.ts';
+} from './expressions/index.ts';
 import { JOB_TEXT_FIELDS, SERVICE_TEXT_FIELDS } from './job-texts.ts';
 import type { PlacedJob } from './links.ts';
 import { runsBefore } from './links.ts';
 import { resolveJobRef } from './paths.ts';
-import { closestName } from './suggest.ts';
+import { choiceList, closestName } from './suggest.ts';
 import { childPath, type Field, type YamlReader } from './yaml-reader.ts';
 
 const CONTEXTS = ['trigger', 'flow', 'run', 'env', 'secrets', 'inputs', 'jobs'];
+/** Flow environments are evaluated before any job runs, outside a job's environment. */
+const FLOW_CONTEXTS = CONTEXTS.filter((c) => c !== 'jobs' && c !== 'env');
 const PROPERTIES: Readonly<Record<string, readonly string[]>> = { flow: ['uri', 'version', 'title'], run: ['id', 'number'] };
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Where an expression sits, which decides what it may read. */
-export interface ExpressionScope {
+interface ExpressionScope {
   /** `flow` (flow environments), a stage/action `if:`, or a job field. */
   readonly kind: 'flow' | 'condition' | 'job';
   /** Names of `env` (flow environments, and the job's own for job fields). */
@@ -42,7 +45,7 @@ export interface ExpressionScope {
 }
 
 /** Scope of a stage's `if:` (stageIndex) or an action's (with actionIndex and whether the stage is parallel). */
-export function conditionScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, stageIndex: number, action?: { index: number; parallelStage: boolean }): ExpressionScope {
+function conditionScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, stageIndex: number, action?: { index: number; parallelStage: boolean }): ExpressionScope {
   return {
     kind: 'condition',
     envNames,
@@ -54,12 +57,12 @@ export function conditionScope(jobs: readonly PlacedJob[], envNames: ReadonlySet
 }
 
 /** Scope of a job's fields and its `if:`. */
-export function jobScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, job: PlacedJob): ExpressionScope {
+function jobScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, job: PlacedJob): ExpressionScope {
   return { kind: 'job', envNames, jobs, finishedBefore: (p) => runsBefore(p, job) };
 }
 
 /** Checks an `if:` field (a string or a boolean). */
-export function checkConditionField(r: YamlReader, field: Field, scope: ExpressionScope): void {
+function checkConditionField(r: YamlReader, field: Field, scope: ExpressionScope): void {
   if (!isScalar(field.node) || typeof field.node.value !== 'string') return;
   const text = field.node.value;
   let expr: Expr;
@@ -70,14 +73,14 @@ export function checkConditionField(r: YamlReader, field: Field, scope: Expressi
     r.reportAt(offsetIn(field, err.offset), field.path, `expression: ${err.message}`);
     return;
   }
-  if (contextsOf(expr).has('secrets')) {
+  if (readsSecrets(expr)) {
     r.report(field, 'an if: condition cannot read secrets (conditions run in the workflow, where secrets never go)');
   }
   for (const ref of references(expr)) checkReference(r, field, ref.pos, ref, scope);
 }
 
 /** Checks every `${{ … }}` in a string field. */
-export function checkTemplateField(r: YamlReader, field: Field, scope: ExpressionScope): void {
+function checkTemplateField(r: YamlReader, field: Field, scope: ExpressionScope): void {
   if (!isScalar(field.node) || typeof field.node.value !== 'string') return;
   const text = field.node.value;
   if (!text.includes('${{')) return;
@@ -105,7 +108,7 @@ export function checkTemplateField(r: YamlReader, field: Field, scope: Expressio
 }
 
 /** Checks the expression-bearing fields of a job mapping: {@link JOB_TEXT_FIELDS}, `service`, `if`. */
-export function checkJobExpressions(r: YamlReader, jobField: Field, scope: ExpressionScope): void {
+function checkJobExpressions(r: YamlReader, jobField: Field, scope: ExpressionScope): void {
   if (!isMap(jobField.node)) return;
   for (const pair of jobField.node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
@@ -134,7 +137,7 @@ function checkServiceExpressions(r: YamlReader, serviceField: Field, scope: Expr
 }
 
 /** String leaves of a value: itself, list items, map values (one level of nesting, as `environments` lists of maps need). */
-export function leaves(field: Field): Field[] {
+function leaves(field: Field): Field[] {
   const node = field.node;
   if (isScalar(node)) return [field];
   if (isSeq(node)) return node.items.flatMap((item, i) => (item === null ? [] : leaves(fieldOf(field.path, i, item as Node))));
@@ -177,13 +180,13 @@ function checkReference(r: YamlReader, field: Field, at: number, ref: ExprRefere
     return;
   }
   if (!CONTEXTS.includes(context)) {
-    const allowed = scope.kind === 'flow' ? CONTEXTS.filter((c) => c !== 'jobs' && c !== 'env') : CONTEXTS;
+    const allowed = scope.kind === 'flow' ? FLOW_CONTEXTS : CONTEXTS;
     const hint = closestName(context, allowed);
     report(`unknown context "${context}"${hint === undefined ? '' : `; did you mean "${hint}"?`}; expressions may use ${allowed.join(', ')}`);
     return;
   }
-  if (scope.kind === 'flow' && (context === 'jobs' || context === 'env')) {
-    report(`flow environments cannot read "${context}"; use trigger, flow, run, inputs or secrets`);
+  if (scope.kind === 'flow' && !FLOW_CONTEXTS.includes(context)) {
+    report(`flow environments cannot read "${context}"; use ${choiceList(FLOW_CONTEXTS)}`);
     return;
   }
   const props = PROPERTIES[context];

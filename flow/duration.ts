@@ -1,15 +1,20 @@
 import type { Millis } from './model.ts';
 import { InvalidDurationError } from './errors.ts';
+import { choiceList } from './suggest.ts';
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
+/** The units of a duration, smallest first, with their length in milliseconds. */
+const UNITS = [
+  ['ms', 1],
+  ['s', 1_000],
+  ['m', 60_000],
+  ['h', 3_600_000],
+  ['d', 86_400_000],
+] as const;
 
-const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d)/y;
+const UNIT_MS: ReadonlyMap<string, number> = new Map(UNITS);
+const UNIT_NAMES = UNITS.map(([name]) => name);
+// Longer names first, so `ms` is not read as `m` followed by garbage.
+const PART = new RegExp(`(\\d+(?:\\.\\d+)?)(${[...UNIT_NAMES].sort((a, b) => b.length - a.length).join('|')})`, 'y');
 
 /**
  * Reads a duration into milliseconds: `90s`, `10m`, `2h`, `7d`, `500ms`,
@@ -30,10 +35,10 @@ export function parseDuration(input: string | number): Millis {
     const at = PART.lastIndex;
     const match = PART.exec(text);
     if (match === null) {
-      throw new InvalidDurationError(input, `unexpected "${text.slice(at)}"; use a number with a unit ms, s, m, h or d, e.g. 90s or 1h30m`);
+      throw new InvalidDurationError(input, `unexpected "${text.slice(at)}"; use a number with a unit ${choiceList(UNIT_NAMES)}, e.g. 90s or 1h30m`);
     }
     const [, amount = '', unit = ''] = match;
-    total += Number(amount) * (UNIT_MS[unit] ?? 0);
+    total += Number(amount) * (UNIT_MS.get(unit) ?? 0);
   }
   const ms = Math.round(total);
   if (!Number.isSafeInteger(ms)) throw new InvalidDurationError(input, 'too large');
@@ -54,8 +59,7 @@ export function formatDuration(ms: Millis): string {
   if (ms === 0) return '0';
   let rest = ms;
   let out = '';
-  for (const unit of ['d', 'h', 'm', 's', 'ms'] as const) {
-    const size = UNIT_MS[unit] ?? 1;
+  for (const [unit, size] of [...UNITS].reverse()) {
     const n = Math.floor(rest / size);
     if (n > 0) {
       out += `${n}${unit}`;

@@ -3,6 +3,7 @@
  * failure. Each carries its data in readonly fields and a stable `name`, so
  * callers (API, CLI, activities) can map them without parsing messages.
  */
+import type { ResourceName } from './resources.ts';
 
 /** One problem found in a flow file, located by field path and line:column (1-based). */
 export interface FlowIssue {
@@ -50,11 +51,27 @@ export class InvalidDurationError extends Error {
 export class InvalidQuantityError extends Error {
   override readonly name = 'InvalidQuantityError';
   readonly input: unknown;
-  readonly resource: 'cpu' | 'memory';
+  readonly resource: ResourceName;
 
-  constructor(resource: 'cpu' | 'memory', input: unknown, reason: string) {
+  constructor(resource: ResourceName, input: unknown, reason: string) {
     super(`invalid ${resource} quantity ${JSON.stringify(input) ?? String(input)}: ${reason}`);
     this.input = input;
     this.resource = resource;
   }
+}
+
+/** A `${{ … }}` expression or `if:` condition does not parse; `offset` is relative to the text given to the parser. */
+export class ExpressionSyntaxError extends Error {
+  override readonly name = 'ExpressionSyntaxError';
+  readonly offset: number;
+
+  constructor(message: string, offset: number) {
+    super(message);
+    this.offset = offset;
+  }
+}
+
+/** An expression failed while it ran (e.g. a bad argument to `fromJSON`). */
+export class ExpressionEvalError extends Error {
+  override readonly name = 'ExpressionEvalError';
 }

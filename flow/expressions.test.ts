@@ -10,7 +10,7 @@ import {
   parseTemplate,
   references,
   type ExprContexts,
-} from './expressions.ts';
+} from './expressions/index.ts';
 
 const ctx: ExprContexts = {
   trigger: { branch: 'main', commit: 'abc123', repo: { cloneUrl: 'https://git/x.git' }, labels: ['ci', 'urgent'], count: 3 },
@@ -111,6 +111,8 @@ describe('expressions', () => {
     expect(offsetOf(() => parseTemplate('x ${{ a.b '))).toBe(5);
     expect(offsetOf(() => parseTemplate('x ${{ a @ b }}'))).toBe(8);
     expect(() => parseExpression('nope(1)')).toThrow(/unknown function "nope"/);
+    expect(() => parseExpression('constructor()')).toThrow(ExpressionSyntaxError);
+    expect(() => parseExpression('__proto__()')).toThrow(/unknown function "__proto__"/);
     expect(() => parseExpression('contains(1)')).toThrow(/contains\(\) takes 2 arguments, got 1/);
     expect(() => parseCondition('${{ }}')).toThrow(/empty expression/);
     expect(() => parseExpression('('.repeat(500) + '1' + ')'.repeat(500))).toThrow(/nested too deeply/);

@@ -8,8 +8,13 @@
 /** Durations are milliseconds everywhere in the model; 0 means "no limit". */
 export type Millis = number;
 
-export type StageType = 'start' | 'normal' | 'pause' | 'end';
-export type Sequencing = 'sequence' | 'parallel';
+/** The stage types a flow may declare (`type:`); `normal` when none is given. */
+export const STAGE_TYPES = ['start', 'normal', 'pause', 'end'] as const;
+export type StageType = (typeof STAGE_TYPES)[number];
+
+/** How a stage runs its actions. */
+export const SEQUENCINGS = ['sequence', 'parallel'] as const;
+export type Sequencing = (typeof SEQUENCINGS)[number];
 
 export interface RetryPolicy {
   /** Retries after the first attempt (0 = run once). */
@@ -63,8 +68,12 @@ export interface ApprovalSpec {
   readonly forbidSelfApproval: boolean;
   /** 0 = wait for ever. */
   readonly timeoutMs: Millis;
-  readonly onTimeout: 'reject' | 'approve';
+  readonly onTimeout: ApprovalTimeoutOutcome;
 }
+
+/** What an approval gate does when its timeout passes. */
+export const APPROVAL_TIMEOUT_OUTCOMES = ['reject', 'approve'] as const;
+export type ApprovalTimeoutOutcome = (typeof APPROVAL_TIMEOUT_OUTCOMES)[number];
 
 export const ON_LIMIT = ['queue', 'cancel-previous', 'reject'] as const;
 export type OnLimit = (typeof ON_LIMIT)[number];

@@ -3,6 +3,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { ComponentRef, JobSpec, RepeatSpec, Resources, RetryPolicy } from './model.ts';
 import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
+import { RESOURCE_NAMES } from './resources.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
 
@@ -249,7 +250,7 @@ export function readRetries(r: YamlReader, f: Field): RetryPolicy | undefined {
 }
 
 function readResources(r: YamlReader, f: Field): Resources {
-  const m = r.map(f, ['cpu', 'memory']);
+  const m = r.map(f, RESOURCE_NAMES);
   if (m === undefined) return {};
   const cpuField = m.get('cpu');
   const memoryField = m.get('memory');
@@ -352,7 +353,7 @@ function readLinks(r: YamlReader, f: Field | undefined): RawLink[] {
 }
 
 /** `registry:5000/org/golint:1.4@sha256:…` → `golint`. */
-export function imageBaseName(image: string): string {
+function imageBaseName(image: string): string {
   const withoutDigest = image.split('@')[0] ?? image;
   const last = withoutDigest.split('/').pop() ?? withoutDigest;
   const base = (last.split(':')[0] ?? last).replace(/[^A-Za-z0-9_-]/g, '-');

@@ -11,7 +11,7 @@ import { closestName } from './suggest.ts';
 import { childPath, describe, type Field, type YamlReader } from './yaml-reader.ts';
 
 /** A callback that names no timeout (and a job without `timeout`) waits this long. */
-export const DEFAULT_CALLBACK_TIMEOUT_MS: Millis = 3_600_000;
+const DEFAULT_CALLBACK_TIMEOUT_MS: Millis = 3_600_000;
 
 const SERVICE_JOB_FIELDS = ['name', 'title', 'type', 'service', 'timeout', 'retries', 'if', 'outputs', 'allowFailure'];
 const SERVICE_FIELDS = ['url', 'method', 'headers', 'body', 'callback'];
@@ -147,7 +147,7 @@ function readCallback(r: YamlReader, field: Field, jobTimeoutMs: Millis): Servic
  * Why a URL cannot be called, or undefined. Parts written as `${{ }}` are
  * known only at run time: the text around them must still form an http(s) URL.
  */
-export function badUrl(url: string): string | undefined {
+function badUrl(url: string): string | undefined {
   if (url.trimStart().startsWith('${{')) return undefined;
   const sample = url.replace(/\$\{\{[\s\S]*?\}\}/g, 'x');
   if (!/^https?:\/\//i.test(sample)) return `"${url}" is not an http:// or https:// URL`;

@@ -9,7 +9,7 @@ import type { FlowIssue } from './errors.ts';
 import { checkFlowExpressions, type ExpressionSites } from './check-expressions.ts';
 import { resolveLinks } from './links.ts';
 import type { PlacedJob } from './links.ts';
-import type { ActionSpec, ApprovalSpec, FlowSpec, JobSpec, Sequencing, StageSpec, StageType } from './model.ts';
+import { APPROVAL_TIMEOUT_OUTCOMES, SEQUENCINGS, STAGE_TYPES, type ActionSpec, type ApprovalSpec, type FlowSpec, type JobSpec, type Sequencing, type StageSpec, type StageType } from './model.ts';
 import { readEnvironments, readJob } from './parse-job.ts';
 import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
@@ -36,8 +36,6 @@ const FLOW_FIELDS = [
 ];
 const STAGE_FIELDS = ['type', 'name', 'title', 'sequencing', 'actions', 'if', 'approval', 'status', 'logs'];
 const ACTION_FIELDS = ['name', 'title', 'jobs', 'if', 'status', 'logs'];
-const STAGE_TYPES: readonly StageType[] = ['start', 'normal', 'pause', 'end'];
-const SEQUENCINGS: readonly Sequencing[] = ['sequence', 'parallel'];
 
 /**
  * Parses a flow file into a {@link FlowSpec}.
@@ -279,7 +277,7 @@ function readApproval(r: YamlReader, field: Field): ApprovalSpec | undefined {
   const timeout = m.get('timeout');
   const timeoutMs = (timeout === undefined ? undefined : readDuration(r, timeout)) ?? 0;
   const onTimeoutField = m.get('onTimeout');
-  const onTimeout = (onTimeoutField === undefined ? undefined : r.oneOf(onTimeoutField, ['reject', 'approve'] as const)) ?? 'reject';
+  const onTimeout = (onTimeoutField === undefined ? undefined : r.oneOf(onTimeoutField, APPROVAL_TIMEOUT_OUTCOMES)) ?? 'reject';
   return { approvers: names ?? [], required: required ?? 1, forbidSelfApproval, timeoutMs, onTimeout };
 }
 

@@ -2,7 +2,7 @@
 import { parseDuration } from './duration.ts';
 import { InvalidDurationError, InvalidQuantityError } from './errors.ts';
 import type { Millis } from './model.ts';
-import { parseCpu, parseMemory } from './resources.ts';
+import { parseCpu, parseMemory, type ResourceName } from './resources.ts';
 import type { Field, YamlReader } from './yaml-reader.ts';
 
 /** A duration in ms (`90s`, `1h30m`, integer seconds; 0 = no limit). */
@@ -23,7 +23,7 @@ export function readDuration(r: YamlReader, field: Field): Millis | undefined {
 }
 
 /** A CPU quantity in millicores, or a memory quantity in bytes. */
-export function readQuantity(r: YamlReader, field: Field, resource: 'cpu' | 'memory'): number | undefined {
+export function readQuantity(r: YamlReader, field: Field, resource: ResourceName): number | undefined {
   const value = r.scalar(field);
   if (value === undefined) return undefined;
   if (typeof value !== 'string' && typeof value !== 'number') {

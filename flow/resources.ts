@@ -1,5 +1,9 @@
 import { InvalidQuantityError } from './errors.ts';
 
+/** The resources a job may request (`resources:` keys). */
+export const RESOURCE_NAMES = ['cpu', 'memory'] as const;
+export type ResourceName = (typeof RESOURCE_NAMES)[number];
+
 // Kubernetes quantity suffixes: decimal (k, M, G…) and binary (Ki, Mi, Gi…).
 const DECIMAL: Readonly<Record<string, number>> = {
   k: 1e3,
@@ -61,7 +65,7 @@ export function parseMemory(input: string | number): number {
   return bytes;
 }
 
-function split(resource: 'cpu' | 'memory', input: string | number): { amount: number; suffix: string } {
+function split(resource: ResourceName, input: string | number): { amount: number; suffix: string } {
   if (typeof input === 'number') {
     if (!Number.isFinite(input) || input < 0) throw new InvalidQuantityError(resource, input, 'must be a non-negative number');
     return { amount: input, suffix: '' };

@@ -1,3 +1,10 @@
+/** Known names in messages: the list to choose from, and the closest one to a misspelling. */
+
+/** Names as a message lists them: `a, b or c`. */
+export function choiceList(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} or ${names.at(-1) ?? ''}`;
+}
+
 /**
  * Picks the closest known name for a misspelt one ("did you mean"), or
  * undefined when nothing is close enough to be a useful hint.

@@ -127,6 +127,12 @@ describe('GitHub', () => {
     expect(noTrigger).toMatchObject({ status: 404, body: { error: { code: 'no_trigger' } } });
     const badForge = await fetch(`${url}/hooks/bitbucket/${SHOP}`, { method: 'POST', body: '{}' });
     expect(badForge.status).toBe(404);
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const inherited = await fetch(`${url}/hooks/${name}/${SHOP}`, { method: 'POST', body: '{}' });
+      const { error } = (await inherited.json()) as { error: { code: string; message: string } };
+      expect([inherited.status, error.code]).toEqual([404, 'not_found']);
+      expect(error.message).toMatch(/no webhook/);
+    }
   });
 
   it('starts exactly one run for 50 concurrent redeliveries of one event, and none for a later one', async () => {

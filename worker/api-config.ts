@@ -16,7 +16,7 @@ export interface ApiConfig {
 }
 
 /** `github-hook` → `COFLOW_SECRET_GITHUB_HOOK`. */
-export const secretEnvName = (name: string): string => `COFLOW_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+const secretEnvName = (name: string): string => `COFLOW_SECRET_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 
 function readJsonFile(file: string, what: string): string {
   try {

@@ -13,7 +13,7 @@ import { CodecKeyError } from './errors.ts';
 // CommonJS package: plain Node (not only the test runner) must load this file, so no named import.
 const { temporal } = proto;
 
-export const ENCRYPTED_ENCODING = 'binary/encrypted';
+const ENCRYPTED_ENCODING = 'binary/encrypted';
 const KEY_ID = 'encryption-key-id';
 
 export interface CodecKey {

@@ -3,6 +3,8 @@
  * composition root (cli/dev, worker and API entry points) and passed down as
  * a complete, typed value. Every variable here is listed in the README.
  */
+import { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../activities/image-pull-policy.ts';
+import { choiceList } from '../flow/suggest.ts';
 import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { loadApiConfig } from './api-config.ts';
@@ -43,7 +45,9 @@ export interface CoflowConfig extends LogicConfig {
   readonly publicUrl?: string;
 }
 
-export type RunnerKind = 'docker' | 'kubernetes';
+/** Where job containers run (COFLOW_RUNNER). */
+const RUNNER_KINDS = ['docker', 'kubernetes'] as const;
+export type RunnerKind = (typeof RUNNER_KINDS)[number];
 
 export interface KubernetesSettings {
   /** COFLOW_KUBECONFIG; unset: KUBECONFIG, ~/.kube/config, then in-cluster credentials. */
@@ -55,7 +59,7 @@ export interface KubernetesSettings {
   /** COFLOW_K8S_IMAGE_PULL_SECRETS: comma-separated secret names. */
   readonly imagePullSecrets: readonly string[];
   /** COFLOW_K8S_IMAGE_PULL_POLICY */
-  readonly imagePullPolicy?: 'Always' | 'IfNotPresent' | 'Never';
+  readonly imagePullPolicy?: ImagePullPolicy;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -80,17 +84,16 @@ export function cacheDir(env: NodeJS.ProcessEnv): string {
 
 function runnerKind(env: NodeJS.ProcessEnv): RunnerKind {
   const raw = env.COFLOW_RUNNER || 'docker';
-  if (raw !== 'docker' && raw !== 'kubernetes') throw new ConfigError(`COFLOW_RUNNER must be docker or kubernetes, got "${raw}"`);
-  return raw;
+  const kind = RUNNER_KINDS.find((k) => k === raw);
+  if (kind === undefined) throw new ConfigError(`COFLOW_RUNNER must be ${choiceList(RUNNER_KINDS)}, got "${raw}"`);
+  return kind;
 }
-
-const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 
 function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
   const raw = env.COFLOW_K8S_IMAGE_PULL_POLICY || undefined;
-  const policy = PULL_POLICIES.find((p) => p === raw);
+  const policy = IMAGE_PULL_POLICIES.find((p) => p === raw);
   if (raw !== undefined && policy === undefined) {
-    throw new ConfigError(`COFLOW_K8S_IMAGE_PULL_POLICY must be Always, IfNotPresent or Never, got "${raw}"`);
+    throw new ConfigError(`COFLOW_K8S_IMAGE_PULL_POLICY must be ${choiceList(IMAGE_PULL_POLICIES)}, got "${raw}"`);
   }
   return {
     ...(env.COFLOW_KUBECONFIG ? { kubeconfig: resolve(env.COFLOW_KUBECONFIG) } : {}),

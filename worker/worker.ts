@@ -15,7 +15,7 @@ import type { Histogram } from 'prom-client';
 import { jobMetricsInterceptor } from './job-metrics.ts';
 
 /** The workflow bundle's entry point. */
-export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 /** Bundles the workflow code once (webpack); pass the result to every worker of a process. */
 export function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {

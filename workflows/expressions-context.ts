@@ -5,22 +5,18 @@
  * never resolved here: `${{ secrets.X }}` stays as written and the job
  * activity resolves it, so secret values never enter workflow history.
  */
-import { ExpressionEvalError, ExpressionSyntaxError, contextsOf, evaluateCondition, interpolate, readsSecrets, type Expr, type ExprContexts, type ExprValue } from '../flow/expressions.ts';
+import { ExpressionEvalError, ExpressionSyntaxError, contextsOf, evaluateCondition, interpolate, readsSecrets, type Expr, type ExprContexts, type ExprValue } from '../flow/expressions/index.ts';
 import { mapJobTexts, mapServiceTexts } from '../flow/job-texts.ts';
-import type { JobSpec, ServiceSpec } from '../flow/model.ts';
+import { allJobs, type JobSpec, type ServiceSpec } from '../flow/model.ts';
 import { resolveJobRef } from '../flow/paths.ts';
 import { now, type RunContext } from './run-context.ts';
-import type { ActionStatus, StageStatus } from '../contracts/run-status.ts';
-
-function allJobs(ctx: RunContext): JobSpec[] {
-  return ctx.flow.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs));
-}
+import { jobsOf, type ActionStatus, type StageStatus } from '../contracts/run-status.ts';
 
 /** The contexts of a run as it stands now. */
 export function runContexts(ctx: RunContext): ExprContexts {
   const { input, flow, status } = ctx;
   const jobs: Record<string, ExprValue> = {};
-  for (const js of status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs))) {
+  for (const js of jobsOf(status)) {
     jobs[js.path] = { outputs: { ...(ctx.outputs.get(js.path) ?? js.outputs) }, result: js.state };
   }
   const base: Record<string, ExprValue> = {
@@ -37,7 +33,7 @@ export function runContexts(ctx: RunContext): ExprContexts {
 }
 
 function options(ctx: RunContext) {
-  const jobs = allJobs(ctx);
+  const jobs = allJobs(ctx.flow);
   const failed = ctx.status.stages.some((s) => s.state === 'failed' || s.actions.some((a) => a.jobs.some((j) => j.state === 'failed' && !j.allowedFailure)));
   return {
     resolveJob: (ref: string) => {

@@ -6,7 +6,7 @@
  */
 import { patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RunInput } from '../contracts/run-input.ts';
-import type { RunStatus } from '../contracts/run-status.ts';
+import { jobsOf, type RunStatus } from '../contracts/run-status.ts';
 import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 import { statusQuery } from '../contracts/signals.ts';
 import { takeTurn } from './concurrency.ts';
@@ -21,7 +21,7 @@ import { startingStatus } from './status.ts';
 function runContext(input: RunInput, status: RunStatus): RunContext {
   const ctx: RunContext = { input, flow: input.flow, status, outputs: new Map(Object.entries(input.carried?.outputs ?? {})), inFlight: 0 };
   if (!input.carried) {
-    for (const js of status.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs))) {
+    for (const js of jobsOf(status)) {
       if (js.reusedFrom !== undefined) ctx.outputs.set(js.path, js.outputs);
     }
   }

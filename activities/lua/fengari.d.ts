@@ -24,6 +24,7 @@ declare module 'fengari' {
     readonly LUA_TTABLE: number;
     readonly LUA_TFUNCTION: number;
     lua_absindex(L: LuaState, idx: number): number;
+    lua_checkstack(L: LuaState, n: number): boolean;
     lua_createtable(L: LuaState, narr: number, nrec: number): void;
     lua_getfield(L: LuaState, idx: number, k: LuaString): number;
     lua_getglobal(L: LuaState, name: LuaString): number;

@@ -4,7 +4,9 @@
  * or fail the job with error(). Both see `job` ({ path, name }) and `run`
  * ({ id }), and the host API `json`, `log`, `http` (when allowed).
  */
-import { runLua, type LuaData, type LuaRunOptions } from './run-hook.ts';
+import type { LuaData } from './lua-data.ts';
+import { runLua, type LuaRunOptions } from './run-hook.ts';
+import type { LuaFailure } from './sandbox.ts';
 
 export interface HookContext {
   readonly runId: string;
@@ -12,9 +14,7 @@ export interface HookContext {
   readonly jobName: string;
 }
 
-export type HookOutcome =
-  | { readonly ok: true; readonly values: Record<string, string> }
-  | { readonly ok: false; readonly kind: 'syntax' | 'runtime' | 'limit'; readonly message: string };
+export type HookOutcome = { readonly ok: true; readonly values: Record<string, string> } | LuaFailure;
 
 function context(ctx: HookContext): Record<string, LuaData> {
   return { job: { path: ctx.jobPath, name: ctx.jobName }, run: { id: ctx.runId } };

@@ -10,7 +10,10 @@ import { getHeapStatistics } from 'node:v8';
 import { parentPort, workerData } from 'node:worker_threads';
 import type * as Fengari from 'fengari';
 import type { LuaState } from 'fengari';
-import { createSandbox, type LuaData, type SandboxHost, type SandboxOutcome } from './sandbox.ts';
+import type { Trip } from './budget.ts';
+import type { LuaHttpRequest, LuaHttpResponse, SandboxHost } from './host-api.ts';
+import type { LuaData } from './lua-data.ts';
+import { createSandbox, type SandboxOutcome } from './sandbox.ts';
 
 /** What the host sends: the hook and its limits. */
 export interface LuaWorkerData {
@@ -28,7 +31,7 @@ export interface LuaWorkerData {
 /** Messages the thread posts. */
 export type LuaWorkerMessage =
   | { readonly type: 'log'; readonly line: string }
-  | { readonly type: 'http'; readonly request: { url: string; method: string; headers: Record<string, string>; body?: string } }
+  | { readonly type: 'http'; readonly request: LuaHttpRequest }
   | { readonly type: 'done'; readonly outcome: SandboxOutcome };
 
 const data = workerData as LuaWorkerData;
@@ -40,7 +43,7 @@ const require = createRequire(import.meta.url);
 const lstring = require('fengari/src/lstring.js') as { luaS_bless: Bless; luaS_new: Bless; luaS_newliteral: (L: LuaState, s: string) => unknown };
 
 let armed = false;
-let trip: ((L: LuaState, message: string) => never) | undefined;
+let trip: Trip | undefined;
 let sinceCheck = 0;
 const baseline = getHeapStatistics().external_memory;
 const CHECK_EVERY = 1 << 20;
@@ -68,7 +71,7 @@ lstring.luaS_new = function (L, str) {
 };
 const fengari = require('fengari') as typeof Fengari;
 
-function httpCall(request: { url: string; method: string; headers: Record<string, string>; body?: string }): { status: number; headers: Record<string, string>; body: string } {
+function httpCall(request: LuaHttpRequest): LuaHttpResponse {
   const control = new Int32Array(data.httpChannel, 0, 2);
   Atomics.store(control, 0, 0);
   const message: LuaWorkerMessage = { type: 'http', request };

@@ -6,10 +6,10 @@
  * hosts the operator allows.
  */
 import { Worker } from 'node:worker_threads';
-import type { LuaData, SandboxOutcome } from './sandbox.ts';
+import type { LuaHttpRequest } from './host-api.ts';
+import type { LuaData } from './lua-data.ts';
 import type { LuaWorkerData, LuaWorkerMessage } from './lua-worker.ts';
-
-export type { LuaData } from './sandbox.ts';
+import type { SandboxOutcome } from './sandbox.ts';
 
 export interface LuaLimits {
   /** VM instructions (fengari runs about 40M/s). */
@@ -24,7 +24,7 @@ export interface LuaLimits {
   readonly maxExternalBytes: number;
 }
 
-export const DEFAULT_LUA_LIMITS: LuaLimits = {
+const DEFAULT_LUA_LIMITS: LuaLimits = {
   instructions: 20_000_000,
   wallClockMs: 10_000,
   heapMb: 64,
@@ -40,9 +40,8 @@ export interface LuaRunOptions {
   readonly onLog?: (line: string) => void;
 }
 
-export type LuaOutcome =
-  | { readonly ok: true; readonly globals: Record<string, LuaData> }
-  | { readonly ok: false; readonly kind: 'syntax' | 'runtime' | 'limit'; readonly message: string };
+/** The globals the script left, or why it failed. */
+export type LuaOutcome = SandboxOutcome;
 
 const HTTP_CHANNEL_BYTES = 1 << 20;
 const workerUrl = new URL('./lua-worker.ts', import.meta.url);
@@ -110,7 +109,7 @@ export function runLua(source: string, globals: Record<string, LuaData>, read: r
       Atomics.store(control, 0, 1);
       Atomics.notify(control, 0);
     };
-    const fetchFor = async (request: { url: string; method: string; headers: Record<string, string>; body?: string }): Promise<void> => {
+    const fetchFor = async (request: LuaHttpRequest): Promise<void> => {
       if (!httpAllowed(request.url, allow)) {
         answer({ error: `${request.url}: host not allowed (COFLOW_LUA_HTTP_ALLOW)` });
         return;
@@ -131,7 +130,7 @@ export function runLua(source: string, globals: Record<string, LuaData>, read: r
     worker.on('message', (message: LuaWorkerMessage) => {
       if (message.type === 'log') options.onLog?.(message.line);
       else if (message.type === 'http') void fetchFor(message.request);
-      else settle(message.outcome satisfies SandboxOutcome);
+      else settle(message.outcome);
     });
     worker.on('error', (err: Error & { code?: string }) => {
       const message = err.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `memory limit exceeded (${limits.heapMb} MiB heap)` : `Lua hook crashed: ${err.message}`;

@@ -128,6 +128,15 @@ describe('Lua hooks', () => {
     expect(await runPostHook('outputs = { a = { 1 } }', {}, {}, ctx)).toMatchObject({ ok: false, message: 'post hook: outputs.a must be a string, number or boolean, got a list' });
   });
 
+  it('passes tables nested 32 deep, and refuses deeper or cyclic ones clearly', async () => {
+    const nested = (depth: number): string => '{'.repeat(depth) + '1' + '}'.repeat(depth);
+    expect(await run(`x = ${nested(32)}`, ['x'])).toMatchObject({ ok: true });
+    expect(await run(`x = json.decode(json.encode(${nested(30)}))`, ['x'])).toMatchObject({ ok: true });
+    expect(await run(`x = ${nested(40)}`, ['x'])).toEqual({ ok: false, kind: 'runtime', message: 'x: table nested too deeply (or cyclic)' });
+    expect(await run('x = {} x.self = x', ['x'])).toEqual({ ok: false, kind: 'runtime', message: 'x: table nested too deeply (or cyclic)' });
+    expect(await run(`x = json.decode("${'['.repeat(40)}${']'.repeat(40)}")`)).toMatchObject({ ok: false, message: expect.stringMatching(/value nested too deeply/) });
+  });
+
   it('json round-trips data', async () => {
     const outcome = await runPostHook('local v = json.decode(outputs.J) outputs.J = json.encode({ n = v.list[2], ok = v.ok })', {}, { J: '{"list":[1,2.5],"ok":true}' }, ctx);
     expect(outcome.ok && JSON.parse(outcome.values.J ?? '')).toEqual({ n: 2.5, ok: true });

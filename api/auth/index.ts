@@ -12,7 +12,7 @@ export { hasRole, PERMISSION_ROLES, sha256Hex, tokenTable, parseTokensEnv, parse
 export type { PermissionRole, TokenEntry, TokenTable } from './tokens.ts';
 
 /** The actor of every request when no token is configured (`coflow dev` on one machine). */
-export const ANONYMOUS_ADMIN = { user: 'anonymous', roles: ['admin'] } as const;
+const ANONYMOUS_ADMIN = { user: 'anonymous', roles: ['admin'] } as const;
 
 /** Sets `actor` from the `Authorization: Bearer …` header, or answers 401. */
 export function authenticate(tokens: TokenTable): MiddlewareHandler<ApiEnv> {

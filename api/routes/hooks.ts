@@ -13,14 +13,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import type { HookTrigger } from '../../flow/model.ts';
+import { choiceList } from '../../flow/suggest.ts';
 import type { TriggerContext } from '../../contracts/triggers.ts';
 import { ComponentNotFoundError } from '../../components/errors.ts';
 import { FlowNotFoundError } from '../../runs/errors.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
 import { ApiError, DeliveryRefusedError } from '../errors.ts';
-import type { DeliveryResult } from '../metrics.ts';
 import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
 import { startRun } from '../../runs/start.ts';
+import type { DeliveryResult } from '../webhooks/delivery-results.ts';
 import { filterOut } from '../webhooks/filters.ts';
 import type { Forge } from '../webhooks/forge.ts';
 import { generic } from '../webhooks/generic.ts';
@@ -30,7 +31,9 @@ import { gitlab } from '../webhooks/gitlab.ts';
 import { hmacSha256Hex } from '../webhooks/signature.ts';
 
 /** Forges by the hook path's first segment. */
-export const FORGES: Readonly<Record<string, Forge>> = { github, gitlab, gitea, generic };
+const FORGES: Readonly<Record<string, Forge>> = { github, gitlab, gitea, generic };
+/** The path segments, for messages: `github, gitlab, gitea or generic`. */
+const FORGE_NAMES = choiceList(Object.keys(FORGES));
 
 /** Payloads larger than this are not copied into the run's input (`trigger.payload`). */
 const MAX_PAYLOAD_IN_CONTEXT = 64 * 1024;
@@ -81,7 +84,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
       summary: 'A webhook delivery (signed; no bearer token). Body: the forge\'s JSON payload (GitHub\'s form encoding `payload=` too), read raw and verified before parsing',
       security: [],
       request: {
-        params: FlowParams.extend({ forge: z.string().openapi({ param: { name: 'forge', in: 'path' }, example: 'github', description: 'github, gitlab, gitea or generic' }) }),
+        params: FlowParams.extend({ forge: z.string().openapi({ param: { name: 'forge', in: 'path' }, example: 'github', description: FORGE_NAMES }) }),
       },
       responses: {
         201: { description: 'a run started', content: { 'application/json': { schema: HookResult } } },
@@ -92,10 +95,11 @@ export const hookRoutes: RouteModule = (app, deps) => {
     }),
     async (c) => {
       const { forge: forgeName, ns, repo, name } = c.req.valid('param');
-      const forge = FORGES[forgeName];
+      // Own keys only: `/hooks/constructor/…` must not find Object.prototype.constructor.
+      const forge = Object.hasOwn(FORGES, forgeName) ? FORGES[forgeName] : undefined;
       const count = (result: DeliveryResult): void => deps.metrics.webhookDeliveries.inc({ forge: forge?.kind ?? 'unknown', result });
       try {
-        if (!forge) throw new DeliveryRefusedError('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use github, gitlab, gitea or generic`));
+        if (!forge) throw new DeliveryRefusedError('bad_request', new ApiError('not_found', `no webhook "${forgeName}"; use ${FORGE_NAMES}`));
         const uri = `${ns}/${repo}/${name}`;
         const body = new Uint8Array(await c.req.arrayBuffer());
         const headers = c.req.raw.headers;

@@ -44,7 +44,7 @@ export function matchesGlobs(value: string, patterns: readonly string[]): boolea
 }
 
 /** A filter's event name in the normalised vocabulary (`Merge Request Hook`, `merge_request` → `pull_request`). */
-export function normaliseEventName(name: string): string {
+function normaliseEventName(name: string): string {
   const n = name.trim().toLowerCase().replace(/ hook$/, '').replace(/[\s-]+/g, '_');
   if (n === 'merge_request' || n === 'pull_requests') return 'pull_request';
   if (n === 'tag_push' || n === 'tags') return 'tag';

@@ -3,7 +3,7 @@
 export type Json = unknown;
 
 /** The value at a path of object keys, or undefined. */
-export function at(value: Json, ...path: string[]): Json {
+function at(value: Json, ...path: string[]): Json {
   let v = value;
   for (const key of path) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
@@ -22,12 +22,7 @@ export function int(value: Json, ...path: string[]): number | undefined {
   return typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined;
 }
 
-export function bool(value: Json, ...path: string[]): boolean | undefined {
-  const v = at(value, ...path);
-  return typeof v === 'boolean' ? v : undefined;
-}
-
-export function list(value: Json, ...path: string[]): unknown[] {
+function list(value: Json, ...path: string[]): unknown[] {
   const v = at(value, ...path);
   return Array.isArray(v) ? v : [];
 }

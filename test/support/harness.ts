@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { ApiClient } from '../../cli/api-client.ts';
 import { startPlatform, type Platform } from '../../worker/platform.ts';
-import { isFinal, type RunStatus } from '../../contracts/run-status.ts';
+import { isFinal, jobsOf, type RunStatus } from '../../contracts/run-status.ts';
 import type { JobRunner } from '../../activities/runner.ts';
 import type { TokenEntry } from '../../api/auth/tokens.ts';
 
@@ -85,7 +85,7 @@ export async function applyAndRun(api: ApiClient, yaml: string): Promise<RunStat
 
 /** Finds a job in the tree by its path. */
 export function job(run: RunStatus, path: string) {
-  const found = run.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs)).find((j) => j.path === path);
+  const found = jobsOf(run).find((j) => j.path === path);
   if (!found) throw new Error(`no job ${path} in run ${run.runId}`);
   return found;
 }
