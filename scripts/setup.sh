@@ -74,10 +74,16 @@ if ! docker image inspect coflow/busybox:1 >/dev/null 2>&1 && ! { command -v bus
 fi
 timed images bash "$COFLOW_ROOT/scripts/build-images.sh"
 
-# --- Kubernetes test cluster (scripts/test only: COFLOW_SETUP_K8S=1) ------------
-# Builds the pinned Kubernetes and etcd once (about 10 minutes on 2 cores; cached
-# in $COFLOW_CACHE_DIR/k8s) and installs containerd & co. The kubernetes tests
-# start the cluster themselves (about 10 s warm).
-if [ "${COFLOW_SETUP_K8S:-}" = 1 ]; then
+# --- What only the tests need (scripts/test: COFLOW_SETUP_TEST=1) ------------------
+# The pinned Kubernetes and etcd, built once with Go (about 10 minutes on 2 cores; cached
+# in $COFLOW_CACHE_DIR/k8s) with containerd & co: the kubernetes tests start the cluster
+# themselves (about 10 s warm). PostgreSQL (Debian's) and the real Temporal server (built
+# once with Go, about 4 minutes) for the production topology; its tests start them.
+if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
   timed k8s-prepare bash "$COFLOW_ROOT/scripts/k8s/cluster.sh" prepare || die "the Kubernetes test cluster could not be built (see above)"
+  if ! ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then
+    say "installing PostgreSQL (Debian postgresql)"
+    apt_install postgresql || die "PostgreSQL is missing: install Debian's postgresql (or your system's PostgreSQL >= 12 server)"
+  fi
+  timed temporal-server bash "$COFLOW_ROOT/scripts/temporal-server.sh" build || die "the Temporal server could not be built (see above)"
 fi
