@@ -7,6 +7,7 @@
 import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPlatform } from '../worker/platform.ts';
+import { untilSignal } from '../worker/processes.ts';
 import { cacheDir, type CoflowConfig } from '../worker/config.ts';
 import { findTemporalBin, startDevServer } from './temporal-server.ts';
 
@@ -46,10 +47,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
     ].join('\n'),
   );
 
-  const signal = await new Promise<NodeJS.Signals>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  const signal = await untilSignal();
   process.stdout.write(`\ncoflow: ${signal}, stopping the API, the worker and Temporal…\n`);
   await platform.stop();
   await server.stop();

@@ -10,7 +10,9 @@
 #   scripts/temporal-server.sh bin             print the directory of the binaries
 #
 # The database comes from TEMPORAL_DB_HOST, TEMPORAL_DB_PORT, TEMPORAL_DB_USER and
-# TEMPORAL_DB_PASSWORD (default: the server of scripts/postgres.sh). The frontend
+# TEMPORAL_DB_PASSWORD (default: the server of scripts/postgres.sh), the databases from
+# TEMPORAL_DB and TEMPORAL_VISIBILITY_DB (default temporal, temporal_visibility). TEMPORAL_TLS_CERT,
+# TEMPORAL_TLS_KEY (and TEMPORAL_TLS_CLIENT_CA for mutual TLS) serve the frontend over TLS. The frontend
 # listens on PORT (default 7233) on TEMPORAL_BIND_IP (default 127.0.0.1); the other
 # services take PORT+1, +2, +6 and membership ports PORT+20…26 (deploy/temporal/config.yaml).
 set -euo pipefail
@@ -62,8 +64,8 @@ sql_tool() { # db args…
 # Creates the two databases and brings their schemas to the binary's version (idempotent).
 schema() {
   local db dir
-  for db in temporal temporal_visibility; do
-    dir=$BIN/schema/postgresql/v12/$([ "$db" = temporal ] && echo temporal || echo visibility)/versioned
+  for db in "${TEMPORAL_DB:-temporal}" "${TEMPORAL_VISIBILITY_DB:-temporal_visibility}"; do
+    dir=$BIN/schema/postgresql/v12/$([ "$db" = "${TEMPORAL_DB:-temporal}" ] && echo temporal || echo visibility)/versioned
     sql_tool "$db" create-database >/dev/null 2>&1 || true
     sql_tool "$db" setup-schema -v 0.0 >/dev/null 2>&1 || true   # refuses when present: fine
     sql_tool "$db" update-schema -d "$dir" >"$RUN/schema-$db.log" 2>&1 || { tail -n 20 "$RUN/schema-$db.log" >&2; die "schema update of $db failed"; }
@@ -72,7 +74,14 @@ schema() {
 
 # The Temporal CLI: on PATH, else the one scripts/setup.sh built.
 cli() { if command -v temporal >/dev/null; then temporal "$@"; elif [ -x "$COFLOW_CACHE_DIR/bin/temporal" ]; then "$COFLOW_CACHE_DIR/bin/temporal" "$@"; else die "the Temporal CLI is missing: run scripts/setup.sh"; fi; }
-answers() { cli operator namespace describe --namespace default --address "127.0.0.1:$PORT" >/dev/null 2>&1; }
+# The CLI's TLS flags when the frontend serves TLS: the server's own certificate doubles as the client's.
+tls_args() {
+  [ -n "${TEMPORAL_TLS_CERT:-}" ] || return 0
+  echo --tls --tls-cert-path "$TEMPORAL_TLS_CERT" --tls-key-path "$TEMPORAL_TLS_KEY" \
+    --tls-ca-path "${TEMPORAL_TLS_CA:-${TEMPORAL_TLS_CLIENT_CA:-}}" --tls-server-name "${TEMPORAL_TLS_SERVER_NAME:-localhost}"
+}
+# shellcheck disable=SC2046 # the flags are words without spaces
+answers() { cli operator namespace describe --namespace default --address "127.0.0.1:$PORT" $(tls_args) >/dev/null 2>&1; }
 pid() { local f=$RUN/server.pid; [ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"; }
 
 start() {
@@ -89,7 +98,8 @@ start() {
   local until=$((SECONDS + 90))
   until answers; do
     pid >/dev/null || { tail -n 20 "$RUN/server.log" >&2; die "the server exited (log: $RUN/server.log)"; }
-    cli operator namespace create --namespace default --retention 72h --address "127.0.0.1:$PORT" >/dev/null 2>&1 || true
+    # shellcheck disable=SC2046
+    cli operator namespace create --namespace default --retention 72h --address "127.0.0.1:$PORT" $(tls_args) >/dev/null 2>&1 || true
     [ $SECONDS -lt $until ] || die "the server did not answer within 90 s (log: $RUN/server.log)"
     sleep 1
   done

@@ -64,7 +64,7 @@ describe('the Temporal server killed mid-run', () => {
     children.push(worker);
     await waitForOutput(worker, 'polling');
     const store = await openSqliteStore(join(dataDir, 'coflow.db'));
-    let connection = await waitForTemporal(server.address, 'default');
+    let connection = await waitForTemporal({ temporalAddress: server.address, namespace: 'default' });
     const input = countingRun(`test/durability/server-${Date.now()}`, LINES, 0.3);
     const census = dockerCensus(input.runId);
     await new Client({ connection }).workflow.start('runFlow', { taskQueue, workflowId: input.runId, args: [input] });
@@ -77,7 +77,7 @@ describe('the Temporal server killed mid-run', () => {
     server = await startDevServer(serverOptions);
     servers.push(server);
 
-    connection = await waitForTemporal(server.address, 'default');
+    connection = await waitForTemporal({ temporalAddress: server.address, namespace: 'default' });
     const status = (await new Client({ connection }).workflow.getHandle(input.runId).result()) as RunStatus;
     expect(status.state).toBe('succeeded');
     expect(status.stages[0]!.actions[0]!.jobs[0]!.attempts).toHaveLength(1);

@@ -9,22 +9,27 @@ import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { loadApiConfig } from './api-config.ts';
 import { ConfigError } from './errors.ts';
+import { loadTemporalConfig, type TemporalSettings } from './temporal-config.ts';
+import type { StoreConfig } from '../store/open-store.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig extends LogicConfig {
+export interface CoflowConfig extends LogicConfig, TemporalSettings {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
-  /** COFLOW_TEMPORAL_ADDRESS: host:port of the Temporal frontend. */
-  readonly temporalAddress: string;
-  /** COFLOW_TEMPORAL_NAMESPACE */
-  readonly namespace: string;
+  /** Where flows, logs and secrets are kept: the embedded store in the data directory. */
+  readonly store: StoreConfig;
+  /** COFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle for `coflow worker` (images ship one); unset: bundled at start-up. */
+  readonly workflowBundle?: string;
   /** COFLOW_TASK_QUEUE */
   readonly taskQueue: string;
   /** COFLOW_API_HOST / COFLOW_API_PORT: where the HTTP API listens. */
   readonly apiHost: string;
   readonly apiPort: number;
+  /** COFLOW_WORKER_HOST / COFLOW_WORKER_PORT: where a worker process (`coflow worker`) serves /metrics, /healthz and /readyz. */
+  readonly workerHost: string;
+  readonly workerPort: number;
   /** COFLOW_TEMPORAL_UI_PORT: the dev server's web UI (`coflow dev`). */
   readonly temporalUiPort: number;
   /** COFLOW_TEMPORAL_BIN: the Temporal CLI used by `coflow dev`; else `temporal` on PATH, else the setup's cache. */
@@ -121,13 +126,17 @@ const repoRoot = resolve(import.meta.dirname, '..');
 
 /** Reads and checks the configuration; throws ConfigError naming the bad variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
+  const dataDir = resolve(env.COFLOW_DATA_DIR || join(repoRoot, '.data'));
   return {
-    dataDir: resolve(env.COFLOW_DATA_DIR || join(repoRoot, '.data')),
-    temporalAddress: env.COFLOW_TEMPORAL_ADDRESS || '127.0.0.1:7233',
-    namespace: env.COFLOW_TEMPORAL_NAMESPACE || 'default',
+    dataDir,
+    store: { kind: 'sqlite', file: join(dataDir, 'coflow.db') },
+    ...(env.COFLOW_WORKFLOW_BUNDLE ? { workflowBundle: resolve(env.COFLOW_WORKFLOW_BUNDLE) } : {}),
+    ...loadTemporalConfig(env),
     taskQueue: env.COFLOW_TASK_QUEUE || 'coflow',
     apiHost: env.COFLOW_API_HOST || '127.0.0.1',
     apiPort: port(env, 'COFLOW_API_PORT', 8080),
+    workerHost: env.COFLOW_WORKER_HOST || '127.0.0.1',
+    workerPort: port(env, 'COFLOW_WORKER_PORT', 8081),
     temporalUiPort: port(env, 'COFLOW_TEMPORAL_UI_PORT', 8233),
     ...(env.COFLOW_TEMPORAL_BIN ? { temporalBin: env.COFLOW_TEMPORAL_BIN } : {}),
     dockerSocket: dockerSocket(env),

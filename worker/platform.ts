@@ -1,49 +1,34 @@
 /**
- * One process of the platform: a worker and (unless told otherwise) the HTTP
- * API sharing a store, connected to a Temporal server. `coflow dev` runs this
- * next to the dev server; `worker/main.ts` runs it without the API; the
- * integration tests run it in-process.
+ * One process of the platform, in the roles it is given: the worker (runs
+ * flows and their jobs), the HTTP API, or both. `coflow dev` runs both next to
+ * the dev server; `coflow api` the API alone (any number behind a load
+ * balancer); `coflow worker` the worker alone, with /metrics and probes on a
+ * port of its own; the integration tests run both in-process.
  */
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { Client } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
 import { createConcurrencyActivities } from '../activities/concurrency.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { createScheduleActivities } from '../activities/scheduled-run.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
-import { createMetrics } from '../api/metrics.ts';
-import { countRuns } from '../api/run-list.ts';
-import { loadCatalog } from '../components/catalog.ts';
-import type { SecretResolver } from '../contracts/secrets.ts';
-import { openStore, type StoreConfig } from '../store/open-store.ts';
-import { chainSecrets, secretVault } from '../store/secrets.ts';
+import { chainSecrets } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { serveApi, type ApiServer } from './api-server.ts';
-import { AesGcmCodec, type CodecKey } from './codec.ts';
 import type { KubernetesSettings, RunnerKind } from './config.ts';
-import { waitForTemporal } from './connect.ts';
+import { openBase, type BaseOptions, type PlatformBase } from './platform-base.ts';
 import { createRunner } from './runner-factory.ts';
-import { ensureSearchAttributes } from './search-attributes.ts';
+import { connectionOptions } from './temporal-config.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
+import { serveWorkerEndpoints } from './worker-server.ts';
 
-export interface PlatformOptions {
-  readonly dataDir: string;
-  /** Where flows, logs and secrets are kept; default: the embedded store `<dataDir>/coflow.db`. */
-  readonly store?: StoreConfig;
-  readonly temporalAddress: string;
-  readonly namespace: string;
+export interface PlatformOptions extends BaseOptions {
   readonly taskQueue: string;
   readonly apiHost: string;
   /** 0 picks a free port. */
   readonly apiPort: number;
   readonly dockerSocket: string;
-  readonly componentsDir: string;
   /** Bearer tokens of the API; none turns authentication off. */
   readonly tokens?: readonly TokenEntry[];
-  /** Secrets by name from the environment or a file (webhook secrets, and `${{ secrets.X }}` before the store). */
-  readonly resolveSecret?: SecretResolver;
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
   readonly heartbeatEveryMs?: number;
@@ -52,60 +37,38 @@ export interface PlatformOptions {
   /** COFLOW_RUNNER, used when `runner` is unset. */
   readonly runnerKind?: RunnerKind;
   readonly kubernetes?: KubernetesSettings;
-  /** COFLOW_CODEC_KEYS: when given, every Temporal payload is encrypted (worker and client) and /api/v1/codec/* decodes for Temporal's UI and CLI. */
-  readonly codecKeys?: readonly CodecKey[];
   /** COFLOW_LUA_HTTP_ALLOW: hosts Lua hooks may reach with `http`; none = no HTTP. */
   readonly luaHttpAllow?: readonly string[];
-  /** COFLOW_SECRETS_KEY: 32 bytes encrypting stored secrets; default: generated once into `<dataDir>/secrets.key`. */
-  readonly secretsKey?: Buffer;
-  /** COFLOW_PUBLIC_URL: base URL under which called systems reach this API (service job callbacks); default: the API's own address. */
+  /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); default: the API's own address. */
   readonly publicUrl?: string;
-  /** False: a worker process only (`worker/main.ts`), no HTTP server. Default true. */
+  /** False: no HTTP API in this process (`coflow worker`). Default true. */
   readonly serveApi?: boolean;
+  /** False: no worker in this process (`coflow api`). Default true. */
+  readonly runWorker?: boolean;
+  /** A worker-only process serves /metrics, /healthz and /readyz here (`coflow worker`); 0 picks a port. */
+  readonly workerEndpoints?: { readonly host: string; readonly port: number };
 }
 
 export interface Platform {
   /** Where the API listens; empty when `serveApi` is false. */
   readonly apiUrl: string;
+  /** Where a worker-only process serves its probes and metrics; empty otherwise. */
+  readonly workerUrl: string;
   readonly store: Store;
   readonly client: Client;
   /** Stops the API, drains the worker, closes connections and the store. */
   stop(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
-/** Worker life-cycle chatter at INFO drowns what users need to see; the embedding process owns its signals and calls stop(). */
-function installRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  runtimeInstalled = true;
+interface RunningWorker {
+  readonly worker: Worker;
+  /** Drains the worker (running containers are detached, not killed). */
+  stop(): Promise<void>;
 }
 
-/** The embedded default key of the secret store: generated once, kept beside the data (mode 0600). */
-function dataDirSecretsKey(dataDir: string): Buffer {
-  const file = join(dataDir, 'secrets.key');
-  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
-}
-
-/** Starts a worker and (unless `serveApi` is false) the API. */
-export async function startPlatform(options: PlatformOptions): Promise<Platform> {
-  installRuntime();
-  mkdirSync(options.dataDir, { recursive: true });
-  const store = await openStore(options.store ?? { kind: 'sqlite', file: join(options.dataDir, 'coflow.db') });
-  const connection = await waitForTemporal(options.temporalAddress, options.namespace);
-  const payloadCodec = options.codecKeys === undefined ? undefined : new AesGcmCodec(options.codecKeys);
-  const client = new Client({ connection, namespace: options.namespace, ...(payloadCodec ? { dataConverter: { payloadCodecs: [payloadCodec] } } : {}) });
-  await ensureSearchAttributes(connection, options.namespace);
-  const vault = secretVault(store, options.secretsKey ?? dataDirSecretsKey(options.dataDir));
-  const fromConfig = options.resolveSecret ?? (() => Promise.resolve(undefined));
-  const catalog = loadCatalog(options.componentsDir);
-  const metrics = createMetrics({ countRuns: (state) => countRuns(client, state) });
-  // The API's own address is known once it listens (port 0 picks one); the worker may start first.
-  let resolveOwnUrl: (url: string) => void = () => {};
-  const ownUrl = new Promise<string>((resolve) => (resolveOwnUrl = resolve));
-  const nativeConnection = await NativeConnection.connect({ address: options.temporalAddress });
+async function startWorker(base: PlatformBase, options: PlatformOptions, publicUrl: () => string | Promise<string>): Promise<RunningWorker> {
+  const nativeConnection = await NativeConnection.connect(connectionOptions(options));
+  const { store, client, metrics, catalog } = base;
   const worker = await createCoflowWorker({
     connection: nativeConnection,
     namespace: options.namespace,
@@ -119,37 +82,53 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
       ...createConcurrencyActivities({ temporal: client }),
     },
     jobAttemptDuration: metrics.jobAttemptDuration,
-    secrets: chainSecrets(fromConfig, vault.resolve),
+    secrets: chainSecrets(base.fromConfig, base.vault.resolve),
     lua: { httpAllow: options.luaHttpAllow ?? [] },
-    ...(payloadCodec ? { payloadCodec } : {}),
-    publicUrl: () => options.publicUrl ?? ownUrl,
+    ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
+    publicUrl,
   });
   const running = worker.run();
-  /** Drains the worker (running containers are detached, not killed), then closes what it used. */
-  const stopWorker = async (): Promise<void> => {
-    if (worker.getState() === 'RUNNING') worker.shutdown();
-    await running;
-    await nativeConnection.close();
-    await connection.close();
-    await store.close();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await nativeConnection.close();
+    },
   };
+}
 
-  let api: ApiServer | undefined;
-  if (options.serveApi ?? true) {
-    const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}) };
-    api = await serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, payloadCodec);
-    resolveOwnUrl(api.url);
-  } else {
-    // A worker process: service-job callbacks go to the API servers, reached at the configured address.
-    resolveOwnUrl(`http://${options.apiHost}:${options.apiPort}`);
-  }
+function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServer> {
+  const { store, client, catalog, metrics, vault, fromConfig } = base;
+  const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}) };
+  return serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, base.payloadCodec);
+}
+
+/** Starts the roles `options` asks for (worker and API by default). */
+export async function startPlatform(options: PlatformOptions): Promise<Platform> {
+  const base = await openBase(options);
+  const serve = options.serveApi ?? true;
+  // The API's own address is known once it listens (port 0 picks one); the worker may start first.
+  let resolveOwnUrl: (url: string) => void = () => {};
+  const ownUrl = new Promise<string>((resolve) => (resolveOwnUrl = resolve));
+  // A worker process: service-job callbacks go to the API servers, reached at the configured address.
+  if (!serve) resolveOwnUrl(`http://${options.apiHost}:${options.apiPort}`);
+  const worker = (options.runWorker ?? true) ? await startWorker(base, options, () => options.publicUrl ?? ownUrl) : undefined;
+  const api = serve ? await startApi(base, options) : undefined;
+  if (api) resolveOwnUrl(api.url);
+  const endpoints = worker && !serve && options.workerEndpoints
+    ? await serveWorkerEndpoints({ store: base.store, temporal: base.client, namespace: options.namespace, registry: base.metrics.registry, workerState: () => worker.worker.getState() }, options.workerEndpoints)
+    : undefined;
   return {
     apiUrl: api?.url ?? '',
-    store,
-    client,
+    workerUrl: endpoints?.url ?? '',
+    store: base.store,
+    client: base.client,
     async stop() {
       await api?.close();
-      await stopWorker();
+      await worker?.stop();
+      await endpoints?.close();
+      await base.close();
     },
   };
 }

@@ -63,7 +63,7 @@ export function workerLossSuite(target: WorkerLossTarget, signals: readonly ('SI
       const first = start();
       await waitForOutput(first, 'polling');
       const store = await openSqliteStore(join(dataDir, 'coflow.db'));
-      const connection = await waitForTemporal(inject('temporalAddress'), 'default');
+      const connection = await waitForTemporal({ temporalAddress: inject('temporalAddress'), namespace: 'default' });
       const input = countingRun(`test/worker-loss/${target.kind}-${signal.toLowerCase()}-${Date.now()}`, LINES, INTERVAL_S);
       const census = await target.census(input.runId);
       try {

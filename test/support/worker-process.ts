@@ -25,6 +25,8 @@ export function startWorkerProcess(options: WorkerProcessOptions): ChildProcess 
       COFLOW_TASK_QUEUE: options.taskQueue,
       COFLOW_DATA_DIR: options.dataDir,
       COFLOW_WORKFLOW_BUNDLE: inject('workflowBundlePath'),
+      // Several workers at once: each serves its probes and metrics on a port of its own.
+      COFLOW_WORKER_PORT: '0',
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
