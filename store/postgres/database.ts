@@ -47,6 +47,9 @@ export class Database implements Queryable {
     });
     // An idle connection the server closed (a restart): the pool drops it; the next call opens another.
     this.#pool.on('error', () => undefined);
+    // A connection lost between two statements of a checked-out client: its next statement fails
+    // (as transient); without a listener, pg's 'error' event would end the process.
+    this.#pool.on('connect', (client) => client.on('error', () => undefined));
     this.#retry = { budgetMs: options.outageBudgetMs };
   }
 

@@ -46,13 +46,14 @@ export async function createTestDatabase(serverUrl: string): Promise<TestDatabas
 }
 
 /** A fresh schema in the database of `url`, migrated; each store opened on it is another process's view (the suite's place). */
-export async function migratedSchema(url: string, options: Omit<PostgresStoreConfig, 'kind' | 'url'> = {}): Promise<StorePlace & { config: PostgresStoreConfig }> {
+export async function migratedSchema(url: string, options: Omit<PostgresStoreConfig, 'kind' | 'url'> = {}): Promise<StorePlace & { config: PostgresStoreConfig; schema: string }> {
   const schema = `store_${randomBytes(4).toString('hex')}`;
   await sql(url, `CREATE SCHEMA ${schema}`);
   const config: PostgresStoreConfig = { kind: 'postgres', url: urlWith(url, { searchPath: schema }), ...options };
   await migrateStore(config);
   return {
     config,
+    schema,
     open: () => openStore(config),
     destroy: async () => void (await sql(url, `DROP SCHEMA ${schema} CASCADE`)),
   };
