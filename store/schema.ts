@@ -24,8 +24,10 @@ export interface SchemaStep {
   readonly name: string;
   /**
    * The oldest coflow, by the schema version it knows, that still runs on a
-   * schema with this step applied: the previous version for an expand step
-   * (so the release before keeps running), this version for a contract step.
+   * schema with this step applied. An expand step keeps it where it was (at
+   * most the previous version, so the release before keeps running); a
+   * contract step raises it to the first version that no longer uses what
+   * the step drops or changes. Never lower than the step before's.
    */
   readonly oldestCode: number;
 }
