@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/kubernetes/**', 'test/workflows/**'],
+          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/production/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -46,6 +46,17 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The production topology's parts on real servers: the store on PostgreSQL (scripts/postgres.sh).
+          name: 'production',
+          include: ['test/production/**/*.test.ts'],
+          globalSetup: ['test/production/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

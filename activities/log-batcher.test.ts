@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LogLine } from '../contracts/logs.ts';
 import { openSqliteStore } from '../store/sqlite/sqlite-store.ts';
+import { StoreUnavailableError } from '../store/errors.ts';
 import type { LogStore, Store } from '../store/store.ts';
 import { LogBatcher } from './log-batcher.ts';
 
@@ -103,18 +104,17 @@ describe('LogBatcher', () => {
     await batcher.close();
   });
 
-  it('holds add() of the line that fills a batch until that batch is stored (back-pressure)', async () => {
+  it('takes lines while its buffer has room, and holds add() once it is full until a batch is stored (back-pressure)', async () => {
     const { logs, open } = heldBack(store, () => true);
-    const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 60_000, flushLines: 3 });
-    expect(await settledSoon(batcher.add(line('one')))).toBe(true);
-    expect(await settledSoon(batcher.add(line('two')))).toBe(true);
-    const third = batcher.add(line('three'));
-    expect(await settledSoon(third)).toBe(false);
+    const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 60_000, flushLines: 3, bufferLines: 7 });
+    for (const text of texts(6)) expect(await settledSoon(batcher.add(line(text)))).toBe(true);
+    const seventh = batcher.add(line('line 7'));
+    expect(await settledSoon(seventh)).toBe(false);
     expect(await store.countLogs(RUN, JOB, 1)).toBe(0);
     open();
-    await third;
-    expect(await store.countLogs(RUN, JOB, 1)).toBe(3);
+    await seventh;
     await batcher.close();
+    expect(await stored()).toEqual(texts(7).map((text, i) => ({ seq: i + 1, text })));
   });
 
   it('stores nothing twice when a re-attached attempt delivers its log again from the start', async () => {
@@ -127,7 +127,7 @@ describe('LogBatcher', () => {
     expect(await stored()).toEqual(texts(8).map((text, i) => ({ seq: i + 1, text })));
   });
 
-  it('surfaces a failed write from close(), even one the timer started', async () => {
+  it('fails on a write that is not transient, even one the timer started: failed aborts, add() and close() reject', async () => {
     const failing: LogStore = {
       appendLogs: () => Promise.reject(new Error('disk full')),
       countLogs: () => Promise.reject(new Error('not used')),
@@ -137,11 +137,81 @@ describe('LogBatcher', () => {
     const batcher = new LogBatcher(failing, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 10 });
     await batcher.add(line('lost'));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    await batcher.add(line('after'));
+    expect(batcher.failed.aborted).toBe(true);
+    expect(batcher.failed.reason).toEqual(new Error('disk full'));
+    await expect(batcher.add(line('after'))).rejects.toThrow('disk full');
     await expect(batcher.close()).rejects.toThrow('disk full');
 
-    const full = new LogBatcher(failing, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 1 });
+    const full = new LogBatcher(failing, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 1, bufferLines: 1 });
     await expect(full.add(line('lost'))).rejects.toThrow('disk full');
     await expect(full.close()).rejects.toThrow('disk full');
+  });
+
+  describe('while the store is down', () => {
+    /** The real store, its writes failing as a lost connection does until `back()`; counts the failed writes. */
+    function down(): { logs: LogStore; back: () => void; failures: () => number } {
+      let up = false;
+      let failures = 0;
+      const logs: LogStore = {
+        appendLogs(...args) {
+          if (up) return store.appendLogs(...args);
+          failures++;
+          return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+        },
+        countLogs: (...args) => store.countLogs(...args),
+        readLogs: (query) => store.readLogs(query),
+        followLogs: (query, options) => store.followLogs(query, options),
+      };
+      return { logs, back: () => (up = true), failures: () => failures };
+    }
+
+    it('keeps every line, in order, through an outage within the budget; add() waits only once the buffer is full', async () => {
+      const { logs, back, failures } = down();
+      const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 10, flushLines: 20, bufferLines: 100, outageBudgetMs: 5_000 });
+      expect(await settledSoon(Promise.all(texts(99).map((text) => batcher.add(line(text)))))).toBe(true);
+      const hundredth = batcher.add(line('line 100'));
+      expect(await settledSoon(hundredth)).toBe(false);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await settledSoon(hundredth)).toBe(false);
+      expect(failures()).toBeGreaterThan(2);
+      expect(batcher.failed.aborted).toBe(false);
+      back();
+      await hundredth;
+      for (const text of texts(50, 'after ')) await batcher.add(line(text));
+      await batcher.close();
+      const expected = [...texts(100), ...texts(50, 'after ')].map((text, i) => ({ seq: i + 1, text }));
+      expect(await stored()).toEqual(expected);
+    });
+
+    it('fails past the budget: failed aborts with StoreUnavailableError, a waiting add() and close() reject', async () => {
+      const { logs } = down();
+      const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 10, flushLines: 5, bufferLines: 10, outageBudgetMs: 300 });
+      const started = Date.now();
+      const adds = texts(10).map((text) => batcher.add(line(text)));
+      const waiting = adds.at(-1)!;
+      await expect(waiting).rejects.toBeInstanceOf(StoreUnavailableError);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(batcher.failed.aborted).toBe(true);
+      expect(batcher.failed.reason).toBeInstanceOf(StoreUnavailableError);
+      await expect(batcher.close()).rejects.toBeInstanceOf(StoreUnavailableError);
+      await Promise.allSettled(adds);
+      expect(await store.countLogs(RUN, JOB, 1)).toBe(0);
+    });
+
+    it('lets a re-attached attempt store what the failed one could not, each line once', async () => {
+      const first = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 4 });
+      for (const text of texts(8)) await first.add(line(text));
+      await first.close();
+      const { logs } = down();
+      const failing = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, firstSeq: 9, flushLines: 4, outageBudgetMs: 100 });
+      for (const text of texts(4, 'lost ')) await failing.add(line(text));
+      await expect(failing.close()).rejects.toBeInstanceOf(StoreUnavailableError);
+      // The retried activity replays the container's whole log from the start.
+      const again = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushLines: 4 });
+      for (const text of [...texts(8), ...texts(4, 'lost ')]) await again.add(line(text));
+      await again.close();
+      expect(await stored()).toEqual([...texts(8), ...texts(4, 'lost ')].map((text, i) => ({ seq: i + 1, text })));
+    });
   });
 });

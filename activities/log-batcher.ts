@@ -3,9 +3,20 @@
  * within a quarter second, cheap per line. Lines are numbered from `firstSeq`
  * in the order they arrive; batches are written one after another, in order,
  * so the store's cursor order is the delivery order.
+ *
+ * Lines wait in a bounded buffer until stored. While the store is slow or
+ * down, a batch whose write fails transiently (store/transient.ts) is kept
+ * and written again, and `add()` stops resolving once the buffer is full: the
+ * runner awaits it, so it stops reading the container's log, which the
+ * runtime keeps. An outage within the budget loses no line and fails
+ * nothing. Past the budget, or on a failure that is not transient, the
+ * batcher fails: `failed` aborts, `add()` and `close()` reject. Seqs make a
+ * later re-write of the same lines harmless, so a retried activity that
+ * re-attaches to the container stores what is missing.
  */
 import type { LogLine } from '../contracts/logs.ts';
 import type { LogStore } from '../store/store.ts';
+import { retryTransient } from '../store/transient.ts';
 
 export interface LogBatcherOptions {
   readonly runId: string;
@@ -15,26 +26,39 @@ export interface LogBatcherOptions {
   readonly firstSeq?: number;
   /** A batch is written at least this often (ms). */
   readonly flushMs?: number;
-  /** A batch is written as soon as it holds this many lines. */
+  /** A batch is written as soon as this many lines wait; no batch is larger. */
   readonly flushLines?: number;
+  /** Lines held at most while they wait to be stored; `add()` waits while the buffer is full. */
+  readonly bufferLines?: number;
+  /** How long one batch's write may keep failing transiently before the batcher fails (ms). */
+  readonly outageBudgetMs?: number;
 }
+
+type Settled = { resolve: () => void; reject: (err: unknown) => void };
 
 export class LogBatcher {
   readonly #logs: LogStore;
   readonly #options: Required<Omit<LogBatcherOptions, 'firstSeq'>>;
   readonly #firstSeq: number;
   #nextSeq: number;
-  #pending: LogLine[] = [];
-  /** Every batch written so far, in order; rejects once a write failed. */
-  #written: Promise<void> = Promise.resolve();
+  /** Lines accepted and not yet stored, in order; the first has seq #storedUpTo. */
+  #buffer: LogLine[] = [];
+  #storedUpTo: number;
+  /** The write loop while it runs. */
+  #writing: Promise<void> | undefined;
+  #failure: Error | undefined;
+  readonly #failed = new AbortController();
+  /** add() calls waiting for room in the buffer. */
+  #waiting: Settled[] = [];
   readonly #timer: NodeJS.Timeout;
 
   constructor(logs: LogStore, options: LogBatcherOptions) {
     this.#logs = logs;
-    const { firstSeq = 1, flushMs = 250, flushLines = 200, ...where } = options;
-    this.#options = { ...where, flushMs, flushLines };
+    const { firstSeq = 1, flushMs = 250, flushLines = 200, bufferLines = 10_000, outageBudgetMs = 60_000, ...where } = options;
+    this.#options = { ...where, flushMs, flushLines, bufferLines: Math.max(bufferLines, flushLines), outageBudgetMs };
     this.#firstSeq = firstSeq;
     this.#nextSeq = firstSeq;
+    this.#storedUpTo = firstSeq;
     this.#timer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
   }
 
@@ -43,28 +67,72 @@ export class LogBatcher {
     return this.#nextSeq - this.#firstSeq;
   }
 
-  /** Takes one line; resolves once a full batch it completed is stored (back-pressure). */
-  add(line: LogLine): Promise<void> {
-    this.#pending.push(line);
-    this.#nextSeq++;
-    return this.#pending.length >= this.#options.flushLines ? this.flush() : Promise.resolve();
+  /** Aborted, with the error as its reason, once lines can no longer be stored. */
+  get failed(): AbortSignal {
+    return this.#failed.signal;
   }
 
-  /** Writes what is pending after the batches before it; rejects when any write failed. */
-  flush(): Promise<void> {
-    if (this.#pending.length > 0) {
-      const batch = this.#pending;
-      const fromSeq = this.#nextSeq - batch.length;
-      this.#pending = [];
-      const { runId, jobPath, attempt } = this.#options;
-      this.#written = this.#written.then(() => this.#logs.appendLogs(runId, jobPath, attempt, fromSeq, batch));
+  /** Takes one line; resolves at once while the buffer has room, else once it has again (back-pressure). */
+  add(line: LogLine): Promise<void> {
+    if (this.#failure !== undefined) return Promise.reject(this.#failure);
+    this.#buffer.push(line);
+    this.#nextSeq++;
+    if (this.#buffer.length >= this.#options.flushLines) void this.#startWriting().catch(() => undefined);
+    if (this.#buffer.length < this.#options.bufferLines) return Promise.resolve();
+    return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
+  }
+
+  /** Writes every line accepted so far; rejects once the batcher failed. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.#failure !== undefined) throw this.#failure;
+      if (this.#buffer.length === 0 && this.#writing === undefined) return;
+      await this.#startWriting();
     }
-    return this.#written;
   }
 
   /** Stops the timer and writes the rest. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.flush();
+  }
+
+  #startWriting(): Promise<void> {
+    if (this.#writing === undefined) {
+      const writing = this.#writeAll().finally(() => (this.#writing = undefined));
+      // Whoever awaits it sees the failure; nobody has to.
+      writing.catch(() => undefined);
+      this.#writing = writing;
+    }
+    return this.#writing;
+  }
+
+  /** Writes batches from the front of the buffer until it is empty. */
+  async #writeAll(): Promise<void> {
+    const { runId, jobPath, attempt, flushLines, outageBudgetMs } = this.#options;
+    while (this.#buffer.length > 0) {
+      const batch = this.#buffer.slice(0, flushLines);
+      const fromSeq = this.#storedUpTo;
+      try {
+        await retryTransient(() => this.#logs.appendLogs(runId, jobPath, attempt, fromSeq, batch), { budgetMs: outageBudgetMs });
+      } catch (err) {
+        throw this.#fail(err);
+      }
+      this.#buffer.splice(0, batch.length);
+      this.#storedUpTo += batch.length;
+      this.#makeRoom();
+    }
+  }
+
+  #makeRoom(): void {
+    if (this.#buffer.length < this.#options.bufferLines) for (const waiter of this.#waiting.splice(0)) waiter.resolve();
+  }
+
+  #fail(err: unknown): Error {
+    this.#failure = err instanceof Error ? err : new Error(String(err));
+    clearInterval(this.#timer);
+    this.#failed.abort(this.#failure);
+    for (const waiter of this.#waiting.splice(0)) waiter.reject(this.#failure);
+    return this.#failure;
   }
 }

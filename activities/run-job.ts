@@ -90,6 +90,7 @@ export function createJobActivities(deps: JobActivityDeps) {
   async function runContainer(spec: ContainerSpec, log: LogBatcher, collector: OutputCollector, mask: (t: string) => string): Promise<ContainerResult> {
     const ctx = Context.current();
     const heartbeat = setInterval(() => ctx.heartbeat({ lines: log.count }), heartbeatEveryMs);
+    const { signal, detach } = splitCancellation(ctx);
     try {
       return await runner.run(spec, {
         // Lines are numbered from 1 in the order the runner delivers them; a re-attached
@@ -99,7 +100,10 @@ export function createJobActivities(deps: JobActivityDeps) {
           collector.addLine(text);
           return log.add(text === line.text ? line : { ...line, text });
         },
-        ...splitCancellation(ctx),
+        signal,
+        // A log the store cannot take (an outage past its budget): leave the container running;
+        // close() below fails the activity, and its retry re-attaches and stores the rest.
+        detach: AbortSignal.any([detach, log.failed]),
       });
     } finally {
       clearInterval(heartbeat);

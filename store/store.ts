@@ -114,7 +114,7 @@ export interface SecretStore {
   listSecretNames(): Promise<string[]>;
 }
 
-export type StoreKind = 'sqlite';
+export type StoreKind = 'sqlite' | 'postgres';
 
 export interface Store extends FlowStore, RunNumberStore, LogStore, CallbackStore, SecretStore {
   readonly kind: StoreKind;

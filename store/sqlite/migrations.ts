@@ -1,24 +1,16 @@
 /**
- * The embedded store's schema, as numbered migrations applied in order and
- * recorded in `schema_version`. Migration 1 is the schema coflow had before
- * migrations existed (hence IF NOT EXISTS): data directories made by earlier
- * builds open unchanged. Never edit a released migration; add the next one.
+ * The embedded store's SQL for each schema step (store/schema.ts), applied
+ * when the store is opened and recorded in `schema_version`. Step 1 is the
+ * schema coflow had before migrations existed (hence IF NOT EXISTS): data
+ * directories made by earlier builds open unchanged. Never edit a released
+ * step; add the next one.
  */
 import type { DatabaseSync } from 'node:sqlite';
-import { SchemaTooNewError } from '../errors.ts';
+import { checkSchema, migrationsFor, pendingMigrations, type Migration, type MigrationReport, type SchemaState } from '../schema.ts';
 import { inTransaction } from './transaction.ts';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
-
-export const SQLITE_MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    name: 'flows, run numbers, deliveries, logs, callbacks, secrets',
-    sql: `
+export const SQLITE_MIGRATIONS: readonly Migration[] = migrationsFor('sqlite', {
+  1: `
 CREATE TABLE IF NOT EXISTS flows (
   uri TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL,
   spec TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (uri, version));
@@ -35,28 +27,48 @@ CREATE TABLE IF NOT EXISTS callbacks (
   attempt INTEGER NOT NULL, expires_at INTEGER NOT NULL, used_at INTEGER);
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, iv BLOB NOT NULL, data BLOB NOT NULL, tag BLOB NOT NULL, updated_at TEXT NOT NULL);
 `,
-  },
-  {
-    version: 2,
-    name: 'logs of one job in cursor order',
-    sql: 'CREATE INDEX IF NOT EXISTS logs_by_job ON logs (run_id, job_path, id);',
-  },
-];
+  2: 'CREATE INDEX IF NOT EXISTS logs_by_job ON logs (run_id, job_path, id);',
+});
 
-/** Applies the migrations `db` lacks, in one transaction; returns the version it is at. */
-export function migrate(db: DatabaseSync, where: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): number {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+/**
+ * Brings `db` to the newest step this build knows, in one write transaction
+ * (so processes opening one file at once apply each step once), or refuses a
+ * newer schema it cannot run on. A newer schema it can run on stays as it is.
+ */
+export function migrate(db: DatabaseSync, where: string, migrations: readonly Migration[] = SQLITE_MIGRATIONS): MigrationReport {
   const known = migrations.at(-1)?.version ?? 0;
   return inTransaction(db, () => {
-    const row = db.prepare('SELECT MAX(version) AS v FROM schema_version').get() as { v: number | null };
-    const current = row.v ?? 0;
-    if (current > known) throw new SchemaTooNewError(where, current, known);
-    const record = db.prepare('INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)');
-    for (const m of migrations) {
-      if (m.version <= current) continue;
-      db.exec(m.sql);
-      record.run(m.version, m.name, new Date().toISOString());
+    recordOldestCode(db, migrations);
+    const state = schemaState(db);
+    if (state.version >= known) {
+      checkSchema(where, state, known);
+      return { from: state.version, to: state.version, applied: [] };
     }
-    return known;
+    const record = db.prepare('INSERT INTO schema_version (version, name, applied_at, oldest_code) VALUES (?, ?, ?, ?)');
+    const applied = pendingMigrations(migrations, state.version);
+    for (const m of applied) {
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString(), m.oldestCode);
+    }
+    return { from: state.version, to: known, applied: applied.map(({ version, name, oldestCode }) => ({ version, name, oldestCode })) };
   });
+}
+
+/** The highest applied step and the oldest code the applied steps allow (a step recorded without it allows only itself). */
+export function schemaState(db: DatabaseSync): SchemaState {
+  const row = db.prepare('SELECT MAX(version) AS v, MAX(COALESCE(oldest_code, version)) AS o FROM schema_version').get() as { v: number | null; o: number | null };
+  return { version: row.v ?? 0, oldestCode: row.o ?? 0 };
+}
+
+/**
+ * `schema_version` with its `oldest_code` column. Files made before the
+ * column existed get it, filled in for the steps this build knows.
+ */
+function recordOldestCode(db: DatabaseSync, migrations: readonly Migration[]): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL, oldest_code INTEGER)');
+  const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('schema_version') as { name: string }[];
+  if (columns.some((c) => c.name === 'oldest_code')) return;
+  db.exec('ALTER TABLE schema_version ADD COLUMN oldest_code INTEGER');
+  const fill = db.prepare('UPDATE schema_version SET oldest_code = ? WHERE version = ?');
+  for (const m of migrations) fill.run(m.oldestCode, m.version);
 }

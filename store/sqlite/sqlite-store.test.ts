@@ -9,8 +9,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { storeSuite } from '../../test/support/store-suite.ts';
 import { SchemaTooNewError } from '../errors.ts';
 import { tokenHash } from '../token-hash.ts';
+import { SCHEMA_STEPS } from '../schema.ts';
 import { SQLITE_MIGRATIONS } from './migrations.ts';
-import { openSqliteStore } from './sqlite-store.ts';
+import { migrateSqliteStore, openSqliteStore } from './sqlite-store.ts';
 
 const LATEST = SQLITE_MIGRATIONS.at(-1)!.version;
 
@@ -124,20 +125,45 @@ CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, iv BLOB NOT NULL, dat
       await store.close();
     });
 
-    it('refuses a database newer than it knows, and leaves it as it was', async () => {
+    it('refuses a newer schema whose steps this coflow cannot run on, says to upgrade, and leaves the file as it was', async () => {
       const store = await openSqliteStore(file);
       await store.nextRunNumber('team/app/build');
       await store.close();
-      raw((db) => db.prepare('INSERT INTO schema_version VALUES (?, ?, ?)').run(LATEST + 1, 'from a newer coflow', new Date().toISOString()));
+      // A contract step of a newer coflow: code older than it cannot run on the schema.
+      raw((db) => db.prepare('INSERT INTO schema_version (version, name, applied_at, oldest_code) VALUES (?, ?, ?, ?)')
+        .run(LATEST + 1, 'from a newer coflow', new Date().toISOString(), LATEST + 1));
       const digest = (): string => createHash('sha256').update(readFileSync(file)).digest('hex');
       const before = digest();
 
       const err = await openSqliteStore(file).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(SchemaTooNewError);
-      expect(err).toMatchObject({ name: 'SchemaTooNewError', found: LATEST + 1, known: LATEST });
+      expect(err).toMatchObject({ name: 'SchemaTooNewError', found: LATEST + 1, known: LATEST, needs: LATEST + 1 });
       expect((err as Error).message).toContain(file);
+      expect((err as Error).message).toContain('upgrade coflow');
       expect(digest()).toBe(before);
       expect(raw((db) => db.prepare('SELECT MAX(version) AS v FROM schema_version').get())).toEqual({ v: LATEST + 1 });
+    });
+
+    it('runs on a newer schema whose steps were written for code as old as it (expand), without changing it', async () => {
+      await (await openSqliteStore(file)).close();
+      raw((db) => db.prepare('INSERT INTO schema_version (version, name, applied_at, oldest_code) VALUES (?, ?, ?, ?)')
+        .run(LATEST + 1, 'an expand step of a newer coflow', new Date().toISOString(), LATEST));
+      const store = await openSqliteStore(file);
+      expect(await store.schemaVersion()).toBe(LATEST + 1);
+      expect(await store.nextRunNumber('team/app/build')).toBe(1);
+      await store.close();
+      expect(await migrateSqliteStore(file)).toEqual({ from: LATEST + 1, to: LATEST + 1, applied: [] });
+    });
+
+    it('records with each step the oldest code that runs on it, also in files migrated before that was recorded', async () => {
+      raw((db) => db.exec(`
+CREATE TABLE schema_version (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL);
+INSERT INTO schema_version VALUES (1, 'flows, run numbers, deliveries, logs, callbacks, secrets', '2025-01-01T00:00:00.000Z');
+${SQLITE_MIGRATIONS[0]!.sql}`));
+      expect(await migrateSqliteStore(file)).toEqual({ from: 1, to: LATEST, applied: SCHEMA_STEPS.slice(1) });
+      const recorded = raw((db) => db.prepare('SELECT version, name, oldest_code FROM schema_version ORDER BY version').all());
+      expect(recorded).toEqual(SCHEMA_STEPS.map((s) => ({ version: s.version, name: s.name, oldest_code: s.oldestCode })));
+      expect(await migrateSqliteStore(file)).toEqual({ from: LATEST, to: LATEST, applied: [] });
     });
   });
   describe('several processes on one file', () => {

@@ -6,6 +6,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { MigrationReport } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { sqliteCallbacks } from './callbacks.ts';
 import { sqliteFlows } from './flows.ts';
@@ -19,18 +20,29 @@ const BUSY_TIMEOUT_MS = 5_000;
 
 /** Opens (and creates or migrates when needed) the embedded store at `file`. */
 export async function openSqliteStore(file: string): Promise<Store> {
+  const { db } = await openMigrated(file);
+  return storeOn(db);
+}
+
+/** Creates or migrates the embedded store at `file` (what opening it does), and says what changed. */
+export async function migrateSqliteStore(file: string): Promise<MigrationReport> {
+  const { db, report } = await openMigrated(file);
+  db.close();
+  return report;
+}
+
+async function openMigrated(file: string): Promise<{ db: DatabaseSync; report: MigrationReport }> {
   const db = new DatabaseSync(file);
   try {
     // The busy timeout first: migrating waits for the lock another process holds.
     db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
     await switchToWal(db);
     db.exec('PRAGMA synchronous = NORMAL');
-    migrate(db, file);
+    return { db, report: migrate(db, file) };
   } catch (err) {
     db.close();
     throw err;
   }
-  return storeOn(db);
 }
 
 /**

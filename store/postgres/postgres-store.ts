@@ -1,0 +1,50 @@
+/**
+ * The PostgreSQL store, for several servers sharing one database. Opening it
+ * checks the schema and refuses one this build cannot run on (the error
+ * says whether to run `coflow migrate` or to upgrade coflow); it never
+ * migrates by itself: `migratePostgresStore` does, when asked.
+ */
+import { checkSchema, type MigrationReport } from '../schema.ts';
+import type { Store } from '../store.ts';
+import { postgresCallbacks } from './callbacks.ts';
+import { Database } from './database.ts';
+import { postgresFlows } from './flows.ts';
+import { postgresLogs } from './logs.ts';
+import { migratePostgres, readSchemaState } from './migrations.ts';
+import { postgresOptions, type PostgresStoreConfig } from './options.ts';
+import { postgresSecrets } from './secrets.ts';
+
+/** Opens the store on an already migrated database; waits out an outage at start-up like any call. */
+export async function openPostgresStore(config: PostgresStoreConfig): Promise<Store> {
+  const options = postgresOptions(config);
+  const db = new Database(options);
+  try {
+    checkSchema(options.where, await readSchemaState(db));
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+  return {
+    kind: 'postgres',
+    ...postgresFlows(db),
+    ...postgresLogs(db),
+    ...postgresCallbacks(db),
+    ...postgresSecrets(db),
+    async schemaVersion() {
+      return (await readSchemaState(db)).version;
+    },
+    ping: () => db.ping(),
+    close: () => db.close(),
+  };
+}
+
+/** Brings the database to the schema this build knows; safe to run from several processes at once. */
+export async function migratePostgresStore(config: PostgresStoreConfig): Promise<MigrationReport> {
+  const options = postgresOptions(config);
+  const db = new Database(options);
+  try {
+    return await migratePostgres(db, options.where);
+  } finally {
+    await db.close();
+  }
+}
