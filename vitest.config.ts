@@ -51,12 +51,14 @@ export default defineConfig({
       {
         extends: true,
         test: {
-          // The production topology's parts on real servers: the store on PostgreSQL (scripts/postgres.sh).
+          // The production topology on real servers: PostgreSQL, the real Temporal server, coflow's own processes.
           name: 'production',
           include: ['test/production/**/*.test.ts'],
           globalSetup: ['test/production/global-setup.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
+          testTimeout: 240_000,
+          hookTimeout: 180_000,
+          // The fault tests restart the shared Temporal server: one file at a time.
+          fileParallelism: false,
         },
       },
     ],

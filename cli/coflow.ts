@@ -8,7 +8,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiClient } from './api-client.ts';
 import { COMMANDS } from './commands/index.ts';
 import { formatIssues } from './commands/format.ts';
-import { ApiCallError, UsageError } from './errors.ts';
+import { ApiCallError, TemporalNotFoundError, UsageError } from './errors.ts';
+import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
 import { ConfigError } from '../worker/errors.ts';
 import type { FlowIssue } from '../flow/index.ts';
 
@@ -75,9 +76,13 @@ main(process.argv.slice(2)).then(
       const details = (e.details as { issues?: FlowIssue[] } | null)?.issues;
       process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues('flow', details)}\n` : ''}`);
       process.exitCode = e.status >= 400 && e.status < 500 ? 2 : e.status === 0 && e.code !== 'unreachable' ? 2 : 3;
-    } else if (e instanceof ConfigError) {
+    } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError) {
+      // The message says what to set, run or install: no stack.
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 2;
+    } else if (e instanceof StoreUnavailableError) {
+      process.stderr.write(`coflow: ${e.message}\n`);
+      process.exitCode = 3;
     } else {
       process.stderr.write(`coflow: ${e.stack ?? e.message}\n`);
       process.exitCode = 3;

@@ -6,7 +6,7 @@
  * exactly one container per attempt and every line the component printed
  * stored once, in order.
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ import { waitForTemporal } from '../worker/connect.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 import { countingRun, expectCountedLog, waitForLines } from './support/counting-flow.ts';
 import { freePort } from './support/ports.ts';
-import { workerLossSuite, type RunCensus } from './support/worker-loss-suite.ts';
+import { dockerCensus } from './support/docker-census.ts';
+import { workerLossSuite } from './support/worker-loss-suite.ts';
 import { exited, startWorkerProcess, waitForOutput } from './support/worker-process.ts';
 
 const LINES = 30;
@@ -33,21 +34,6 @@ afterAll(async () => {
   for (const s of servers) await s.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** A run's containers by Docker: created ones from the event log (removed ones included), existing ones from `docker ps -a`. */
-function dockerCensus(runId: string): RunCensus {
-  const since = Date.now();
-  const lines = (args: string[]): string[] => execFileSync('docker', args, { encoding: 'utf8' }).split('\n').filter(Boolean);
-  return {
-    created: () =>
-      Promise.resolve(
-        lines(['events', '--since', String(Math.floor(since / 1000) - 1), '--until', String(Math.ceil(Date.now() / 1000) + 1),
-          '--filter', 'type=container', '--filter', 'event=create', '--filter', `label=coflow.run=${runId}`, '--format', '{{.Actor.ID}}']),
-      ),
-    existing: () => Promise.resolve(lines(['ps', '-a', '--no-trunc', '--filter', `label=coflow.run=${runId}`, '--format', '{{.ID}}'])),
-    stop: () => undefined,
-  };
-}
 
 workerLossSuite({ kind: 'docker', workerEnv: { COFLOW_RUNNER: 'docker' }, census: (runId) => Promise.resolve(dockerCensus(runId)) }, ['SIGKILL', 'SIGTERM']);
 

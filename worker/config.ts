@@ -11,6 +11,7 @@ import { loadApiConfig } from './api-config.ts';
 import { ConfigError } from './errors.ts';
 import { loadTemporalConfig, type TemporalSettings } from './temporal-config.ts';
 import type { StoreConfig } from '../store/open-store.ts';
+import { loadStoreConfig } from './store-config.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -18,7 +19,7 @@ import { join, resolve } from 'node:path';
 export interface CoflowConfig extends LogicConfig, TemporalSettings {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
-  /** Where flows, logs and secrets are kept: the embedded store in the data directory. */
+  /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */
   readonly store: StoreConfig;
   /** COFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle for `coflow worker` (images ship one); unset: bundled at start-up. */
   readonly workflowBundle?: string;
@@ -129,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
   const dataDir = resolve(env.COFLOW_DATA_DIR || join(repoRoot, '.data'));
   return {
     dataDir,
-    store: { kind: 'sqlite', file: join(dataDir, 'coflow.db') },
+    store: loadStoreConfig(env, dataDir),
     ...(env.COFLOW_WORKFLOW_BUNDLE ? { workflowBundle: resolve(env.COFLOW_WORKFLOW_BUNDLE) } : {}),
     ...loadTemporalConfig(env),
     taskQueue: env.COFLOW_TASK_QUEUE || 'coflow',

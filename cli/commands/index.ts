@@ -9,10 +9,10 @@ import { dev, validate } from './local.ts';
 import { logs } from './logs.ts';
 import { components, health, metrics } from './platform.ts';
 import { run, runs, status } from './runs.ts';
-import { api, worker } from './server.ts';
+import { api, migrate, worker } from './server.ts';
 import type { Command } from './types.ts';
 
-export const COMMANDS: readonly Command[] = [dev, api, worker, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, secret, components, health, metrics];
+export const COMMANDS: readonly Command[] = [dev, api, worker, migrate, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, secret, components, health, metrics];
 
 export type { Command, CommandContext } from './types.ts';
 export { UsageError } from '../errors.ts';
