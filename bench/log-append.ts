@@ -1,93 +1,128 @@
 /**
- * Benchmark: how fast each store takes job log lines, in the batches the log
- * batcher writes (200 lines), from one writer and from four writers on four
- * runs at once. On PostgreSQL it also times other shapes of the same batch
- * insert, to show what the chosen one (one statement: a per-run advisory
- * lock, then the rows from arrays) costs and saves.
+ * Benchmark: job log lines stored per second through coflow's store, in the
+ * batches the log batcher writes (200 lines; idempotent on (run, job, attempt,
+ * seq), in the order they arrive), against a bare multi-row INSERT of the same
+ * lines into a plain table of the same database (no key, no conflict check,
+ * no ordering lock) — and, to tell the indexes' share from the store's own,
+ * into a table with the store's three indexes. Both stores; rounds
+ * interleaved, medians, ratios to the bare INSERT.
  *
  *   node bench/log-append.ts    (starts PostgreSQL with scripts/postgres.sh on COFLOW_PG_PORT or 55432)
  */
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import type { LogLine } from '../contracts/logs.ts';
 import { migrateStore, openStore, type StoreConfig } from '../store/open-store.ts';
+import { createTestDatabase } from '../test/production/support/postgres.ts';
 
-const LINES = 100_000;
+const LINES = Number(process.env.COFLOW_BENCH_LINES ?? 40_000);
 const BATCH = 200;
+const ROUNDS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
 const root = resolve(import.meta.dirname, '..');
-
-const batchOf = (from: number): LogLine[] =>
-  Array.from({ length: BATCH }, (_, i) => ({ ts: Date.now(), stream: 'stdout', text: `line ${from + i}: ${'x'.repeat(60)}` }));
 
 type Append = (runId: string, fromSeq: number, lines: readonly LogLine[]) => Promise<unknown>;
 
-/** Lines per second for `writers` writers, each appending LINES / writers lines to its own run, batch after batch. */
-async function rate(append: Append, writers: number, tag: string): Promise<number> {
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const batchOf = (from: number): LogLine[] =>
+  Array.from({ length: BATCH }, (_, i) => ({ ts: Date.now(), stream: 'stdout', text: `line ${from + i}: ${'x'.repeat(60)}` }));
+
+/** Lines per second appending LINES lines to one run, batch after batch. */
+async function rate(append: Append, runId: string): Promise<number> {
   const started = performance.now();
-  await Promise.all(Array.from({ length: writers }, async (_, w) => {
-    for (let seq = 1; seq <= LINES / writers; seq += BATCH) await append(`bench/${tag}/w#${w}`, seq, batchOf(seq));
-  }));
+  for (let seq = 1; seq <= LINES; seq += BATCH) await append(runId, seq, batchOf(seq));
   return LINES / ((performance.now() - started) / 1000);
 }
 
-async function storeRates(config: StoreConfig): Promise<[number, number]> {
-  const store = await openStore(config);
-  const append: Append = (runId, fromSeq, lines) => store.appendLogs(runId, 's.a.j', 1, fromSeq, lines);
-  const result: [number, number] = [await rate(append, 1, 'one'), await rate(append, 4, 'four')];
-  await store.close();
-  return result;
+/** The same rows as one multi-row INSERT per batch into a table without key or index. */
+interface Bare {
+  readonly append: Append;
+  close(): Promise<void>;
 }
 
-/** Other shapes of the same insert, straight through pg on the migrated database. */
-async function shapeRates(url: string): Promise<Record<string, number>> {
-  const pool = new pg.Pool({ connectionString: url, max: 4 });
-  pool.on('error', () => undefined);
-  const arrays = (lines: readonly LogLine[]): unknown[] => [lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.text)];
-  const noLock: Append = (runId, fromSeq, lines) => pool.query(
-    `INSERT INTO logs (run_id, job_path, attempt, seq, ts, stream, text)
-     SELECT $1, 's.a.j', 1, $2::integer + n - 1, ts, stream, text FROM unnest($3::bigint[], $4::text[], $5::text[]) WITH ORDINALITY AS l (ts, stream, text, n)
-     ON CONFLICT DO NOTHING`, [runId, fromSeq, ...arrays(lines)]);
-  const values: Append = (runId, fromSeq, lines) => pool.query(
-    `INSERT INTO logs (run_id, job_path, attempt, seq, ts, stream, text) VALUES ${lines.map((_, i) => `($1, 's.a.j', 1, ${fromSeq + i}, $${3 * i + 2}, $${3 * i + 3}, $${3 * i + 4})`).join(', ')}
-     ON CONFLICT DO NOTHING`, [runId, ...lines.flatMap((l) => [l.ts, l.stream, l.text])]);
-  const shapes = { 'unnest, no run lock': noLock, 'VALUES list (3 parameters a line)': values };
-  const out: Record<string, number> = {};
-  for (const [name, append] of Object.entries(shapes)) {
-    out[`${name}, 1 writer`] = await rate(append, 1, `${name}-1`);
-    out[`${name}, 4 writers`] = await rate(append, 4, `${name}-4`);
+/** The indexes the store keeps on its log table (uniqueness for idempotent re-writes; reads by run and by job), for the indexed baseline. */
+const INDEXES = (table: string): string[] => [
+  `CREATE UNIQUE INDEX ${table}_key ON ${table} (run_id, job_path, attempt, seq)`,
+  `CREATE INDEX ${table}_run ON ${table} (run_id, seq)`,
+  `CREATE INDEX ${table}_job ON ${table} (run_id, job_path, seq)`,
+];
+
+function sqliteBare(file: string, indexed: boolean): Bare {
+  const db = new DatabaseSync(file);
+  const table = indexed ? 'bench_indexed' : 'bench_lines';
+  db.exec(`PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE ${table} (run_id TEXT, job_path TEXT, attempt INTEGER, seq INTEGER, ts INTEGER, stream TEXT, text TEXT)`);
+  if (indexed) for (const index of INDEXES(table)) db.exec(index);
+  const insert = db.prepare(`INSERT INTO ${table} VALUES ${Array.from({ length: BATCH }, () => '(?, ?, ?, ?, ?, ?, ?)').join(', ')}`);
+  return {
+    append(runId, fromSeq, lines) {
+      insert.run(...lines.flatMap((l, i) => [runId, 's.a.j', 1, fromSeq + i, l.ts, l.stream, l.text]));
+      return Promise.resolve();
+    },
+    close: () => Promise.resolve(db.close()),
+  };
+}
+
+async function postgresBare(url: string, indexed: boolean): Promise<Bare> {
+  const pool = new pg.Pool({ connectionString: url, max: 1 });
+  const table = indexed ? 'bench_indexed' : 'bench_lines';
+  await pool.query(`CREATE TABLE ${table} (run_id TEXT, job_path TEXT, attempt INTEGER, seq INTEGER, ts BIGINT, stream TEXT, text TEXT)`);
+  if (indexed) for (const index of INDEXES(table)) await pool.query(index);
+  return {
+    append: (runId, fromSeq, lines) => pool.query(
+      `INSERT INTO ${table} SELECT $1, 's.a.j', 1, $2::integer + n - 1, ts, stream, text
+       FROM unnest($3::bigint[], $4::text[], $5::text[]) WITH ORDINALITY AS l (ts, stream, text, n)`,
+      [runId, fromSeq, lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.text)]),
+    close: () => pool.end(),
+  };
+}
+
+/** Interleaved rounds: the store, the bare insert, the bare insert with the store's indexes, each on runs of its own. */
+async function compare(name: string, config: StoreConfig, bare: Bare, indexed: Bare): Promise<string[]> {
+  const store = await openStore(config);
+  const rates: [number[], number[], number[]] = [[], [], []];
+  const storeAppend: Append = (r, s, l) => store.appendLogs(r, 's.a.j', 1, s, l);
+  try {
+    await rate(storeAppend, 'bench/warm/up#1');
+    for (let round = 1; round <= ROUNDS; round++) {
+      rates[0].push(await rate(storeAppend, `bench/store/r#${round}`));
+      rates[1].push(await rate(bare.append, `bench/bare/r#${round}`));
+      rates[2].push(await rate(indexed.append, `bench/indexed/r#${round}`));
+    }
+  } finally {
+    await store.close();
+    await bare.close();
+    await indexed.close();
   }
-  await pool.end();
-  return out;
+  const fmt = (x: number): string => `${Math.round(x).toLocaleString('en')} lines/s`.padStart(16);
+  const [s, b, i] = rates.map(median) as [number, number, number];
+  return [
+    `${name.padEnd(11)} bare multi-row INSERT (baseline)        ${fmt(b)}   1.00×`,
+    `${''.padEnd(11)} bare INSERT, the store's three indexes ${fmt(i)}   ${(i / b).toFixed(2)}×`,
+    `${''.padEnd(11)} coflow store.appendLogs                ${fmt(s)}   ${(s / b).toFixed(2)}×`,
+  ];
 }
 
 async function main(): Promise<void> {
-  const fmt = (x: number): string => `${Math.round(x).toLocaleString('en')} lines/s`;
+  const out = [`log lines stored — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${LINES} lines a round in batches of ${BATCH}, one writer, median of ${ROUNDS} interleaved rounds`];
   const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
-  const [sqliteOne, sqliteFour] = await storeRates({ kind: 'sqlite', file: join(dir, 'coflow.db') });
-  rmSync(dir, { recursive: true, force: true });
-  console.log(`sqlite      store.appendLogs, 1 writer: ${fmt(sqliteOne)}; 4 writers: ${fmt(sqliteFour)}`);
-
-  const server = execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim();
-  const name = `coflow_bench_${randomBytes(3).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
   try {
-    const url = new URL(server);
-    url.pathname = `/${name}`;
-    const config: StoreConfig = { kind: 'postgres', url: url.toString() };
-    await migrateStore(config);
-    const [pgOne, pgFour] = await storeRates(config);
-    console.log(`postgresql  store.appendLogs (unnest + run lock), 1 writer: ${fmt(pgOne)}; 4 writers: ${fmt(pgFour)}`);
-    for (const [shape, value] of Object.entries(await shapeRates(url.toString()))) console.log(`postgresql  ${shape}: ${fmt(value)}`);
+    out.push(...(await compare('sqlite', { kind: 'sqlite', file: join(dir, 'coflow.db') }, sqliteBare(join(dir, 'coflow.db'), false), sqliteBare(join(dir, 'coflow.db'), true))));
   } finally {
-    await admin.query(`DROP DATABASE ${name} WITH (FORCE)`);
-    await admin.end();
+    rmSync(dir, { recursive: true, force: true });
   }
+  const server = execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim();
+  const database = await createTestDatabase(server);
+  try {
+    const config: StoreConfig = { kind: 'postgres', url: database.url };
+    await migrateStore(config);
+    out.push(...(await compare('postgresql', config, await postgresBare(database.url, false), await postgresBare(database.url, true))));
+  } finally {
+    await database.drop();
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
 }
 
 await main();

@@ -6,7 +6,10 @@
  *      containers, and with a runner that starts nothing (orchestration only);
  *  (b) wall time of a one-job flow against `docker run --rm` of the same image
  *      and command.
- * Prints figures and ratios; run with `npm run bench`.
+ * Prints figures and ratios; run with `npm run bench`. With
+ * COFLOW_BENCH_TEMPORAL=real it runs on the production topology instead of the
+ * dev server: the real Temporal server on PostgreSQL (scripts/temporal-server.sh)
+ * and coflow's store on PostgreSQL (scripts/postgres.sh).
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -22,6 +25,9 @@ import { bundleWorkflows } from '../worker/worker.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { freePort } from '../test/support/ports.ts';
+import { createTestDatabase, type TestDatabase } from '../test/production/support/postgres.ts';
+import { startRealTemporal } from '../test/production/temporal-fixture.ts';
+import { migrateStore, type StoreConfig } from '../store/open-store.ts';
 
 const JOBS = 20;
 const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
@@ -50,9 +56,16 @@ async function timeRun(platform: Platform, uri: string): Promise<number> {
   return performance.now() - started;
 }
 
-async function main(): Promise<void> {
-  execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
-  const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
+/** The server and stores the bench runs on: the dev server with embedded stores, or the production topology. */
+interface Target {
+  readonly label: string;
+  readonly address: string;
+  /** A store for one platform; undefined: the embedded one in its data directory. */
+  store(name: string): Promise<StoreConfig | undefined>;
+  stop(): Promise<void>;
+}
+
+async function devTarget(dir: string): Promise<Target> {
   const server = await startDevServer({
     bin: findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) }),
     dbFile: join(dir, 'temporal.db'),
@@ -60,13 +73,43 @@ async function main(): Promise<void> {
     headless: true,
     logFd: openSync(join(dir, 'temporal.log'), 'a'),
   });
+  return { label: 'Temporal CLI dev server (SQLite, 1 history shard), embedded SQLite store', address: server.address, store: () => Promise.resolve(undefined), stop: () => server.stop() };
+}
+
+async function realTarget(): Promise<Target> {
+  const serverUrl = execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim();
+  const temporal = await startRealTemporal(Number(process.env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(new URL(serverUrl).port));
+  const databases: TestDatabase[] = [];
+  return {
+    label: 'real Temporal server v1.29.1 on PostgreSQL 15 (4 history shards), PostgreSQL store',
+    address: temporal.address,
+    async store() {
+      const db = await createTestDatabase(serverUrl);
+      databases.push(db);
+      const config: StoreConfig = { kind: 'postgres', url: db.url };
+      await migrateStore(config);
+      return config;
+    },
+    async stop() {
+      temporal.stop();
+      for (const db of databases) await db.drop();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
+  const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
+  const server = process.env.COFLOW_BENCH_TEMPORAL === 'real' ? await realTarget() : await devTarget(dir);
   const bundle = await bundleWorkflows();
-  const platformFor = (name: string, runner?: JobRunner): Promise<Platform> =>
-    startPlatform({
+  const platformFor = async (name: string, runner?: JobRunner): Promise<Platform> => {
+    const store = await server.store(name);
+    return startPlatform({
       dataDir: join(dir, name), temporalAddress: server.address, namespace: 'default', taskQueue: `bench-${name}`,
       apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
-      bundle, ...(runner ? { runner } : {}),
+      bundle, ...(runner ? { runner } : {}), ...(store ? { store } : {}),
     });
+  };
   const docker = await platformFor('docker');
   const noop = await platformFor('noop', noopRunner);
 
@@ -111,6 +154,7 @@ async function main(): Promise<void> {
     const bareJob = perJob(bareTimes);
     const lines = [
       `coflow overhead benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, median of ${REPEATS}`,
+      `on the ${server.label}`,
       '',
       `(a) ${JOBS}-job sequential flow, per job:`,
       `    bare Temporal workflow, ${JOBS} no-op activities   ${ms(bareJob)}  (baseline, 1.00×)`,
