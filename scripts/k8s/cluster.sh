@@ -243,6 +243,8 @@ wait_for() { # what seconds command...
 }
 kctl() { "$BIN/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 all_running() { local c; for c in $COMPONENTS; do pid_of "$c" >/dev/null || return 1; done; }
+# Waits up to N seconds for a component to exit (whether it did or not).
+wait_exit() { local _; for _ in $(seq 1 $(($2 * 4))); do pid_of "$1" >/dev/null || return 0; sleep 0.25; done; } # name seconds
 any_running() { local c; for c in $COMPONENTS; do pid_of "$c" >/dev/null && return 0; done; return 1; }
 # A ready CoreDNS Pod behind the kube-dns Service.
 dns_ready() { [ -n "$(kctl get endpointslices -n kube-system -l kubernetes.io/service-name=kube-dns -o 'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}' 2>/dev/null)" ]; }
@@ -279,7 +281,8 @@ pod_network() {
 # Removes what pod_network, the kubelet, kube-proxy and the CNI plugins left in
 # the host's network: our chains, the KUBE-* chains, the bridge plugin's
 # masquerade chains of this network (Pods killed through containerd never got
-# their CNI DEL), the IP leases, the bridge. One iptables-restore per table.
+# their CNI DEL), the conntrack entries, the IP leases, the bridge. One
+# iptables-restore per table.
 clean_network() {
   local ipt table rules ours
   for ipt in iptables ip6tables; do
@@ -301,6 +304,13 @@ clean_network() {
       } | "$ipt-restore" -w --noflush || say "could not remove every rule of the cluster from $ipt ($table)"
     done
   done
+  # Connections of the Pods and to the Services (NATed ones would outlive the
+  # cluster for days: established TCP entries last 5 days).
+  if command -v conntrack >/dev/null; then
+    conntrack -D -s "$POD_CIDR" >/dev/null 2>&1 || true
+    conntrack -D -d "$POD_CIDR" >/dev/null 2>&1 || true
+    conntrack -D -d "$SERVICE_CIDR" >/dev/null 2>&1 || true
+  fi
   rm -rf "$IPAM_DIR" /var/lib/cni/results/coflow-*
   ip link del "$BRIDGE" 2>/dev/null || true
 }
@@ -492,7 +502,7 @@ PROXY
 
 stop() {
   local name pid
-  for name in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver etcd; do
+  for name in kube-proxy kubelet kube-scheduler kube-controller-manager kube-apiserver; do
     pid=$(pid_of "$name") && kill "$pid" 2>/dev/null || true
   done
   # Pods die with their sandboxes: stop them through containerd before containerd itself.
@@ -513,8 +523,12 @@ stop() {
     done
     kill "$(pid_of containerd)" 2>/dev/null || true
   fi
+  # etcd last: the API server's shutdown removes its address from the
+  # `kubernetes` endpoints, and retries for about 15 s when etcd is gone.
+  wait_exit kube-apiserver 10
+  pid=$(pid_of etcd) && kill "$pid" 2>/dev/null || true
   for name in $COMPONENTS; do
-    for _ in $(seq 1 40); do pid_of "$name" >/dev/null || break; sleep 0.25; done
+    wait_exit "$name" 10
     pid=$(pid_of "$name") && kill -9 "$pid" 2>/dev/null || true
     rm -f "$RUN/pids/$name.pid"
   done
