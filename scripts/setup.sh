@@ -75,9 +75,9 @@ fi
 timed images bash "$COFLOW_ROOT/scripts/build-images.sh"
 
 # --- What only the tests need (scripts/test: COFLOW_SETUP_TEST=1) ------------------
-# The pinned Kubernetes and etcd, built once with Go (about 10 minutes on 2 cores; cached
-# in $COFLOW_CACHE_DIR/k8s) with containerd & co: the kubernetes tests start the cluster
-# themselves (about 10 s warm). PostgreSQL (Debian's) and the real Temporal server (built
+# The pinned Kubernetes, etcd and CoreDNS, built once with Go (about 13 minutes on 2 cores;
+# cached in $COFLOW_CACHE_DIR/k8s) with containerd & co: the kubernetes tests start the
+# cluster themselves (about 12 s warm). PostgreSQL (Debian's) and the real Temporal server (built
 # once with Go, about 4 minutes) for the production topology; its tests start them.
 if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
   timed k8s-prepare bash "$COFLOW_ROOT/scripts/k8s/cluster.sh" prepare || die "the Kubernetes test cluster could not be built (see above)"

@@ -1,0 +1,3 @@
+module coflow.local/kube-client
+
+go 1.22
