@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/kubernetes/**', 'test/workflows/**'],
+          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/compose/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -45,6 +45,18 @@ export default defineConfig({
           globalSetup: ['test/kubernetes/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The production images and docker-compose.yml (scripts/images.sh builds the images first).
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          globalSetup: ['test/compose/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },
