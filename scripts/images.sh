@@ -53,7 +53,7 @@ base() {
   command -v debootstrap >/dev/null || die "no registry answers and debootstrap is missing (Debian: apt-get install debootstrap)"
   [ "$(id -u)" = 0 ] || die "debootstrap needs root to make $BASE"
   say "no registry answers: making $BASE with debootstrap from $DEBIAN_MIRROR (once)"
-  local root; root=$(mktemp -d /var/tmp/coflow-bookworm.XXXXXX)
+  local root t0=$SECONDS; root=$(mktemp -d /var/tmp/coflow-bookworm.XXXXXX)
   chmod 0755 "$root"   # it becomes `/`: apt's sandbox user must traverse it
   # shellcheck disable=SC2064
   trap "umount -l '$root/proc' 2>/dev/null || true; rm -rf '$root'" EXIT
@@ -97,8 +97,9 @@ Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
   cp /etc/resolv.conf "$root/etc/resolv.conf"
   mount -t proc proc "$root/proc"
-  chroot "$root" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade' >/dev/null \
-    || die "updating the new root filesystem failed"
+  chroot "$root" sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get -y -qq upgrade' >"$root.log" 2>&1 \
+    || { tail -n 20 "$root.log" >&2; die "updating the new root filesystem failed (log: $root.log)"; }
+  rm -f "$root.log"
   umount -l "$root/proc"
   # What the packages left behind that an image must not carry.
   find "$root/usr/share/doc" -mindepth 2 ! -type d ! -name copyright -delete
@@ -112,7 +113,7 @@ EOF
   umount -l "$root/proc" 2>/dev/null || true
   rm -rf "$root"
   trap - EXIT
-  say "made $BASE ($(docker image inspect -f '{{.Size}}' "$BASE" | awk '{printf "%.0f MB", $1/1e6}'))"
+  say "made $BASE in $((SECONDS - t0)) s ($(size_of "$BASE"))"
 }
 
 # --- The images ------------------------------------------------------------------
@@ -218,8 +219,10 @@ build_one() {
   fi
   docker build "${args[@]}" -f "$(dockerfile_of "$name")" -t "$tag" --label "org.coflow.image=$name" --label "org.coflow.inputs=$hash" "$ctx" >"$log" 2>&1 \
     || { tail -n 40 "$log" >&2; die "building $tag failed (log: $log)"; }
-  # The image this one replaces, now untagged.
+  # The image this one replaces, now untagged, and the build stages of earlier builds
+  # (labelled org.coflow.stage=build; the newest stays as the next build's cache).
   docker image prune -f --filter "label=org.coflow.image=$name" >/dev/null 2>&1 || true
+  docker images -q -f dangling=true -f label=org.coflow.stage=build | tail -n +2 | xargs -r docker rmi >/dev/null 2>&1 || true
   say "built $tag in $((SECONDS - t0)) s ($(size_of "$tag"))"
 }
 
