@@ -131,7 +131,7 @@ ui_build() {
   command -v go >/dev/null || die "Go >= 1.24 is needed to build the Temporal UI server v$TEMPORAL_UI_VERSION"
   say "building the Temporal UI server v$TEMPORAL_UI_VERSION with Go (once; cached in $dir)"
   local tmp; tmp=$(mktemp -d)
-  (cd "$tmp" && GOBIN=$tmp CGO_ENABLED=0 GOFLAGS= nice -n 10 go install -trimpath -ldflags "-s -w" \
+  (cd "$tmp" && GOBIN=$tmp CGO_ENABLED=0 GOFLAGS='' nice -n 10 go install -trimpath -ldflags "-s -w" \
     "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION") || die "building the Temporal UI server failed (see above)"
   local module; module=$(go env GOMODCACHE)/github.com/temporalio/ui-server/v2@v$TEMPORAL_UI_VERSION
   [ -f "$module/config/docker.yaml" ] || die "the UI server's configuration was not found in $module"

@@ -1,8 +1,8 @@
 /**
  * A Compose project of the tests: the top-level docker-compose.yml (plus
  * overrides) under a fresh project name, driven by the Compose tool the
- * machine has — `docker compose` (v2) where installed, else Debian's
- * `docker-compose` 1.29.2. Every address the tests use is published on 127.0.0.1.
+ * machine has (scripts/compose.sh: Compose v2, else Debian's docker-compose
+ * 1.29.2). Every address the tests use is published on 127.0.0.1.
  */
 import { execFile, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -13,11 +13,11 @@ import { repoRoot } from '../support/paths.ts';
 
 const run = promisify(execFile);
 
-/** The Compose command line: v2 as a Docker CLI plugin, else the standalone tool. */
+/** The Compose command line `scripts/compose.sh which` picks: `docker compose`, the setup's Compose v2 build, or Debian's `docker-compose`. */
 export function composeCommand(): readonly string[] {
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
-  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return ['docker-compose'];
-  throw new Error('no Compose tool: install Compose v2 or Debian\'s docker-compose (apt-get install docker-compose)');
+  const r = spawnSync('bash', [join(repoRoot, 'scripts/compose.sh'), 'which'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr.trim() || 'no Compose tool (scripts/compose.sh which)');
+  return r.stdout.trim().split('\n');
 }
 
 /** The version in package.json: the tag of the coflow and proxy images. */

@@ -81,12 +81,14 @@ describe.skipIf(!hasProcessCommands)('coflow on docker-compose (one host)', () =
       if (Date.now() > deadline) throw new Error(`${published}/readyz did not answer 200 within 180 s (last: ${status})\n${await project.logs()}`);
       await new Promise((r) => setTimeout(r, 1_000));
     }
-    // /readyz answers before the frontend's namespace cache knows the search attributes
-    // coflow just added: for about 2 s listing and starting runs fail with 500. Wait for the list.
+    // /readyz answers as soon as coflow has added its search attributes; the Temporal
+    // frontend's namespace cache learns them a few seconds later (2 s refresh), and until
+    // then listing and starting runs fail with 500. Remove once coflow waits for it itself.
     while ((await fetch(`${published}/api/v1/runs`).then((r) => r.status, () => 0)) !== 200) {
       if (Date.now() > deadline) throw new Error(`${published}/api/v1/runs did not answer 200 within 180 s`);
       await new Promise((r) => setTimeout(r, 500));
     }
+    await new Promise((r) => setTimeout(r, 5_000));
   });
 
   afterAll(async () => {
