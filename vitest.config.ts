@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/production/**'],
+          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/production/**', 'test/compose/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -58,6 +58,18 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 180_000,
           // The fault tests restart the shared Temporal server: one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The production images and docker-compose.yml (scripts/images.sh builds the images first).
+          name: 'compose',
+          include: ['test/compose/**/*.test.ts'],
+          globalSetup: ['test/compose/global-setup.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 600_000,
           fileParallelism: false,
         },
       },

@@ -86,4 +86,18 @@ if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
     apt_install postgresql || die "PostgreSQL is missing: install Debian's postgresql (or your system's PostgreSQL >= 12 server)"
   fi
   timed temporal-server bash "$COFLOW_ROOT/scripts/temporal-server.sh" build || die "the Temporal server could not be built (see above)"
+  # The compose tests: Compose v2 (`docker compose`, else built once with Go by
+  # scripts/compose.sh; Debian's docker-compose 1.29.2 if that fails) and the production
+  # images (scripts/images.sh; debian:bookworm-slim by debootstrap when no registry
+  # answers: a few minutes the first time, then only what changed).
+  if ! docker compose version >/dev/null 2>&1 && ! timed compose bash "$COFLOW_ROOT/scripts/compose.sh" build; then
+    if ! command -v docker-compose >/dev/null; then
+      say "installing Debian's docker-compose instead"
+      apt_install docker-compose || die "Compose is missing: install Compose v2 or Debian's docker-compose"
+    fi
+  fi
+  if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 && ! command -v debootstrap >/dev/null; then
+    apt_install debootstrap || true   # images.sh says what is missing if no registry answers either
+  fi
+  timed images-production bash "$COFLOW_ROOT/scripts/images.sh" build || die "the production images could not be built (see above)"
 fi
