@@ -1,12 +1,11 @@
 /**
  * The real Temporal server of the production tests (scripts/temporal-server.sh),
  * on the PostgreSQL server of the tier, with coflow's search attributes
- * registered and usable in list queries before any test starts.
+ * registered and usable before any test starts.
  */
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { RUN_SEARCH_ATTRIBUTES } from '../../contracts/search-attributes.ts';
 import { ensureSearchAttributes } from '../../worker/search-attributes.ts';
 import { repoRoot } from '../support/paths.ts';
 
@@ -32,18 +31,8 @@ export async function startRealTemporal(port: number, pgPort: number): Promise<R
   const address = script('start');
   const connection = await Connection.connect({ address });
   try {
+    // Registered and usable before any test starts (coflow's processes would wait for it each).
     await ensureSearchAttributes(connection, 'default');
-    // SQL visibility learns of new attributes when its namespace cache refreshes: wait until a query can use them.
-    const query = `${RUN_SEARCH_ATTRIBUTES.flow.name} = 'none' AND ${RUN_SEARCH_ATTRIBUTES.number.name} > 0`;
-    for (let i = 0; ; i++) {
-      try {
-        await connection.workflowService.countWorkflowExecutions({ namespace: 'default', query });
-        break;
-      } catch (err) {
-        if (i > 120) throw err;
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    }
   } finally {
     await connection.close();
   }
