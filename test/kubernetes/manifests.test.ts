@@ -5,7 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, expect, inject, it } from 'vitest';
-import { repoRoot } from '../support/harness.ts';
+import { repoRoot } from '../support/paths.ts';
 
 const dir = join(repoRoot, 'deploy/kubernetes');
 const kubectl = (...args: string[]): string =>
@@ -24,13 +24,14 @@ afterAll(() => {
   kubectl('delete', 'namespace', 'coflow', '--ignore-not-found', '--wait=false');
 });
 
-it('applies the worker manifests on the server (dry run), and its RBAC is limited to pods, pods/log and watch', () => {
-  kubectl('apply', '-f', join(dir, 'namespace.yaml'));
-  const out = kubectl('apply', '--dry-run=server', '-f', dir);
-  expect(out).toMatch(/deployment.apps\/coflow-worker (created|configured|unchanged) \(server dry run\)/);
-  expect(out).toMatch(/role.rbac.authorization.k8s.io\/coflow-worker (created|configured|unchanged) \(server dry run\)/);
+it('applies the manifests on the server (dry run), and the worker\'s RBAC is limited to pods, pods/log and watch', () => {
+  kubectl('apply', '-f', join(dir, 'base/namespace.yaml'));
+  const out = kubectl('apply', '--dry-run=server', '-k', join(dir, 'overlays/single-node'));
+  for (const object of ['deployment.apps/coflow-worker', 'deployment.apps/coflow-api', 'service/coflow-api', 'role.rbac.authorization.k8s.io/coflow-worker', 'statefulset.apps/postgres', 'deployment.apps/temporal']) {
+    expect(out).toMatch(new RegExp(`${object.replace(/[./]/g, '\\$&')} (created|configured|unchanged) \\(server dry run\\)`));
+  }
 
-  kubectl('apply', '-f', join(dir, 'rbac.yaml'));
+  kubectl('apply', '-f', join(dir, 'base/rbac.yaml'), '-n', 'coflow');
   for (const verb of ['create', 'get', 'watch', 'delete']) expect([verb, workerCan(verb, 'pods', '-n', 'coflow')]).toEqual([verb, true]);
   expect(workerCan('get', 'pods', '--subresource=log', '-n', 'coflow')).toBe(true);
   expect(workerCan('create', 'pods', '-n', 'default')).toBe(false);

@@ -33,8 +33,7 @@ export async function podsOfRun(runId: string): Promise<string[]> {
  * (deleted ones included), resumed from the last version when the server or
  * the client's idle timeout ends the watch.
  */
-export async function podCensus(runId: string): Promise<RunCensus> {
-  const namespace = inject('k8sNamespace');
+export async function podCensus(runId: string, namespace = inject('k8sNamespace')): Promise<RunCensus> {
   const labelSelector = `coflow.run=${labelValue(runId)}`;
   const uids = new Set<string>();
   const list = await core().listNamespacedPod({ namespace, labelSelector });
