@@ -10,7 +10,7 @@ import { COMMANDS } from './commands/index.ts';
 import { formatIssues } from './commands/format.ts';
 import { ApiCallError, TemporalNotFoundError, UsageError } from './errors.ts';
 import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
-import { ConfigError } from '../worker/errors.ts';
+import { ConfigError, TemporalUnreachableError } from '../worker/errors.ts';
 import type { FlowIssue } from '../flow/index.ts';
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -80,7 +80,7 @@ main(process.argv.slice(2)).then(
       // The message says what to set, run or install: no stack.
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 2;
-    } else if (e instanceof StoreUnavailableError) {
+    } else if (e instanceof StoreUnavailableError || e instanceof TemporalUnreachableError) {
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 3;
     } else {

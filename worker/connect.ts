@@ -2,6 +2,7 @@
  * Connecting to Temporal at start-up.
  */
 import { Connection } from '@temporalio/client';
+import { TemporalUnreachableError } from './errors.ts';
 import { connectionOptions, type TemporalSettings } from './temporal-config.ts';
 
 /** Waits until the namespace answers: a server opens its port before it is ready. */
@@ -19,8 +20,20 @@ export async function waitForTemporal(settings: TemporalSettings, timeoutMs = 60
       }
       return connection;
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${address} (namespace ${namespace}) is not reachable: ${(err as Error).message}`);
+      if (Date.now() > deadline) {
+        throw new TemporalUnreachableError(
+          `Temporal at ${address} (namespace ${namespace}) is not reachable after ${Math.round(timeoutMs / 1000)} s: ${(err as Error).message}. ` +
+            `Check COFLOW_TEMPORAL_ADDRESS and COFLOW_TEMPORAL_NAMESPACE${tlsHint(settings)}.`,
+        );
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
   }
+}
+
+/** What to check about TLS, given what is configured. */
+function tlsHint({ temporalTls: tls }: TemporalSettings): string {
+  if (tls === undefined) return '; a server that requires TLS needs COFLOW_TEMPORAL_TLS=true (or a CA or client certificate)';
+  if (!tls.clientCert) return '; a server that requires mutual TLS needs COFLOW_TEMPORAL_TLS_CERT and COFLOW_TEMPORAL_TLS_KEY';
+  return '; and that the server trusts the client certificate, and the CA and COFLOW_TEMPORAL_TLS_SERVER_NAME match the server\'s';
 }

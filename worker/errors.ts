@@ -9,3 +9,8 @@ export class ConfigError extends Error {
 export class CodecKeyError extends Error {
   override readonly name = 'CodecKeyError';
 }
+
+/** Temporal did not answer within the start-up wait; the message names the address, the namespace and what to check. */
+export class TemporalUnreachableError extends Error {
+  override readonly name = 'TemporalUnreachableError';
+}
