@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { repoRoot } from './support/harness.ts';
 import { freePort } from './support/ports.ts';
+import { helloFlow } from './support/hello-flow.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'coflow-dev-'));
 let dev: ChildProcess | undefined;
@@ -57,20 +58,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const FLOW = `uri: test/dev/hello
-title: Hello
-stages:
-  - { type: start, name: start }
-  - name: greet
-    actions:
-      - name: say
-        jobs:
-          - name: hello
-            component: library/shell@1
-            script: 'echo "hello from $CO_JOB"; echo "[COUT] GREETING = hi"'
-            outputs: [GREETING]
-  - { type: end, name: end }
-`;
+const FLOW = helloFlow('test/dev/hello', 'Hello');
 
 describe('coflow dev and the CLI', () => {
   it('runs a flow, survives a restart, and stops every process on Ctrl-C', async () => {

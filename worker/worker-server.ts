@@ -5,13 +5,11 @@
  * attempt durations and the process's own figures). No API, no tokens:
  * probes and scrapers carry none.
  */
-import type { Server as HttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
 import type { Client } from '@temporalio/client';
 import { Hono } from 'hono';
 import type { Registry } from 'prom-client';
 import type { Store } from '../store/store.ts';
+import { listenHttp, type Listening } from './http-listen.ts';
 
 export interface WorkerServerDeps {
   readonly store: Store;
@@ -54,18 +52,7 @@ export function workerEndpoints(deps: WorkerServerDeps): Hono {
 }
 
 /** Serves the endpoints on `host:port` (0 picks a port); resolves once it listens. */
-export async function serveWorkerEndpoints(deps: WorkerServerDeps, listen: { host: string; port: number }): Promise<{ url: string; close(): Promise<void> }> {
+export function serveWorkerEndpoints(deps: WorkerServerDeps, listen: { host: string; port: number }): Promise<Listening> {
   const app = workerEndpoints(deps);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: listen.host, port: listen.port }, () => resolve(s));
-  });
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://${listen.host}:${port}`,
-    async close() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      (server as HttpServer).closeAllConnections();
-      await closed;
-    },
-  };
+  return listenHttp(app.fetch, listen);
 }

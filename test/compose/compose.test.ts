@@ -16,21 +16,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { ComposeProject, coflowVersion, dockerSocketGid, projectName } from './compose-project.ts';
+import { helloFlow } from '../support/hello-flow.ts';
 
-const FLOW = `uri: test/compose/hello
-title: Hello from the compose topology
-stages:
-  - { type: start, name: start }
-  - name: greet
-    actions:
-      - name: say
-        jobs:
-          - name: hello
-            component: library/shell@1
-            script: 'echo "hello from $CO_JOB"; echo "[COUT] GREETING = hi"'
-            outputs: [GREETING]
-  - { type: end, name: end }
-`;
+const FLOW = helloFlow('test/compose/hello', 'Hello from the compose topology');
 
 const execFileAsync = promisify(execFile);
 

@@ -22,6 +22,7 @@ import { repoRoot } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { ComposeProject, coflowVersion, dockerSocketGid, projectName } from './compose-project.ts';
 import { Containers, docker } from './containers.ts';
+import { helloFlow } from '../support/hello-flow.ts';
 
 const COFLOW = `coflow/coflow:${coflowVersion}`;
 const PROXY = `coflow/proxy:${coflowVersion}`;
@@ -142,20 +143,7 @@ await startPlatform({ ...loadConfig(), bundle: { codePath: process.env.COFLOW_WO
 process.stdout.write('platform started\\n');
 `;
 
-const FLOW = `uri: test/images/hello
-title: Hello from the images
-stages:
-  - { type: start, name: start }
-  - name: greet
-    actions:
-      - name: say
-        jobs:
-          - name: hello
-            component: library/shell@1
-            script: 'echo "hello from $CO_JOB"; echo "[COUT] GREETING = hi"'
-            outputs: [GREETING]
-  - { type: end, name: end }
-`;
+const FLOW = helloFlow('test/images/hello', 'Hello from the images');
 
 describe('the Temporal server, its UI and PostgreSQL (the compose file\'s services)', () => {
   let project: ComposeProject;
