@@ -1,11 +1,10 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { claimAtOnce } from '../../test/support/claimers.ts';
 import { storeSuite } from '../../test/support/store-suite.ts';
 import { SchemaTooNewError } from '../errors.ts';
 import { tokenHash } from '../token-hash.ts';
@@ -167,51 +166,10 @@ ${SQLITE_MIGRATIONS[0]!.sql}`));
     });
   });
   describe('several processes on one file', () => {
-    /** A process that opens the store once told to, claims, and prints what it got. */
-    const CLAIMER = `
-import { openSqliteStore } from ${JSON.stringify(pathToFileURL(join(import.meta.dirname, 'sqlite-store.ts')).href)};
-const [file, rounds] = process.argv.slice(2);
-process.stdout.write('ready\\n');
-await new Promise((resolve) => process.stdin.once('data', resolve));
-const store = await openSqliteStore(file);
-const starts = [];
-const claims = [];
-for (let i = 0; i < Number(rounds); i++) {
-  starts.push(await store.nextRunNumber('team/app/build'));
-  claims.push({ key: 'delivery-1', ...(await store.claimRunNumber('team/app/build', 'delivery-1')) });
-  const key = 'delivery-' + (2 + (i % 5));
-  claims.push({ key, ...(await store.claimRunNumber('team/app/build', key)) });
-}
-await store.close();
-process.stdout.write(JSON.stringify({ starts, claims }) + '\\n');
-`;
-    interface Claimed { starts: number[]; claims: { key: string; number: number; fresh: boolean }[] }
-
-    /** Starts `count` claimer processes, lets them go at once, and collects their results. */
-    async function claimAtOnce(count: number, rounds: number): Promise<Claimed[]> {
-      const script = join(dir, 'claimer.mjs');
-      writeFileSync(script, CLAIMER);
-      const children = Array.from({ length: count }, () => spawn(process.execPath, [script, file, String(rounds)], { stdio: ['pipe', 'pipe', 'pipe'] }));
-      const outputs = children.map((child) => {
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-        const ready = new Promise<void>((resolve) => child.stdout.on('data', () => resolve()));
-        const done = new Promise<string>((resolve, reject) =>
-          child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`claimer exited ${code}: ${err}`)))));
-        return { ready, done };
-      });
-      await Promise.all(outputs.map((o) => o.ready));
-      for (const child of children) child.stdin.end('go\n');
-      const results = await Promise.all(outputs.map((o) => o.done));
-      return results.map((text) => JSON.parse(text.split('\n').at(-2)!) as Claimed);
-    }
-
     it('gives distinct, gap-free numbers and one fresh claim per delivery to processes that create the file and claim at once', async () => {
       const processes = 6;
       const rounds = 40;
-      const results = await claimAtOnce(processes, rounds);
+      const results = await claimAtOnce({ kind: 'sqlite', file }, processes, rounds);
       const claims = results.flatMap((r) => r.claims);
       const fresh = claims.filter((c) => c.fresh);
       const keys = ['delivery-1', 'delivery-2', 'delivery-3', 'delivery-4', 'delivery-5', 'delivery-6'];

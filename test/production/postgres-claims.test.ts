@@ -1,7 +1,7 @@
 /** Claims made by several processes at once on one PostgreSQL database: numbers, deliveries, callback tokens, flow versions. */
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openStore } from '../../store/open-store.ts';
-import { claimAtOnce } from './support/claimers.ts';
+import { claimAtOnce } from '../support/claimers.ts';
 import { createTestDatabase, migratedSchema, type TestDatabase } from './support/postgres.ts';
 
 let database: TestDatabase;

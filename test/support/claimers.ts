@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { StoreConfig } from '../../../store/open-store.ts';
-import { repoRoot } from '../../support/paths.ts';
+import type { StoreConfig } from '../../store/open-store.ts';
+import { repoRoot } from './paths.ts';
 
 /** What one claimer did. */
 export interface Claimed {
