@@ -42,6 +42,24 @@ function portForward(target: string, port: number): Promise<number> {
   });
 }
 
+/** The namespace's Pods, claims and events, and the last log lines of each Pod's containers: for a rollout that failed. */
+function whatTheClusterSays(): string {
+  const tryKubectl = (...args: string[]): string => {
+    try {
+      return kubectl(...args);
+    } catch (err) {
+      return `(kubectl ${args.join(' ')}: ${(err as Error).message})`;
+    }
+  };
+  const pods = tryKubectl('-n', NAMESPACE, 'get', 'pods', '-o', 'name').split('\n').filter(Boolean);
+  return [
+    tryKubectl('-n', NAMESPACE, 'get', 'pods,pvc', '-o', 'wide'),
+    tryKubectl('get', 'pv', '-o', 'wide'),
+    tryKubectl('-n', NAMESPACE, 'get', 'events', '--sort-by=.lastTimestamp'),
+    ...pods.map((pod) => `--- ${pod}\n${tryKubectl('-n', NAMESPACE, 'logs', pod, '--all-containers', '--tail=30')}`),
+  ].join('\n');
+}
+
 async function finished(api: ApiClient, runId: string, timeoutMs = 240_000): Promise<RunStatus> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -69,7 +87,11 @@ beforeAll(async () => {
   writeFileSync(join(overlayDir, 'kustomization.yaml'), `namespace: ${NAMESPACE}\nresources: [ ${relative(overlayDir, join(repoRoot, 'deploy/kubernetes/overlays/single-node'))} ]\npatches:\n  - target: { kind: Namespace }\n    patch: '[{ "op": "replace", "path": "/metadata/name", "value": "${NAMESPACE}" }]'\n`);
   kubectl('apply', '-k', overlayDir);
   for (const object of ['statefulset/postgres', 'deployment/temporal', 'deployment/coflow-api', 'deployment/coflow-worker']) {
-    kubectl('-n', NAMESPACE, 'rollout', 'status', object, '--timeout=300s');
+    try {
+      kubectl('-n', NAMESPACE, 'rollout', 'status', object, '--timeout=300s');
+    } catch (err) {
+      throw new Error(`${object} did not roll out:\n${whatTheClusterSays()}`, { cause: err });
+    }
   }
   api = new ApiClient(`http://127.0.0.1:${await portForward('service/coflow-api', 8080)}`);
   temporal = new Client({ connection: await Connection.connect({ address: `127.0.0.1:${await portForward('service/temporal', 7233)}` }) });
