@@ -1,3 +1,2 @@
-/** When the kubernetes runner's job Pods pull their image (Kubernetes' `imagePullPolicy`). */
-export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
-export type ImagePullPolicy = (typeof IMAGE_PULL_POLICIES)[number];
+/** When a job's image is pulled: defined with the flow model, which also carries a job's own policy. */
+export { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../flow/model.ts';

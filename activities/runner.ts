@@ -5,7 +5,23 @@
  * `[COUT]` or verdicts: the job activity decides those from what it returns.
  */
 import type { LogLine } from '../contracts/logs.ts';
-import type { Resources } from '../flow/model.ts';
+import type { ImagePullPolicy, Resources } from '../flow/model.ts';
+
+/** The run's shared workspace volume, mounted into the attempt's container. */
+export interface WorkspaceMount {
+  /** Docker volume name / PersistentVolumeClaim name; the runner creates it on first use. */
+  readonly volume: string;
+  /** Where it is mounted (`/workspace`). */
+  readonly mountPath: string;
+}
+
+/** Credentials for the registry that holds the job's image. */
+export interface RegistryAuth {
+  /** Registry host (and port), as in the image reference. */
+  readonly server: string;
+  readonly username: string;
+  readonly password: string;
+}
 
 /** Everything needed to start one attempt's container, fully resolved. */
 export interface ContainerSpec {
@@ -21,6 +37,12 @@ export interface ContainerSpec {
   readonly resources: Resources;
   /** Per-attempt timeout in ms; 0 = none. */
   readonly timeoutMs: number;
+  readonly workspace?: WorkspaceMount;
+  /** A Pod manifest (YAML) the kubernetes runner uses as the Pod's base. */
+  readonly podTemplate?: string;
+  /** Absent: the runner's default. */
+  readonly pullPolicy?: ImagePullPolicy;
+  readonly registryAuth?: RegistryAuth;
 }
 
 export interface ContainerResult {
@@ -30,6 +52,8 @@ export interface ContainerResult {
   readonly cancelled: boolean;
   /** Why the container ended, when the runtime says more than the exit code (`OOMKilled`). */
   readonly reason?: string;
+  /** What the runner did differently from what the job asked (shown on the job). */
+  readonly warnings?: readonly string[];
 }
 
 export interface RunHooks {

@@ -30,6 +30,10 @@ export interface Resources {
   readonly memoryBytes?: number;
 }
 
+/** When a job's image is pulled (Kubernetes' `imagePullPolicy`, honoured by both runners). */
+export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
+export type ImagePullPolicy = (typeof IMAGE_PULL_POLICIES)[number];
+
 /** A ContainerOps data link: env var `env` receives output `output` of job `from`. */
 export interface Subscription {
   /** Job path `stage.action.job` of the producing job. */
@@ -144,6 +148,10 @@ export interface JobSpec {
    * kubernetes runner. A job may give only this (no `endpoint`): the image is then in the manifest.
    */
   readonly kubectl?: string;
+  /** The content of the `kubectl` Pod manifest, read (or fetched) by `coflow apply` and stored with the flow version. */
+  readonly podTemplate?: string;
+  /** When the runner pulls the job's image; absent: the worker's default (`IfNotPresent`). */
+  readonly imagePullPolicy?: ImagePullPolicy;
 }
 
 export interface ActionSpec {
