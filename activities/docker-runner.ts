@@ -103,7 +103,9 @@ export class DockerRunner implements JobRunner {
       delivered++;
       await hooks.onLine(line);
     });
-    const exited = waitForExit(container);
+    // Aborted on detach: a pending wait would keep a stopped worker's process alive until the container ends.
+    const stopWaiting = new AbortController();
+    const exited = waitForExit(container, stopWaiting.signal);
     // Keep a losing racer's rejection from going unhandled.
     exited.catch(() => undefined);
     pumped.catch(() => undefined);
@@ -138,6 +140,7 @@ export class DockerRunner implements JobRunner {
     if (outcome.kind === 'detach') {
       // Stop reading; the container keeps running and keeps its log for the next attach.
       (logStream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      stopWaiting.abort();
       throw new WorkerDetachedError(container.id);
     }
     if (outcome.kind !== 'exit') await killQuietly(container);
@@ -206,8 +209,8 @@ async function pumpLines(stream: NodeJS.ReadableStream, onLine: (line: LogLine) 
   await deliver(decoder.end());
 }
 
-async function waitForExit(container: Dockerode.Container): Promise<number> {
-  const result: unknown = await container.wait();
+async function waitForExit(container: Dockerode.Container, abortSignal: AbortSignal): Promise<number> {
+  const result: unknown = await container.wait({ abortSignal });
   const code = (result as { StatusCode?: unknown } | null)?.StatusCode;
   if (typeof code !== 'number') throw new Error(`docker wait on ${container.id} returned no exit code`);
   return code;

@@ -5,6 +5,7 @@
  * chosen here, from the code or the error's class, and nowhere else.
  */
 import type { Context } from 'hono';
+import { isGrpcServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ComponentNotFoundError } from '../components/errors.ts';
@@ -56,6 +57,7 @@ const ERROR_STATUS = {
   invalid_flow: 422,
   component_not_found: 422,
   internal: 500,
+  temporal_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ApiErrorCode = keyof typeof ERROR_STATUS;
@@ -93,6 +95,21 @@ export class DeliveryRefusedError extends Error {
   }
 }
 
+/** gRPC's UNAVAILABLE: no connection to the Temporal frontend (refused, reset, not yet back). */
+const GRPC_UNAVAILABLE = 14;
+
+/**
+ * The gRPC error, on `err` or down its causes, that says Temporal cannot be
+ * reached (the client wraps it in a ServiceError or a workflow error); once
+ * the client's retries are spent, a request answers 503 `temporal_unavailable`.
+ */
+function temporalUnavailable(err: unknown): Error | undefined {
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code as number) === GRPC_UNAVAILABLE) return e;
+  }
+  return undefined;
+}
+
 /** The code, message and details a typed error of a lower layer answers with; undefined for an unexpected error. */
 function translate(err: Error): ApiError | undefined {
   if (err instanceof ApiError) return err;
@@ -106,6 +123,11 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
   if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
   if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);
+  const unavailable = temporalUnavailable(err);
+  if (unavailable !== undefined) {
+    const why = ('details' in unavailable && typeof unavailable.details === 'string' ? unavailable.details : unavailable.message).replace(/\s*Resolution note:\s*$/, '');
+    return new ApiError('temporal_unavailable', `Temporal is not reachable (${why}); try again once it is back`);
+  }
   return undefined;
 }
 

@@ -8,7 +8,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { ApiClient } from './api-client.ts';
 import { COMMANDS } from './commands/index.ts';
 import { formatIssues } from './commands/format.ts';
-import { ApiCallError, TemporalNotFoundError, UsageError } from './errors.ts';
+import { ApiCallError, DevServerStartError, PortInUseError, TemporalNotFoundError, UsageError } from './errors.ts';
 import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
 import { ConfigError, TemporalUnreachableError } from '../worker/errors.ts';
 import type { FlowIssue } from '../flow/index.ts';
@@ -76,11 +76,11 @@ main(process.argv.slice(2)).then(
       const details = (e.details as { issues?: FlowIssue[] } | null)?.issues;
       process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues('flow', details)}\n` : ''}`);
       process.exitCode = e.status >= 400 && e.status < 500 ? 2 : e.status === 0 && e.code !== 'unreachable' ? 2 : 3;
-    } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError) {
+    } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError || e instanceof PortInUseError) {
       // The message says what to set, run or install: no stack.
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 2;
-    } else if (e instanceof StoreUnavailableError || e instanceof TemporalUnreachableError) {
+    } else if (e instanceof StoreUnavailableError || e instanceof TemporalUnreachableError || e instanceof DevServerStartError) {
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 3;
     } else {

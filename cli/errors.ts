@@ -23,3 +23,20 @@ export class ApiCallError extends Error {
 export class TemporalNotFoundError extends Error {
   override readonly name = 'TemporalNotFoundError';
 }
+
+/** A port `coflow dev` needs is taken by another program; the message names the port and the variable that moves it. */
+export class PortInUseError extends Error {
+  override readonly name = 'PortInUseError';
+  readonly port: number;
+  readonly variable: string;
+  constructor(port: number, variable: string, what: string) {
+    super(`port ${port} (${what}) is already in use by another program: stop it, or set ${variable} to a free port`);
+    this.port = port;
+    this.variable = variable;
+  }
+}
+
+/** The Temporal dev server could not be started (it exited during start-up or never opened its port). */
+export class DevServerStartError extends Error {
+  override readonly name = 'DevServerStartError';
+}

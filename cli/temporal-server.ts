@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { createConnection } from 'node:net';
-import { TemporalNotFoundError } from './errors.ts';
+import { DevServerStartError, PortInUseError, TemporalNotFoundError } from './errors.ts';
 
 /** COFLOW_TEMPORAL_BIN, else `temporal` on PATH, else the setup's cache. */
 export function findTemporalBin(opts: { explicit?: string; cacheDir: string; path?: string }): string {
@@ -36,14 +36,25 @@ export interface DevServerOptions {
   readonly logFd?: number;
 }
 
+/** How a server process ended. */
+export interface ServerExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
 export interface DevServer {
   readonly address: string;
   readonly process: ChildProcess;
+  /** The command line it was started with (`bin`, then the arguments): what its pid file records. */
+  readonly argv: readonly string[];
+  /** Resolves when the process has exited, whoever stopped it. */
+  readonly exited: Promise<ServerExit>;
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
   stop(graceMs?: number): Promise<void>;
 }
 
-function portOpen(port: number): Promise<boolean> {
+/** True when something accepts connections on the loopback `port`. */
+export function portInUse(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const sock = createConnection({ host: '127.0.0.1', port });
     sock.once('connect', () => { sock.destroy(); resolve(true); });
@@ -53,7 +64,8 @@ function portOpen(port: number): Promise<boolean> {
 
 /** Starts the dev server and waits until its frontend port accepts connections. */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
-  if (await portOpen(opts.port)) throw new Error(`port ${opts.port} is already in use: is another Temporal server running?`);
+  if (await portInUse(opts.port)) throw new PortInUseError(opts.port, 'COFLOW_TEMPORAL_ADDRESS', 'the Temporal frontend');
+  if (!opts.headless && opts.uiPort !== undefined && (await portInUse(opts.uiPort))) throw new PortInUseError(opts.uiPort, 'COFLOW_TEMPORAL_UI_PORT', 'the Temporal UI');
   const args = ['server', 'start-dev', '--db-filename', opts.dbFile, '--port', String(opts.port), '--ip', '127.0.0.1', '--log-level', 'error'];
   if (opts.headless) args.push('--headless');
   else if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort));
@@ -66,18 +78,23 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   // Never leave a server behind when this process dies without stopping it.
   const killOnExit = (): void => { child.kill('SIGKILL'); };
   process.once('exit', killOnExit);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => { process.off('exit', killOnExit); resolve(); }));
+  const exited = new Promise<ServerExit>((resolve) => child.once('exit', (code, signal) => { process.off('exit', killOnExit); resolve({ code, signal }); }));
   let dead = false;
+  let spawnError: Error | undefined;
+  child.once('error', (err) => { spawnError = err; dead = true; });
   void exited.then(() => { dead = true; });
   const deadline = Date.now() + 60_000;
-  while (!(await portOpen(opts.port))) {
-    if (dead) throw new Error(`the Temporal dev server exited during start-up (exit code ${String(child.exitCode)}); see its log`);
-    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new Error('the Temporal dev server did not open its port within 60 s'); }
+  while (!(await portInUse(opts.port))) {
+    if (spawnError) throw new DevServerStartError(`the Temporal dev server could not be started: ${spawnError.message}`);
+    if (dead) throw new DevServerStartError(`the Temporal dev server exited during start-up (exit code ${String(child.exitCode)}); see its log`);
+    if (Date.now() > deadline) { child.kill('SIGKILL'); throw new DevServerStartError('the Temporal dev server did not open its port within 60 s'); }
     await new Promise((r) => setTimeout(r, 100));
   }
   return {
     address: `127.0.0.1:${opts.port}`,
     process: child,
+    argv: [opts.bin, ...args],
+    exited,
     async stop(graceMs = 10_000) {
       if (dead) return;
       child.kill('SIGTERM');

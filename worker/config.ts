@@ -21,7 +21,7 @@ export interface CoflowConfig extends LogicConfig, TemporalSettings {
   readonly dataDir: string;
   /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */
   readonly store: StoreConfig;
-  /** COFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle for `coflow worker` (images ship one); unset: bundled at start-up. */
+  /** COFLOW_WORKFLOW_BUNDLE: a prebuilt workflow bundle for `coflow worker` and `coflow dev` (images ship one; tests start fast with it); unset: bundled at start-up. */
   readonly workflowBundle?: string;
   /** COFLOW_TASK_QUEUE */
   readonly taskQueue: string;

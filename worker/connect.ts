@@ -1,9 +1,18 @@
 /**
  * Connecting to Temporal at start-up.
  */
-import { Connection } from '@temporalio/client';
+import { Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor } from '@temporalio/client';
 import { TemporalUnreachableError } from './errors.ts';
 import { connectionOptions, type TemporalSettings } from './temporal-config.ts';
+
+/**
+ * Attempts of a call while Temporal cannot be reached: with the SDK's backoff
+ * (0.1 s growing by 1.7) about 5.5 s in all, enough to ride out a restart of
+ * `coflow dev`'s server, well inside a forge's webhook timeout (GitHub: 10 s),
+ * after which an API request answers 503 `temporal_unavailable`. The SDK's
+ * default (10 attempts) waits about 20 s.
+ */
+const CALL_ATTEMPTS = 7;
 
 /** Waits until the namespace answers: a server opens its port before it is ready. */
 export async function waitForTemporal(settings: TemporalSettings, timeoutMs = 60_000): Promise<Connection> {
@@ -11,7 +20,11 @@ export async function waitForTemporal(settings: TemporalSettings, timeoutMs = 60
   const { temporalAddress: address, namespace } = settings;
   for (;;) {
     try {
-      const connection = await Connection.connect({ ...connectionOptions(settings), connectTimeout: 2_000 });
+      const connection = await Connection.connect({
+        ...connectionOptions(settings),
+        connectTimeout: 2_000,
+        interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: CALL_ATTEMPTS }))],
+      });
       try {
         await connection.workflowService.describeNamespace({ namespace });
       } catch (err) {

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, type Connection } from '@temporalio/client';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { createMetrics, type ApiMetrics } from '../api/metrics.ts';
 import { countRuns } from '../api/run-list.ts';
 import { loadCatalog, type Catalog } from '../components/catalog.ts';
@@ -18,6 +17,7 @@ import { secretVault, type SecretVault } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { AesGcmCodec, type CodecKey } from './codec.ts';
 import { waitForTemporal } from './connect.ts';
+import { installRuntime } from './sdk-logger.ts';
 import { ensureSearchAttributes } from './search-attributes.ts';
 import type { TemporalSettings } from './temporal-config.ts';
 
@@ -32,6 +32,8 @@ export interface BaseOptions extends TemporalSettings {
   readonly secretsKey?: Buffer;
   /** Secrets by name from the environment or a file (webhook secrets, and `${{ secrets.X }}` before the store). */
   readonly resolveSecret?: SecretResolver;
+  /** The least level of the Temporal SDK core's log (default WARN; `coflow dev`: ERROR). */
+  readonly coreLogLevel?: 'WARN' | 'ERROR';
 }
 
 export interface PlatformBase {
@@ -48,15 +50,6 @@ export interface PlatformBase {
   close(): Promise<void>;
 }
 
-let runtimeInstalled = false;
-
-/** Worker life-cycle chatter at INFO drowns what users need to see; the embedding process owns its signals and calls stop(). */
-export function installRuntime(): void {
-  if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  runtimeInstalled = true;
-}
-
 /** The embedded default key of the secret store: generated once, kept beside the data (mode 0600). */
 function dataDirSecretsKey(dataDir: string): Buffer {
   const file = join(dataDir, 'secrets.key');
@@ -65,7 +58,7 @@ function dataDirSecretsKey(dataDir: string): Buffer {
 }
 
 export async function openBase(options: BaseOptions): Promise<PlatformBase> {
-  installRuntime();
+  installRuntime(options.coreLogLevel);
   mkdirSync(options.dataDir, { recursive: true });
   const store = await openStore(options.store ?? { kind: 'sqlite', file: join(options.dataDir, 'coflow.db') });
   let connection: Connection;

@@ -5,7 +5,7 @@
  * balancer); `coflow worker` the worker alone, with /metrics and probes on a
  * port of its own; the integration tests run both in-process.
  */
-import { NativeConnection, type Worker, type WorkflowBundleOption } from '@temporalio/worker';
+import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createConcurrencyActivities } from '../activities/concurrency.ts';
 import type { JobRunner } from '../activities/runner.ts';
@@ -19,6 +19,7 @@ import { openBase, type BaseOptions, type PlatformBase } from './platform-base.t
 import { createRunner } from './runner-factory.ts';
 import { connectionOptions } from './temporal-config.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
+import { startWorkerLoop, type BuiltWorker, type WorkerLoop } from './worker-loop.ts';
 import { serveWorkerEndpoints } from './worker-server.ts';
 
 export interface PlatformOptions extends BaseOptions {
@@ -47,6 +48,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly runWorker?: boolean;
   /** A worker-only process serves /metrics, /healthz and /readyz here (`coflow worker`); 0 picks a port. */
   readonly workerEndpoints?: { readonly host: string; readonly port: number };
+  /** Where one-line notices of the process go (a worker replaced after a failure); default stderr. */
+  readonly log?: (line: string) => void;
 }
 
 export interface Platform {
@@ -60,42 +63,38 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-interface RunningWorker {
-  readonly worker: Worker;
-  /** Drains the worker (running containers are detached, not killed). */
-  stop(): Promise<void>;
-}
-
-async function startWorker(base: PlatformBase, options: PlatformOptions, publicUrl: () => string | Promise<string>): Promise<RunningWorker> {
-  const nativeConnection = await NativeConnection.connect(connectionOptions(options));
+async function startWorker(base: PlatformBase, options: PlatformOptions, publicUrl: () => string | Promise<string>): Promise<WorkerLoop> {
   const { store, client, metrics, catalog } = base;
-  const worker = await createCoflowWorker({
-    connection: nativeConnection,
-    namespace: options.namespace,
-    taskQueue: options.taskQueue,
-    runner: options.runner ?? createRunner({ dockerSocket: options.dockerSocket, runner: options.runnerKind, kubernetes: options.kubernetes }),
-    store,
-    bundle: options.bundle ?? (await bundleWorkflows()),
-    ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
-    extraActivities: {
-      ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
-      ...createConcurrencyActivities({ temporal: client }),
-    },
-    jobAttemptDuration: metrics.jobAttemptDuration,
-    secrets: chainSecrets(base.fromConfig, base.vault.resolve),
-    lua: { httpAllow: options.luaHttpAllow ?? [] },
-    ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
-    publicUrl,
-  });
-  const running = worker.run();
-  return {
-    worker,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await nativeConnection.close();
-    },
+  const bundle = options.bundle ?? (await bundleWorkflows());
+  const runner = options.runner ?? createRunner({ dockerSocket: options.dockerSocket, runner: options.runnerKind, kubernetes: options.kubernetes });
+  const build = async (): Promise<BuiltWorker> => {
+    const connection = await NativeConnection.connect(connectionOptions(options));
+    try {
+      const worker = await createCoflowWorker({
+        connection,
+        namespace: options.namespace,
+        taskQueue: options.taskQueue,
+        runner,
+        store,
+        bundle,
+        ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
+        extraActivities: {
+          ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
+          ...createConcurrencyActivities({ temporal: client }),
+        },
+        jobAttemptDuration: metrics.jobAttemptDuration,
+        secrets: chainSecrets(base.fromConfig, base.vault.resolve),
+        lua: { httpAllow: options.luaHttpAllow ?? [] },
+        ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
+        publicUrl,
+      });
+      return { worker, connection };
+    } catch (err) {
+      await connection.close();
+      throw err;
+    }
   };
+  return startWorkerLoop({ build, log: options.log ?? ((line) => void process.stderr.write(`${line}\n`)) });
 }
 
 function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServer> {
@@ -117,7 +116,7 @@ export async function startPlatform(options: PlatformOptions): Promise<Platform>
   const api = serve ? await startApi(base, options) : undefined;
   if (api) resolveOwnUrl(api.url);
   const endpoints = worker && !serve && options.workerEndpoints
-    ? await serveWorkerEndpoints({ store: base.store, temporal: base.client, namespace: options.namespace, registry: base.metrics.registry, workerState: () => worker.worker.getState() }, options.workerEndpoints)
+    ? await serveWorkerEndpoints({ store: base.store, temporal: base.client, namespace: options.namespace, registry: base.metrics.registry, workerState: () => worker.state() }, options.workerEndpoints)
     : undefined;
   return {
     apiUrl: api?.url ?? '',

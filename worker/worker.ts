@@ -13,6 +13,7 @@ import type { JobRunner } from '../activities/runner.ts';
 import type { CallbackStore, LogStore } from '../store/store.ts';
 import type { Histogram } from 'prom-client';
 import { jobMetricsInterceptor } from './job-metrics.ts';
+import { shutdownHandoverInterceptor } from './shutdown-handover.ts';
 
 /** The workflow bundle's entry point. */
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -61,7 +62,7 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
       ...options.extraActivities,
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),
-    ...(options.jobAttemptDuration ? { interceptors: { activity: [jobMetricsInterceptor(options.jobAttemptDuration)] } } : {}),
+    interceptors: { activity: [...(options.jobAttemptDuration ? [jobMetricsInterceptor(options.jobAttemptDuration)] : []), shutdownHandoverInterceptor] },
     // Jobs are containers: the bottleneck is the runner, not the worker's CPU.
     maxConcurrentActivityTaskExecutions: 50,
     // Cancellation reaches an activity only in a heartbeat's response; without

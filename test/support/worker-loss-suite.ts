@@ -17,7 +17,7 @@ import type { RunStatus } from '../../contracts/run-status.ts';
 import { openSqliteStore } from '../../store/sqlite/sqlite-store.ts';
 import { waitForTemporal } from '../../worker/connect.ts';
 import { countingRun, expectCountedLog, waitForLines } from './counting-flow.ts';
-import { exited, startWorkerProcess, waitForOutput } from './worker-process.ts';
+import { exited, startWorkerProcess, stderrOf, waitForOutput } from './worker-process.ts';
 
 /** What the runtime shows of one run's containers or Pods. */
 export interface RunCensus {
@@ -72,6 +72,8 @@ export function workerLossSuite(target: WorkerLossTarget, signals: readonly ('SI
         await waitForLines(store, input.runId, 5);
         first.kill(signal);
         await exited(first);
+        // A graceful stop hands the job over without a stack trace on the worker's stderr.
+        if (signal === 'SIGTERM') expect(stderrOf(first)).not.toMatch(/^\s+at \S/m);
         // The container outlived its worker (it may have finished meanwhile: the retry reads its exit).
         const left = await census.existing();
         expect(left).toHaveLength(1);

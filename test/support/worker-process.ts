@@ -15,9 +15,16 @@ export interface WorkerProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** Starts `worker/main.ts` with the workflow bundle the global setup built; its stderr goes to ours. */
+const stderrs = new WeakMap<ChildProcess, string>();
+
+/** What the worker printed on stderr so far. */
+export function stderrOf(child: ChildProcess): string {
+  return stderrs.get(child) ?? '';
+}
+
+/** Starts `worker/main.ts` with the workflow bundle the global setup built; its stderr goes to ours, and is kept (stderrOf). */
 export function startWorkerProcess(options: WorkerProcessOptions): ChildProcess {
-  return spawn(process.execPath, [join(repoRoot, 'worker/main.ts')], {
+  const child = spawn(process.execPath, [join(repoRoot, 'worker/main.ts')], {
     env: {
       ...process.env,
       ...options.env,
@@ -28,8 +35,14 @@ export function startWorkerProcess(options: WorkerProcessOptions): ChildProcess 
       // Several workers at once: each serves its probes and metrics on a port of its own.
       COFLOW_WORKER_PORT: '0',
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  stderrs.set(child, '');
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderrs.set(child, stderrOf(child) + chunk.toString());
+    process.stderr.write(chunk);
+  });
+  return child;
 }
 
 /** Resolves once the process printed `text` on stdout (`polling` once it takes tasks). */
