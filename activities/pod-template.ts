@@ -68,8 +68,9 @@ function mergeContainer(t: V1Container, o: V1Container, jobPullPolicy: string | 
   // As in the docker runner: a command of the job's replaces the template's args too.
   const ownCommandLine = o.command !== undefined || o.args !== undefined;
   const names = new Set((o.env ?? []).map((e) => e.name));
+  const { command: _command, args: _args, ...rest } = t;
   return {
-    ...t,
+    ...rest,
     name: t.name ?? o.name,
     image: o.image,
     ...definedOf({
