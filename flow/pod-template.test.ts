@@ -16,6 +16,7 @@ describe('what a kubectl value refers to', () => {
   it('tells a manifest from a URL and a path', () => {
     expect(podTemplateRef(POD)).toEqual({ kind: 'inline' });
     expect(podTemplateRef('{"kind":"Pod"}')).toEqual({ kind: 'inline' });
+    expect(podTemplateRef('containers: [ { image: a } ]')).toEqual({ kind: 'inline' });
     expect(podTemplateRef('https://example.test/pod.yaml')).toEqual({ kind: 'url', url: 'https://example.test/pod.yaml' });
     expect(podTemplateRef('k8s/build.yaml')).toEqual({ kind: 'path', path: 'k8s/build.yaml' });
   });

@@ -10,13 +10,13 @@ import { parseAllDocuments } from 'yaml';
 export type PodTemplateRef = { readonly kind: 'inline' } | { readonly kind: 'url'; readonly url: string } | { readonly kind: 'path'; readonly path: string };
 
 /**
- * A value with a line break (a block scalar) or a `{…}` is the manifest
- * itself; `http://` / `https://` a URL; anything else a path relative to the
- * flow file, as ContainerOps wrote it.
+ * A value with a line break (a block scalar), a `{…}` or a `key: value` is
+ * the manifest itself; `http://` / `https://` a URL; anything else a path
+ * relative to the flow file, as ContainerOps wrote it.
  */
 export function podTemplateRef(value: string): PodTemplateRef {
   const text = value.trim();
-  if (text.includes('\n') || text.startsWith('{')) return { kind: 'inline' };
+  if (text.includes('\n') || text.startsWith('{') || /:\s/.test(text)) return { kind: 'inline' };
   if (/^https?:\/\//i.test(text)) return { kind: 'url', url: text };
   return { kind: 'path', path: text };
 }
