@@ -2,7 +2,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FlowValidationError } from '../flow/errors.ts';
-import { fetchPodTemplate, inlinePodTemplates } from '../flow/template-refs.ts';
+import { fetchPodTemplate } from '../api/fetch-template.ts';
+import { inlinePodTemplates } from '../flow/template-refs.ts';
 
 /**
  * The flow file's text with every `kubectl:` path (relative to the file) or

@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FlowValidationError } from './errors.ts';
 import { allJobs } from './model.ts';
 import { parseFlow, validateFlow } from './parse.ts';
 import { checkPodTemplate, podTemplateRef } from './pod-template.ts';
-import { fetchPodTemplate, inlinePodTemplates } from './template-refs.ts';
+import { inlinePodTemplates } from './template-refs.ts';
 
 const yaml = (...lines: string[]): string => `${lines.join('\n')}\n`;
 const POD = yaml('apiVersion: v1', 'kind: Pod', 'metadata: { labels: { team: web } }', 'spec:', '  nodeSelector: { disk: ssd }', '  containers:', '    - name: main', '      image: coflow/shell:1.0.0');
@@ -90,32 +88,5 @@ describe('inlining paths and URLs', () => {
       { path: 'stages[0].actions[0].jobs[0].kubectl', line: 8, column: 22, message: 'job j: kubectl "gone.yaml": no such file gone.yaml' },
       { path: 'stages[0].actions[0].jobs[1].kubectl', line: 10, column: 22, message: 'job k: kubectl "also-gone.yaml": no such file also-gone.yaml' },
     ]);
-  });
-});
-
-describe('fetching a template', () => {
-  let server: Server;
-  let base = '';
-  beforeAll(async () => {
-    server = createServer((req, res) => {
-      if (req.url === '/pod.yaml') return res.end(POD);
-      if (req.url === '/big.yaml') return res.end('x'.repeat(2048));
-      res.statusCode = 404;
-      res.end();
-    });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  afterAll(() => new Promise<void>((r) => server.close(() => r())));
-
-  it('GETs the manifest; a 404, a body too large or a refused connection is an error saying so', async () => {
-    expect(await fetchPodTemplate(`${base}/pod.yaml`)).toBe(POD);
-    await expect(fetchPodTemplate(`${base}/nope.yaml`)).rejects.toThrow('cannot fetch: HTTP 404 Not Found');
-    await expect(fetchPodTemplate(`${base}/big.yaml`, { maxBytes: 1024 })).rejects.toThrow('the manifest is 2048 bytes, more than the 1024 accepted');
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((r) => closed.close(() => r()));
-    await expect(fetchPodTemplate(`http://127.0.0.1:${port}/pod.yaml`)).rejects.toThrow(/cannot fetch: .*ECONNREFUSED/);
   });
 });

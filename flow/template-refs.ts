@@ -1,9 +1,10 @@
 /**
  * Makes a flow self-contained before it is stored: every job's `kubectl:`
  * that is a path or a URL is replaced, in the flow's text, by the manifest it
- * refers to, so a run never depends on a file outside coflow. `coflow apply`
- * reads paths relative to the flow file and fetches URLs; the API fetches URLs
- * and refuses paths (it cannot see the caller's files).
+ * refers to, so a run never depends on a file outside coflow. The reading is
+ * the caller's (no I/O here): `coflow apply` reads paths relative to the flow
+ * file and fetches URLs; the API fetches URLs and refuses paths (it cannot see
+ * the caller's files); both fetch with api/fetch-template.ts.
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Scalar } from 'yaml';
 import { FlowValidationError, type FlowIssue } from './errors.ts';
@@ -12,12 +13,6 @@ import { childPath } from './yaml-reader.ts';
 
 /** Reads what a path or URL refers to; throws an Error whose message says why it cannot. */
 export type TemplateLoader = (ref: Exclude<PodTemplateRef, { kind: 'inline' }>) => Promise<string>;
-
-/** A Pod template fetched over HTTP(S): the largest body accepted, and how long to wait for it. */
-export interface FetchTemplateOptions {
-  readonly maxBytes?: number;
-  readonly timeoutMs?: number;
-}
 
 interface RefSite {
   readonly node: Scalar;
@@ -86,25 +81,4 @@ function refSites(root: Node | null): RefSite[] {
     }
   }
   return sites;
-}
-
-/** GETs a Pod template over HTTP(S): a non-2xx answer, a body past `maxBytes` (1 MiB) or a wait past `timeoutMs` (10 s) is an error. */
-export async function fetchPodTemplate(url: string, options: FetchTemplateOptions = {}): Promise<string> {
-  const { maxBytes = 1024 * 1024, timeoutMs = 10_000 } = options;
-  let res: Response;
-  try {
-    res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: 'application/yaml, text/yaml, text/plain, */*' } });
-  } catch (err) {
-    const cause = (err as Error).cause as Error | undefined;
-    throw new Error(`cannot fetch: ${cause?.message ?? (err as Error).message}`, { cause: err });
-  }
-  if (!res.ok) throw new Error(`cannot fetch: HTTP ${res.status} ${res.statusText}`.trimEnd());
-  const declared = Number(res.headers.get('content-length') ?? 0);
-  if (declared > maxBytes) {
-    await res.body?.cancel();
-    throw new Error(`the manifest is ${declared} bytes, more than the ${maxBytes} accepted`);
-  }
-  const body = await res.arrayBuffer();
-  if (body.byteLength > maxBytes) throw new Error(`the manifest is ${body.byteLength} bytes, more than the ${maxBytes} accepted`);
-  return new TextDecoder().decode(body);
 }

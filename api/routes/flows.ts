@@ -5,7 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import { parseFlow } from '../../flow/index.ts';
-import { fetchPodTemplate, inlinePodTemplates } from '../../flow/template-refs.ts';
+import { inlinePodTemplates } from '../../flow/template-refs.ts';
+import { fetchPodTemplate } from '../fetch-template.ts';
 import { resolveComponents } from '../../components/catalog.ts';
 import { requireRole } from '../auth/index.ts';
 import type { ApiApp, ApiDeps, RouteModule } from '../context.ts';
