@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
 import { DockerLogDecoder } from './line-splitter.ts';
 import { ImageNotFoundError, WorkerDetachedError, statusOf } from './errors.ts';
+import { dockerAttempt } from './pod-template.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 import type { LogLine } from '../contracts/logs.ts';
 
@@ -42,16 +43,19 @@ export class DockerRunner implements JobRunner {
    * attach the timeout counts from the container's original start, and a
    * container that already exited is judged by its exit code alone.
    */
-  async run(spec: ContainerSpec, hooks: RunHooks): Promise<ContainerResult> {
+  async run(jobSpec: ContainerSpec, hooks: RunHooks): Promise<ContainerResult> {
+    // A kubectl Pod template: what Docker can honour of it, and a warning on the job naming the rest.
+    const { spec, workingDir, warnings } = dockerAttempt(jobSpec);
     if (hooks.signal.aborted) {
       // Cancelled before we began: start nothing, but leave no container behind.
       await removeQuietly(this.#docker.getContainer(spec.name));
       return { exitCode: null, timedOut: false, cancelled: true };
     }
-    const { container, deadline } = await this.#createOrAttach(spec);
+    const { container, deadline } = await this.#createOrAttach(spec, workingDir);
     let detached = false;
     try {
-      return await this.#supervise(container, hooks, deadline);
+      const result = await this.#supervise(container, hooks, deadline);
+      return warnings.length === 0 ? result : { ...result, warnings: [...(result.warnings ?? []), ...warnings] };
     } catch (err) {
       detached = err instanceof WorkerDetachedError;
       throw err;
@@ -62,12 +66,12 @@ export class DockerRunner implements JobRunner {
   }
 
   /** Returns the container and the time (ms epoch) it times out at; undefined = no timeout applies. */
-  async #createOrAttach(spec: ContainerSpec): Promise<{ container: Dockerode.Container; deadline?: number }> {
+  async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined): Promise<{ container: Dockerode.Container; deadline?: number }> {
     // Two tries: the named container may vanish between our conflict and inspect.
     for (let attempt = 0; ; attempt++) {
       let container: Dockerode.Container;
       try {
-        container = await this.#docker.createContainer(createOptions(spec));
+        container = await this.#docker.createContainer({ ...createOptions(spec), ...(workingDir === undefined ? {} : { WorkingDir: workingDir }) });
       } catch (err) {
         if (statusOf(err) === 404) throw new ImageNotFoundError(spec.image, { cause: err });
         if (statusOf(err) !== 409) throw err;

@@ -39,6 +39,16 @@ export class PodFailedToStartError extends RunnerRejectedError {
   }
 }
 
+/** The API server refused the Pod as invalid (a Pod template's field, a bad quantity, …). */
+export class PodRejectedError extends RunnerRejectedError {
+  override readonly name = 'PodRejectedError';
+  readonly pod: string;
+  constructor(pod: string, apiMessage: string, options?: ErrorOptions) {
+    super(`the cluster refused pod ${pod}: ${apiMessage}`, options);
+    this.pod = pod;
+  }
+}
+
 /** The runner stopped following a container that keeps running (worker shutdown); a retry re-attaches to it. */
 export class WorkerDetachedError extends Error {
   override readonly name = 'WorkerDetachedError';

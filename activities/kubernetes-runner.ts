@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import { CoreV1Api, Log, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { ImageNotFoundError, PodUnschedulableError, PodFailedToStartError, WorkerDetachedError, statusOf } from './errors.ts';
+import { ImageNotFoundError, PodFailedToStartError, PodRejectedError, PodUnschedulableError, WorkerDetachedError, statusOf } from './errors.ts';
 import type { ImagePullPolicy } from './image-pull-policy.ts';
 import { PodLogFollower } from './kubernetes-log-follower.ts';
+import { mergePodTemplate, templatePod } from './pod-template.ts';
 import { watchPod } from './kubernetes-watch.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 
@@ -101,7 +102,10 @@ export class KubernetesRunner implements JobRunner {
       try {
         return { pod: await this.#core.createNamespacedPod({ namespace, body: this.podFor(spec) }), created: true };
       } catch (err) {
-        if (statusOf(err) !== 409) throw err;
+        const status = statusOf(err);
+        // Invalid (a template's field the API server refuses): the same Pod is refused again.
+        if (status === 422 || status === 400) throw new PodRejectedError(spec.name, apiMessage(err), { cause: err });
+        if (status !== 409) throw err;
       }
       let pod: V1Pod;
       try {
@@ -118,8 +122,13 @@ export class KubernetesRunner implements JobRunner {
     }
   }
 
-  /** The Pod manifest of one attempt. Public for tests and the bench. */
+  /** The Pod manifest of one attempt: coflow's own, on the job's Pod template when it has one. Public for tests and the bench. */
   podFor(spec: ContainerSpec): V1Pod {
+    const own = this.#ownPod(spec);
+    return spec.podTemplate === undefined ? own : mergePodTemplate(templatePod(spec.podTemplate), own, spec.pullPolicy);
+  }
+
+  #ownPod(spec: ContainerSpec): V1Pod {
     const { cpuMillis, memoryBytes } = spec.resources;
     const quantities: Record<string, string> = {
       ...(cpuMillis === undefined ? {} : { cpu: `${Math.max(1, Math.round(cpuMillis))}m` }),
@@ -149,7 +158,7 @@ export class KubernetesRunner implements JobRunner {
           {
             name: JOB_CONTAINER,
             image: spec.image,
-            imagePullPolicy,
+            imagePullPolicy: spec.pullPolicy ?? imagePullPolicy,
             // k8s `command` replaces ENTRYPOINT and `args` CMD, as in the docker runner.
             ...(spec.command === undefined ? {} : { command: [...spec.command] }),
             ...(spec.args === undefined ? {} : { args: [...spec.args] }),
@@ -165,8 +174,10 @@ export class KubernetesRunner implements JobRunner {
     const name = spec.name;
     // On attach the timeout counts from the Pod's original start.
     const deadline = spec.timeoutMs <= 0 ? undefined : (created ? Date.now() : startOf(first)) + spec.timeoutMs;
-    const log = new PodLogFollower({ log: this.#log, namespace: this.#namespace, pod: name, container: JOB_CONTAINER, onLine: (line) => hooks.onLine(line) });
-    const outcome = await this.#awaitOutcome(name, first, hooks, deadline, log);
+    // The job container is the first (named by a Pod template, or `job`); sidecars and init containers are not followed.
+    const container = first.spec?.containers[0]?.name ?? JOB_CONTAINER;
+    const log = new PodLogFollower({ log: this.#log, namespace: this.#namespace, pod: name, container, onLine: (line) => hooks.onLine(line) });
+    const outcome = await this.#awaitOutcome(name, container, first, hooks, deadline, log);
     if (outcome.kind === 'detach') {
       // Stop reading; the Pod keeps running and keeps its log for the next attach.
       log.stop();
@@ -194,7 +205,7 @@ export class KubernetesRunner implements JobRunner {
    * the attempt has an outcome: the container's end, a failure the Pod's
    * status shows, the deadline, a cancel, a detach, or a broken watch.
    */
-  async #awaitOutcome(name: string, first: V1Pod, hooks: RunHooks, deadline: number | undefined, log: PodLogFollower): Promise<Outcome> {
+  async #awaitOutcome(name: string, container: string, first: V1Pod, hooks: RunHooks, deadline: number | undefined, log: PodLogFollower): Promise<Outcome> {
     const namespace = this.#namespace;
     const cleanups: (() => void)[] = [];
     try {
@@ -211,7 +222,7 @@ export class KubernetesRunner implements JobRunner {
         cleanups.push(() => unschedulable.cancel());
         const onPod = (pod: V1Pod, deleted: boolean): void => {
           if (settled) return;
-          const state = judge(pod);
+          const state = judge(pod, container);
           if (!log.started && state.started) log.start((error) => settle({ kind: 'error', error }));
           if (state.outcome) return settle(state.outcome);
           if (deleted) return settle({ kind: 'error', error: new Error(`pod ${namespace}/${name} was deleted before its job ended`) });
@@ -244,10 +255,10 @@ export class KubernetesRunner implements JobRunner {
   }
 }
 
-/** What a Pod's status says about the attempt. */
-function judge(pod: V1Pod): { started: boolean; outcome?: Outcome; unschedulable?: string } {
+/** What a Pod's status says about the attempt whose job runs in `jobContainer`. */
+function judge(pod: V1Pod, jobContainer: string): { started: boolean; outcome?: Outcome; unschedulable?: string } {
   const status = pod.status;
-  const container = status?.containerStatuses?.find((c) => c.name === JOB_CONTAINER);
+  const container = status?.containerStatuses?.find((c) => c.name === jobContainer);
   const terminated = container?.state?.terminated;
   const started = container?.state?.running !== undefined || terminated !== undefined;
   if (status?.reason === 'DeadlineExceeded') return { started, outcome: { kind: 'timeout' } };
@@ -259,17 +270,49 @@ function judge(pod: V1Pod): { started: boolean; outcome?: Outcome; unschedulable
     // Ended without a container status (evicted, node lost): an infrastructure failure.
     return { started, outcome: { kind: 'error', error: new Error(`pod ${pod.metadata?.name ?? ''} ${status.phase}: ${status.reason ?? ''} ${status.message ?? ''}`.trim()) } };
   }
-  const waiting = container?.state?.waiting;
-  if (waiting?.reason !== undefined && IMAGE_REASONS.has(waiting.reason)) {
-    const image = container?.image ?? pod.spec?.containers[0]?.image ?? '';
-    return { started, outcome: { kind: 'error', error: new ImageNotFoundError(image, { cause: new Error(`${waiting.reason}: ${waiting.message ?? ''}`) }) } };
-  }
-  if (waiting?.reason !== undefined && START_REASONS.has(waiting.reason)) {
-    return { started, outcome: { kind: 'error', error: new PodFailedToStartError(pod.metadata?.name ?? '', waiting.reason, waiting.message ?? '') } };
-  }
+  const failure = startFailure(pod, jobContainer);
+  if (failure !== undefined) return { started, outcome: { kind: 'error', error: failure } };
   const scheduled = status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') return { started, unschedulable: scheduled.message ?? 'no node fits' };
   return { started };
+}
+
+/**
+ * Why the Pod's containers cannot start, if they cannot: an image that cannot
+ * be had or a container that cannot be created (the job's, a sidecar's or an
+ * init container's), or an init container that failed (with `restartPolicy:
+ * Never` the job container then never starts).
+ */
+function startFailure(pod: V1Pod, jobContainer: string): Error | undefined {
+  const name = pod.metadata?.name ?? '';
+  const inits = pod.status?.initContainerStatuses ?? [];
+  for (const c of [...inits, ...(pod.status?.containerStatuses ?? [])]) {
+    const waiting = c.state?.waiting;
+    if (waiting?.reason !== undefined && IMAGE_REASONS.has(waiting.reason)) {
+      return new ImageNotFoundError(c.image, { cause: new Error(`${waiting.reason}: ${waiting.message ?? ''}`) });
+    }
+    if (waiting?.reason !== undefined && START_REASONS.has(waiting.reason)) {
+      return new PodFailedToStartError(name, waiting.reason, `${c.name === jobContainer ? '' : `container ${c.name}: `}${waiting.message ?? ''}`);
+    }
+  }
+  const failedInit = inits.find((c) => (c.state?.terminated?.exitCode ?? 0) !== 0);
+  if (failedInit !== undefined) {
+    const t = failedInit.state!.terminated!;
+    return new PodFailedToStartError(name, 'InitContainerFailed', `init container ${failedInit.name} exited with code ${t.exitCode}${t.reason ? ` (${t.reason})` : ''}`);
+  }
+  return undefined;
+}
+
+/** The API server's own words from a refused request. */
+function apiMessage(err: unknown): string {
+  const body = (err as { body?: unknown }).body;
+  try {
+    const parsed = (typeof body === 'string' ? JSON.parse(body) : body) as { message?: unknown } | undefined;
+    if (typeof parsed?.message === 'string') return parsed.message;
+  } catch {
+    // not JSON: the error's own message below
+  }
+  return (err as Error).message;
 }
 
 /** Settles on cancel (`hooks.signal`), detach (`hooks.detach`) or the deadline; returns what stops listening. */

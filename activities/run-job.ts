@@ -49,6 +49,11 @@ function splitCancellation(ctx: Context): { signal: AbortSignal; detach: AbortSi
 
 /** The image to run, or a non-retryable failure naming what is wrong with it. */
 function imageOf(job: JobSpec): string {
+  if (job.kubectl !== undefined && job.podTemplate === undefined) {
+    // Stored before templates were read at apply: the file it names is not coflow's to read at run time.
+    const message = `job ${job.path}: its kubectl Pod template ${JSON.stringify(job.kubectl)} was not stored with the flow; apply the flow again`;
+    throw ApplicationFailure.nonRetryable(message, FAILURE_TYPES.badInput);
+  }
   if (job.image === undefined) {
     throw ApplicationFailure.nonRetryable(`job ${job.path} has no image: its component was not resolved`, FAILURE_TYPES.badInput);
   }
@@ -67,6 +72,7 @@ function containerSpec(input: JobAttemptInput, job: JobSpec, image: string, env:
     labels: { 'coflow.run': runId, 'coflow.flow': input.flowUri, 'coflow.job': job.path, 'coflow.attempt': String(attempt) },
     resources: job.resources,
     timeoutMs: job.timeoutMs,
+    ...(job.podTemplate === undefined ? {} : { podTemplate: job.podTemplate }),
   };
 }
 
@@ -139,7 +145,7 @@ export function createJobActivities(deps: JobActivityDeps) {
     } catch (err) {
       throw classifyRunnerFailure(err, runner, job);
     }
-    const verdict = judgeAttempt({ job, result, collector, warnings, logLines: log.count });
+    const verdict = judgeAttempt({ job, result, collector, warnings: [...warnings, ...(result.warnings ?? [])], logLines: log.count });
     return verdict.succeeded ? afterSuccess(input, job, verdict, mask) : verdict;
   }
 

@@ -11,7 +11,7 @@ import { formatIssues } from './commands/format.ts';
 import { ApiCallError, DevServerStartError, PortInUseError, TemporalNotFoundError, UsageError } from './errors.ts';
 import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
 import { ConfigError, TemporalUnreachableError } from '../worker/errors.ts';
-import type { FlowIssue } from '../flow/index.ts';
+import { FlowValidationError, type FlowIssue } from '../flow/index.ts';
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   json: { type: 'boolean', default: false },
@@ -76,6 +76,9 @@ main(process.argv.slice(2)).then(
       const details = (e.details as { issues?: FlowIssue[] } | null)?.issues;
       process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues('flow', details)}\n` : ''}`);
       process.exitCode = e.status >= 400 && e.status < 500 ? 2 : e.status === 0 && e.code !== 'unreachable' ? 2 : 3;
+    } else if (e instanceof FlowValidationError) {
+      process.stderr.write(`coflow: invalid flow\n${formatIssues(e.file ?? 'flow', e.issues)}\n`);
+      process.exitCode = 2;
     } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError || e instanceof PortInUseError) {
       // The message says what to set, run or install: no stack.
       process.stderr.write(`coflow: ${e.message}\n`);

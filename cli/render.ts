@@ -20,7 +20,7 @@ function span(startedAt: string | undefined, endedAt: string | undefined, now: n
   return formatDuration((endedAt ? Date.parse(endedAt) : now) - Date.parse(startedAt));
 }
 
-/** One line per stage, action and job. */
+/** One line per stage, action and job; under a job, its error and warnings. */
 export function renderRun(run: RunStatus, now = Date.now()): string[] {
   const lines = [`run ${run.runId} (flow version ${run.flowVersion})  ${MARK[run.state]} ${run.state}  ${span(run.startedAt, run.endedAt, now)}`];
   for (const stage of run.stages) {
@@ -32,6 +32,7 @@ export function renderRun(run: RunStatus, now = Date.now()): string[] {
         const note = job.allowedFailure ? ' (failure allowed)' : '';
         lines.push(`      ${MARK[job.state]} ${job.name} ${job.state}${attempts}${note} ${span(job.startedAt, job.endedAt, now)}`.trimEnd());
         if (job.state === 'failed' && job.error) lines.push(`          ${job.error}`);
+        for (const warning of job.warnings) lines.push(`          warning: ${warning}`);
       }
     }
   }

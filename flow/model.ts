@@ -144,11 +144,16 @@ export interface JobSpec {
   /** Lua hook run after a successful attempt; may rewrite `outputs` or fail the attempt with error(). */
   readonly post?: string;
   /**
-   * ContainerOps' `kubectl`: path of a Pod manifest used as the template for the
-   * kubernetes runner. A job may give only this (no `endpoint`): the image is then in the manifest.
+   * ContainerOps' `kubectl`: a Pod manifest used as the base of the job's Pod on the
+   * kubernetes runner (docs/pod-templates.md): the path or URL as written, or `inline` when
+   * the manifest is in the flow. A job may give only this (no `endpoint`): the image is then
+   * the manifest's first container's.
    */
   readonly kubectl?: string;
-  /** The content of the `kubectl` Pod manifest, read (or fetched) by `coflow apply` and stored with the flow version. */
+  /**
+   * The `kubectl` Pod manifest's YAML, checked: `coflow apply` (or the API, for a URL) writes a
+   * path's or URL's content into the flow before it is stored, so it is stored with the version.
+   */
   readonly podTemplate?: string;
   /** When the runner pulls the job's image; absent: the worker's default (`IfNotPresent`). */
   readonly imagePullPolicy?: ImagePullPolicy;

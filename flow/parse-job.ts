@@ -4,6 +4,7 @@ import type { ComponentRef, JobSpec, RepeatSpec, Resources, RetryPolicy } from '
 import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import { RESOURCE_NAMES } from './resources.ts';
+import { readKubectl, type KubectlValue } from './read-kubectl.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
 
@@ -72,8 +73,9 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   get('allowFailure', (f) => (allowFailure = r.boolean(f) ?? false));
   let workspace = defaults.workspace;
   get('workspace', (f) => (workspace = r.boolean(f) ?? workspace));
-  let kubectl: string | undefined;
-  get('kubectl', (f) => (kubectl = r.string(f)));
+  let template: KubectlValue | undefined;
+  get('kubectl', (f) => (template = readKubectl(r, f)));
+  const kubectl = template?.kubectl;
   let title: string | undefined;
   get('title', (f) => (title = r.text(f)));
   let condition: string | undefined;
@@ -82,14 +84,20 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   let repeat: RepeatSpec | undefined;
   get('repeat', (f) => (repeat = readRepeat(r, f)));
 
-  if (image === undefined && component === undefined && kubectl === undefined && !m.has('endpoint') && !m.has('component')) {
+  const noImage = image === undefined && component === undefined && !m.has('endpoint') && !m.has('component');
+  if (noImage && kubectl === undefined) {
     r.report(field, 'a job needs an image: give "endpoint" (a raw image) or "component" (namespace/name@version)');
   }
+  if (noImage && template?.podTemplate !== undefined && template.image === undefined) {
+    r.report(m.get('kubectl')!, 'the Pod template\'s first container names no image, and the job gives no "endpoint" or "component"');
+  }
+  // A kubectl-only job runs its template's image; its derived name stays the action's (as before the template is read).
+  const jobImage = image ?? (noImage ? template?.image : undefined);
 
   const spec: DraftJob['spec'] = {
     kind: 'component',
     ...(title === undefined ? {} : { title }),
-    ...(image === undefined ? {} : { image }),
+    ...(jobImage === undefined ? {} : { image: jobImage }),
     ...(component === undefined ? {} : { component }),
     ...command,
     inputs: readStringMap(r, m.get('inputs'), 'inputs'),
@@ -101,6 +109,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     allowFailure,
     workspace,
     ...(kubectl === undefined ? {} : { kubectl }),
+    ...(template?.podTemplate === undefined ? {} : { podTemplate: template.podTemplate }),
     ...(repeat === undefined ? {} : { repeat }),
     ...(condition === undefined ? {} : { if: condition }),
     ...hooks,

@@ -5,6 +5,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import { parseFlow } from '../../flow/index.ts';
+import { inlinePodTemplates } from '../../flow/template-refs.ts';
+import { fetchPodTemplate } from '../fetch-template.ts';
 import { resolveComponents } from '../../components/catalog.ts';
 import { requireRole } from '../auth/index.ts';
 import type { ApiApp, ApiDeps, RouteModule } from '../context.ts';
@@ -14,10 +16,18 @@ import { AppliedFlow, Cursor, FlowParams, FlowSummary, FlowVersion, Limit, Store
 import { syncSchedules } from '../schedules.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
 
+/**
+ * The request's flow, made self-contained: a job's `kubectl:` URL is fetched
+ * and its manifest written into the flow; a path is refused (422 naming the job
+ * and the path), since the API cannot read the caller's files.
+ */
 async function flowText(req: { text(): Promise<string> }): Promise<string> {
   const text = await req.text();
   if (text.trim() === '') throw new ApiError('empty_body', 'the request body must be a flow in YAML');
-  return text;
+  return inlinePodTemplates(text, async (ref) => {
+    if (ref.kind === 'url') return fetchPodTemplate(ref.url);
+    throw new Error('is a path, and the API cannot read files: send the manifest inline or an http(s) URL (coflow apply reads paths relative to the flow file)');
+  });
 }
 
 const tags = ['flows'];

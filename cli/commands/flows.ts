@@ -1,6 +1,7 @@
 /** Flows through the API: `apply`, `flows`, `flow`, `versions`. */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
+import { selfContainedFlow } from '../template-loader.ts';
 import { optionText, type Command } from './types.ts';
 
 export const apply: Command = {
@@ -9,7 +10,8 @@ export const apply: Command = {
   summary: 'store a flow (a new version when it changed); syncs its schedules',
   async run(ctx, [file]) {
     if (!file) throw new UsageError('apply needs a FILE');
-    const r = await ctx.api.applyFlow(readFileSync(file, 'utf8'));
+    // Paths and URLs of Pod templates are read here and sent inline: the stored version needs no file of ours.
+    const r = await ctx.api.applyFlow(await selfContainedFlow(file, readFileSync(file, 'utf8')));
     ctx.out(r, () => `${r.uri}: version ${r.version}${r.created ? ' created' : ' unchanged'}${r.schedules?.length ? ` (schedules: ${r.schedules.join(', ')})` : ''}`);
     return 0;
   },

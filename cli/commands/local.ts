@@ -1,6 +1,7 @@
 /** Commands that run on this machine: `dev`, `validate`. */
 import { readFileSync } from 'node:fs';
-import { validateFlow } from '../../flow/index.ts';
+import { FlowValidationError, validateFlow } from '../../flow/index.ts';
+import { selfContainedFlow } from '../template-loader.ts';
 import { loadCatalog, resolveComponents } from '../../components/catalog.ts';
 import { formatIssues } from './format.ts';
 import { UsageError } from '../errors.ts';
@@ -25,12 +26,19 @@ export const validate: Command = {
     if (args.length === 0) throw new UsageError('validate needs at least one FILE');
     const { loadConfig } = await import('../../worker/config.ts');
     const catalog = loadCatalog(loadConfig().componentsDir);
-    const results = args.map((file) => {
+    const results = await Promise.all(args.map(async (file) => {
       let text: string;
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
         return { file, valid: false, issues: [{ path: '', line: 0, column: 0, message: `cannot read: ${(err as Error).message}` }] };
+      }
+      try {
+        // Pod templates are checked as `apply` would store them.
+        text = await selfContainedFlow(file, text);
+      } catch (err) {
+        if (err instanceof FlowValidationError) return { file, valid: false, issues: err.issues };
+        throw err;
       }
       const r = validateFlow(text);
       if (!r.ok) return { file, valid: false, issues: r.issues };
@@ -40,7 +48,7 @@ export const validate: Command = {
         return { file, valid: false, issues: [{ path: '', line: 1, column: 1, message: (err as Error).message }] };
       }
       return { file, valid: true, issues: [] };
-    });
+    }));
     ctx.out(results, () => results.map((r) => (r.valid ? `${r.file}: valid` : formatIssues(r.file, r.issues))).join('\n'));
     return results.every((r) => r.valid) ? 0 : 2;
   },
