@@ -55,6 +55,13 @@ export function parseFlow(yamlText: string, opts: ParseFlowOptions = {}): FlowSp
   return result.flow;
 }
 
+/** Like {@link parseFlow}, and also returns the warnings (kept leniencies, located like issues). */
+export function parseFlowWithWarnings(yamlText: string, opts: ParseFlowOptions = {}): { flow: FlowSpec; warnings: readonly FlowIssue[] } {
+  const result = validateFlow(yamlText);
+  if (!result.ok) throw new FlowValidationError(result.issues, opts.file);
+  return { flow: result.flow, warnings: result.warnings };
+}
+
 /** Like {@link parseFlow}, but returns the issues instead of throwing. */
 export function validateFlow(yamlText: string): FlowValidation {
   const lines = new LineCounter();
