@@ -4,7 +4,7 @@
  * `coflow apply`, and every repeat runs as its own job, with its own path,
  * container and logs.
  */
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,19 +37,24 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function coflow(...args: string[]) {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'cli/coflow.ts'), ...args], { env: { ...process.env, COFLOW_API: h.platform.apiUrl }, encoding: 'utf8', timeout: 60_000 });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+/** Runs the CLI without blocking this process, which serves the API the CLI talks to. */
+function coflow(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const env = { ...process.env, COFLOW_API: h.platform.apiUrl };
+    execFile(process.execPath, [join(repoRoot, 'cli/coflow.ts'), ...args], { env, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+      resolve({ code: err === null ? 0 : typeof err.code === 'number' ? err.code : -1, stdout, stderr });
+    });
+  });
 }
 
 describe('duplicate action and job names', () => {
   it('are accepted with warnings by validate and apply, and each repeat runs with its own path and logs', async () => {
     const warning = `${file}:8:15: warning: stages[0].actions[1].name: action name "lint" is used 2 times in stage "check" (ContainerOps allowed it); this action is named "lint-2"`;
-    const validated = coflow('validate', file);
+    const validated = await coflow('validate', file);
     expect(validated.code).toBe(0);
     expect(validated.stdout).toContain(`${file}: valid\n`);
     expect(validated.stdout).toContain(warning);
-    const applied = coflow('apply', file);
+    const applied = await coflow('apply', file);
     expect(applied.code).toBe(0);
     expect(applied.stdout.split('\n')[0]).toBe('test/compat/duplicate-names: version 1 created');
     expect(applied.stdout).toContain(warning);
