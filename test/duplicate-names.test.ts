@@ -64,6 +64,6 @@ describe('duplicate action and job names', () => {
     const paths = ['check.lint-1.run', 'check.lint-2.run-1', 'check.lint-2.run-2'];
     expect(paths.map((p) => job(run, p).state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     const texts = await Promise.all(paths.map(async (p) => (await allLogs(h.api, run.runId, p)).map((l) => l.text)));
-    expect(texts).toEqual([['first check.lint-1.run'], ['second check.lint-2.run-1'], ['third check.lint-2.run-2 got first']]);
+    expect(texts).toEqual([['first check.lint-1.run', '[COUT] WHO = first'], ['second check.lint-2.run-1'], ['third check.lint-2.run-2 got first']]);
   });
 });
