@@ -82,6 +82,8 @@ export const callbackRoutes: RouteModule = (app, deps) => {
         await deps.temporal.activity.complete(target.taskToken, attemptResult(masked, outputs));
       } catch (err) {
         if (err instanceof ActivityNotFoundError) {
+          // Given back: the wait may be moving to another worker (its token is then retargeted), so a later call can still land.
+          await deps.store.releaseCallback(token);
           throw new ApiError('callback_expired', `job ${target.jobPath} no longer waits for this callback (it timed out or was cancelled)`);
         }
         // Temporal unreachable or the like: the system may try again with the same token.
