@@ -2,7 +2,7 @@
  * Callbacks of `service` jobs: `POST /hooks/callback/{token}`. No bearer
  * token: the single-use callback token in the path is the credential (only
  * its SHA-256 is stored). The first valid call completes the waiting job
- * attempt (Temporal asynchronous activity completion); any later call with
+ * attempt (completing its activity by task token while it waits, heartbeating); any later call with
  * the same token gets 409, an unknown token 404. Outputs and message are
  * masked (the job's secrets as `***`) before they reach the run. Body, all optional:
  * `{ "result": "success" | "failure", "outputs": { KEY: value }, "message": "…" }`.
