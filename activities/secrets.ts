@@ -8,22 +8,12 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { FAILURE_TYPES } from '../contracts/job-attempt.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
-import { hasExpressions, interpolate, parseTemplate, references } from '../flow/expressions/index.ts';
-import { jobTexts, mapJobTexts } from '../flow/job-texts.ts';
+import { hasExpressions, interpolate } from '../flow/expressions/index.ts';
+import { mapJobTexts } from '../flow/job-texts.ts';
 import type { JobSpec } from '../flow/model.ts';
+import { secretMasker, secretNames } from '../flow/secret-masking.ts';
 
-/** Names of the secrets a job's fields use (its service call's included). */
-function secretNames(job: JobSpec): string[] {
-  const names = new Set<string>();
-  for (const text of jobTexts(job)) {
-    if (!hasExpressions(text)) continue;
-    for (const part of parseTemplate(text)) {
-      if (part.kind !== 'expr') continue;
-      for (const ref of references(part.expr)) if (ref.segments[0] === 'secrets' && ref.segments[1] !== undefined) names.add(ref.segments[1]);
-    }
-  }
-  return [...names];
-}
+export { secretMasker };
 
 /**
  * Resolves the secrets of a container job into its fields; a secret no
@@ -47,11 +37,4 @@ export async function resolveSecretValues(job: JobSpec, resolver: SecretResolver
     secrets[name] = value;
   }
   return secrets;
-}
-
-/** A function that replaces every secret value in a text by `***` (longest first, so no part of one leaks). */
-export function secretMasker(values: readonly string[]): (text: string) => string {
-  const masked = [...new Set(values.filter((v) => v.length >= 2))].sort((a, b) => b.length - a.length);
-  if (masked.length === 0) return (text) => text;
-  return (text) => masked.reduce((t, v) => t.split(v).join('***'), text);
 }

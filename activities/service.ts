@@ -3,16 +3,20 @@
  * attempt (SPEC §2), logged with secrets masked. Without a callback the
  * response decides the verdict and its body gives the outputs. With a
  * callback the activity registers a single-use token, hands the system the
- * callback URL and completes asynchronously: the API's
- * `POST /hooks/callback/{token}` completes it (api/routes/callbacks.ts), or
- * the activity's start-to-close timeout ends the wait.
+ * callback URL and waits, heartbeating: the API's `POST /hooks/callback/{token}`
+ * completes it with the token's task token (api/routes/callbacks.ts), or the
+ * activity's schedule-to-close timeout ends the wait. The heartbeats carry the
+ * token's hash, so when the worker is lost, Temporal retries the activity on
+ * another worker within the heartbeat timeout, and the retry takes the wait
+ * over (the token now points at it) instead of calling the system again.
  */
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure, CompleteAsyncError, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { FAILURE_TYPES, type JobAttemptInput, type JobAttemptResult } from '../contracts/job-attempt.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { JobSpec, ServiceSpec } from '../flow/model.ts';
 import type { CallbackStore, LogStore } from '../store/store.ts';
+import { tokenHash } from '../store/token-hash.ts';
 import { resolveSecretValues, secretMasker } from './secrets.ts';
 import { bodyLines, renderCall, requestLines, responseOutputs, retryableStatus, seconds, type RenderedCall } from './service-call.ts';
 
@@ -21,7 +25,7 @@ export interface ServiceActivityDeps {
   /** Resolves `${{ secrets.NAME }}` left in the service's fields by the workflow. */
   readonly secrets?: SecretResolver;
   /** Where callback tokens are registered; services that wait for a callback fail without it. */
-  readonly callbacks?: Pick<CallbackStore, 'registerCallback' | 'removeCallback'>;
+  readonly callbacks?: Pick<CallbackStore, 'registerCallback' | 'removeCallback' | 'retargetCallback'>;
   /** Base URL under which called systems reach the API (COFLOW_PUBLIC_URL, default the API's own address). */
   readonly publicUrl?: () => string | Promise<string>;
   /** Bound of a call whose job sets no `timeout` (ms); default 10 minutes. */
@@ -80,6 +84,29 @@ async function send(call: RenderedCall, timeoutMs: number, heartbeatEveryMs: num
   }
 }
 
+/** Heartbeat details of an attempt waiting for its callback: the token's hash (never the token). */
+interface WaitingDetails {
+  readonly callbackHash: string;
+}
+
+function waitingDetails(): WaitingDetails | undefined {
+  const details = Context.current().info.heartbeatDetails as Partial<WaitingDetails> | undefined;
+  return typeof details?.callbackHash === 'string' ? { callbackHash: details.callbackHash } : undefined;
+}
+
+/**
+ * Waits until the API completes this activity with the callback (the next
+ * heartbeat then cancels the function: `NOT_FOUND`), the run cancels it, or
+ * the timeout ends it. The heartbeats tell Temporal this worker is alive.
+ */
+async function awaitCallback(details: WaitingDetails, everyMs: number): Promise<never> {
+  const ctx = Context.current();
+  for (;;) {
+    ctx.heartbeat(details);
+    await ctx.sleep(everyMs);
+  }
+}
+
 /** The verdict of a response without callback: its status, then its outputs and `CO_RESULT`. */
 function judgeResponse(job: JobSpec, text: string, mask: (t: string) => string): { outputs: Record<string, string>; warnings: string[]; failed?: string; retryable: boolean } {
   const collector = responseOutputs(text);
@@ -105,10 +132,26 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
     return { token, url: `${(await publicUrl()).replace(/\/+$/, '')}${CALLBACK_PATH}${token}` };
   }
 
+  /** A retry of a callback attempt whose worker was lost: take the wait over, never call the system again. */
+  async function takeOverWait(input: JobAttemptInput): Promise<JobAttemptResult> {
+    const { runId, attempt, job } = input;
+    const details = waitingDetails();
+    const ok = details !== undefined && (await callbacks?.retargetCallback(details.callbackHash, Context.current().info.taskToken)) === true;
+    const reason = details === undefined
+      ? 'the worker making the call was lost before the system answered; whether it received the call is unknown'
+      : 'the worker waiting for the callback was lost, and the callback token is no longer waiting (used or expired)';
+    const text = ok ? 'service: the worker waiting for the callback was lost; this worker waits now' : `service: ${reason}`;
+    await logs.appendLogs(runId, job.path, attempt, (await logs.countLogs(runId, job.path, attempt)) + 1, [{ ts: Date.now(), stream: 'stdout', text }]);
+    if (!ok || details === undefined) return { exitCode: null, timedOut: false, cancelled: false, warnings: [], outputs: {}, succeeded: false, reason, retryable: true, logLines: 0 };
+    return awaitCallback(details, heartbeatEveryMs);
+  }
+
   async function callService(input: JobAttemptInput): Promise<JobAttemptResult> {
     const { runId, attempt, job } = input;
     const spec = job.service;
     if (spec === undefined) throw ApplicationFailure.nonRetryable(`job ${job.path} is not a service job`, FAILURE_TYPES.badInput);
+    // Temporal retries a callback attempt only when its worker stopped heartbeating.
+    if (spec.callback !== undefined && Context.current().info.attempt > 1) return takeOverWait(input);
     const secretValues = await resolveSecretValues(job, secrets);
     const callback = await callbackFor(job, spec);
     const call = renderCall(spec, { secrets: secretValues, ...(callback === undefined ? {} : { callback: { url: callback.url } }) }, job.path);
@@ -134,10 +177,9 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
     const { response, text } = sent;
     await log.write([`< ${response.status} ${response.statusText}`, ...bodyLines('< ', text)]);
     if (!response.ok) return fail(`${call.method} ${log.mask(call.url.href)} answered ${response.status} ${response.statusText}`.trimEnd(), retryableStatus(response.status));
-    if (spec.callback !== undefined) {
+    if (spec.callback !== undefined && callback !== undefined) {
       await log.write([`service: waiting for a callback (up to ${seconds(spec.callback.timeoutMs)})`]);
-      // Completed by the API's callback endpoint with the task token, or ended by the start-to-close timeout.
-      throw new CompleteAsyncError();
+      return awaitCallback({ callbackHash: tokenHash(callback.token) }, heartbeatEveryMs);
     }
     const verdict = judgeResponse(job, text, log.mask);
     if (verdict.failed !== undefined) return fail(verdict.failed, verdict.retryable, { warnings: verdict.warnings, outputs: verdict.outputs });

@@ -107,6 +107,17 @@ describe('request validation', () => {
     expect(res.body.error?.details).toEqual({ issues: expect.arrayContaining([expect.objectContaining({ path: 'stages[0].colour', line: 4, column: 5 })]) as unknown });
   });
 
+  it('accepts a flow that repeats an action name (ContainerOps) and answers with the warnings, located', async () => {
+    const twice = 'uri: unit/api/twice\nstages:\n  - name: s\n    actions:\n      - { name: a, jobs: [ { endpoint: x } ] }\n      - { name: a, jobs: [ { endpoint: x } ] }\n';
+    const res = await call('viewer', 'POST', '/api/v1/flows/validate', twice, 'application/yaml');
+    expect(res.status).toBe(200);
+    expect(res.body.warnings).toEqual([
+      { path: 'stages[0].actions[0].name', line: 5, column: 17, message: 'action name "a" is used 2 times in stage "s" (ContainerOps allowed it); this action is named "a-1"' },
+      { path: 'stages[0].actions[1].name', line: 6, column: 17, message: 'action name "a" is used 2 times in stage "s" (ContainerOps allowed it); this action is named "a-2"' },
+    ]);
+    expect((await call('viewer', 'POST', '/api/v1/flows/validate', FLOW, 'application/yaml')).body).toEqual({ valid: true, uri: 'unit/api/one', warnings: [] });
+  });
+
   it('rejects an empty flow body with 400, and a flow naming an unknown component with 422', async () => {
     expect((await call('admin', 'POST', '/api/v1/flows', '  \n', 'application/yaml')).body.error?.code).toBe('empty_body');
     const unknown = await call('viewer', 'POST', '/api/v1/flows/validate', FLOW.replace('endpoint: "coflow/shell:1.0.0"', 'component: library/nothing@1'), 'application/yaml');

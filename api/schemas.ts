@@ -56,9 +56,15 @@ export const YamlBody = {
   required: true,
 } as const;
 
+/** A located remark about a flow file (same shape as a validation issue). */
+const FlowWarning = z
+  .object({ path: z.string(), line: z.number().int(), column: z.number().int(), message: z.string() })
+  .openapi('FlowWarning', { description: 'accepted, but worth a look (e.g. a duplicate action name ContainerOps allowed, numbered in paths)' });
+
 export const AppliedFlow = z
   .object({
     uri: z.string(),
+    warnings: z.array(FlowWarning),
     version: z.number().int(),
     created: z.boolean(),
     schedules: z.array(z.string()).openapi({ description: 'ids of the Temporal Schedules kept for the flow\'s schedule triggers' }),
@@ -75,7 +81,7 @@ export const StoredFlow = z
 
 export const FlowVersion = z.object({ version: z.number().int(), createdAt: z.string() }).openapi('FlowVersion');
 
-export const Validation = z.object({ valid: z.literal(true), uri: z.string() }).openapi('Validation');
+export const Validation = z.object({ valid: z.literal(true), uri: z.string(), warnings: z.array(FlowWarning) }).openapi('Validation');
 
 export const StartRunBody = z
   .object({ comment: z.string().max(1000).optional().openapi({ description: 'why the run was started; expressions read it as `trigger.message`' }) })

@@ -5,6 +5,7 @@
 import { ApiCallError } from './errors.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 import type { LogPage } from '../contracts/logs.ts';
+import type { FlowIssue } from '../flow/errors.ts';
 
 /** How long a follow keeps reconnecting to an API that went away. */
 const RECONNECT_WINDOW_MS = 60_000;
@@ -25,7 +26,7 @@ function flowPath(uri: string): string {
 }
 
 export interface StartedRun { runId: string; number: number; flowUri: string; flowVersion: number; duplicate?: boolean }
-export interface AppliedFlow { uri: string; version: number; created: boolean; schedules?: string[] }
+export interface AppliedFlow { uri: string; version: number; created: boolean; schedules?: string[]; warnings?: FlowIssue[] }
 export interface RunSummary {
   runId: string; flowUri?: string; number?: number; status: string; trigger?: string | null; branch?: string | null;
   actor?: string | null; startedAt: string; endedAt: string | null;
@@ -86,7 +87,7 @@ export class ApiClient {
     for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
     return this.request('GET', `/api/v1/runs${q.size > 0 ? `?${q.toString()}` : ''}`);
   }
-  validateFlow(yaml: string): Promise<{ valid: true; uri: string }> {
+  validateFlow(yaml: string): Promise<{ valid: true; uri: string; warnings?: FlowIssue[] }> {
     return this.request('POST', '/api/v1/flows/validate', yaml);
   }
   listFlows(opts: { limit?: number; cursor?: string } = {}): Promise<{ flows: FlowSummary[]; next: string | null }> {

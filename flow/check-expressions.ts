@@ -20,7 +20,7 @@ import {
 import { JOB_TEXT_FIELDS, SERVICE_TEXT_FIELDS } from './job-texts.ts';
 import type { PlacedJob } from './links.ts';
 import { runsBefore } from './links.ts';
-import { resolveJobRef } from './paths.ts';
+import { ambiguousRefMessage, resolveJobRef } from './paths.ts';
 import { choiceList, closestName } from './suggest.ts';
 import { childPath, type Field, type YamlReader } from './yaml-reader.ts';
 
@@ -217,7 +217,7 @@ function checkJobReference(report: (message: string) => void, segments: readonly
   const found = resolveJobRef(scope.jobs, split.ref);
   if (!found.ok) {
     if (found.reason === 'ambiguous') {
-      report(`job reference "${split.ref}" is ambiguous (${found.candidates.join(', ')}); write the full path stage.action.job`);
+      report(ambiguousRefMessage(split.ref, found.candidates));
       return;
     }
     const hint = closestName(split.ref, [...scope.jobs.map((j) => j.path), ...scope.jobs.map((j) => j.name)]);

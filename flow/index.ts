@@ -1,5 +1,5 @@
 /** Public API of the flow language: parse, validate, and the normalised model. */
-export { parseFlow, validateFlow } from './parse.ts';
+export { parseFlow, parseFlowWithWarnings, validateFlow } from './parse.ts';
 export type { FlowValidation, ParseFlowOptions } from './parse.ts';
 export { FlowValidationError, InvalidDurationError, InvalidQuantityError, formatFlowIssue } from './errors.ts';
 export type { FlowIssue } from './errors.ts';

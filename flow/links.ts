@@ -5,13 +5,15 @@
  */
 import type { Subscription } from './model.ts';
 import type { RawLink } from './parse-job.ts';
-import { resolveJobRef } from './paths.ts';
+import { ambiguousRefMessage, resolveJobRef } from './paths.ts';
 import { closestName } from './suggest.ts';
 import type { YamlReader } from './yaml-reader.ts';
 
 /** A job with its place in execution order. */
 export interface PlacedJob {
   readonly path: string;
+  /** The path with the names as written (differs from `path` when a duplicate name was numbered). */
+  readonly writtenPath: string;
   readonly name: string;
   readonly stageIndex: number;
   readonly actionIndex: number;
@@ -81,7 +83,7 @@ export function resolveLinks(r: YamlReader, jobs: readonly PlacedJob[]): Map<str
 
 function reportUnresolved(r: YamlReader, link: RawLink, reason: 'unknown' | 'ambiguous', candidates: readonly string[], jobs: readonly PlacedJob[]): void {
   if (reason === 'ambiguous') {
-    r.report(link.field, `job reference "${link.ref}" is ambiguous (${candidates.join(', ')}); write the full path stage.action.job`);
+    r.report(link.field, ambiguousRefMessage(link.ref, candidates));
     return;
   }
   const hint = closestName(link.ref, [...jobs.map((j) => j.path), ...jobs.map((j) => j.name)]);

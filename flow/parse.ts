@@ -14,6 +14,7 @@ import { readEnvironments, readJob } from './parse-job.ts';
 import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
 import { checkReceivers, readConcurrency, readTriggers } from './parse-triggers.ts';
+import { distinctNames } from './duplicate-names.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
 import { YamlReader } from './yaml-reader.ts';
@@ -25,8 +26,13 @@ export interface ParseFlowOptions {
   readonly file?: string;
 }
 
-/** Outcome of {@link validateFlow}. */
-export type FlowValidation = { readonly ok: true; readonly flow: FlowSpec } | { readonly ok: false; readonly issues: readonly FlowIssue[] };
+/**
+ * Outcome of {@link validateFlow}. `warnings` are kept leniencies (e.g. a
+ * duplicate action name ContainerOps accepted), located like issues.
+ */
+export type FlowValidation =
+  | { readonly ok: true; readonly flow: FlowSpec; readonly warnings: readonly FlowIssue[] }
+  | { readonly ok: false; readonly issues: readonly FlowIssue[]; readonly warnings: readonly FlowIssue[] };
 
 const FLOW_FIELDS = [
   'uri', 'title', 'version', 'tag', 'timeout', 'environments', 'workspace', 'triggers', 'concurrency', 'receivers', 'stages',
@@ -49,6 +55,13 @@ export function parseFlow(yamlText: string, opts: ParseFlowOptions = {}): FlowSp
   return result.flow;
 }
 
+/** Like {@link parseFlow}, and also returns the warnings (kept leniencies, located like issues). */
+export function parseFlowWithWarnings(yamlText: string, opts: ParseFlowOptions = {}): { flow: FlowSpec; warnings: readonly FlowIssue[] } {
+  const result = validateFlow(yamlText);
+  if (!result.ok) throw new FlowValidationError(result.issues, opts.file);
+  return { flow: result.flow, warnings: result.warnings };
+}
+
 /** Like {@link parseFlow}, but returns the issues instead of throwing. */
 export function validateFlow(yamlText: string): FlowValidation {
   const lines = new LineCounter();
@@ -58,15 +71,17 @@ export function validateFlow(yamlText: string): FlowValidation {
       const { line, col } = lines.linePos(e.pos[0]);
       return { path: '', line, column: col, message: `YAML syntax error: ${e.message}` };
     });
-    return { ok: false, issues };
+    return { ok: false, issues, warnings: [] };
   }
   const r = new YamlReader(doc, lines);
   const flow = readFlow(r);
-  if (r.issues.length > 0 || flow === undefined) {
-    const issues = [...r.issues].sort((a, b) => a.line - b.line || a.column - b.column);
-    return { ok: false, issues };
-  }
-  return { ok: true, flow };
+  const warnings = [...r.warnings].sort(byPlace);
+  if (r.issues.length > 0 || flow === undefined) return { ok: false, issues: [...r.issues].sort(byPlace), warnings };
+  return { ok: true, flow, warnings };
+}
+
+function byPlace(a: FlowIssue, b: FlowIssue): number {
+  return a.line - b.line || a.column - b.column;
 }
 
 function readFlow(r: YamlReader): FlowSpec | undefined {
@@ -144,6 +159,7 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSp
       for (const [jobIndex, job] of action.jobs.entries()) {
         placed.push({
           path: jobPath(stage.name ?? '', action.name ?? '', job.name),
+          writtenPath: jobPath(stage.name ?? '', action.writtenName ?? '', job.writtenName),
           name: job.name,
           stageIndex,
           actionIndex,
@@ -193,9 +209,12 @@ interface DraftStage {
 }
 
 interface DraftAction {
+  /** The action's name in paths: as written, or numbered when the stage repeats it. */
   readonly name: string | undefined;
+  readonly writtenName: string | undefined;
   readonly title: string | undefined;
-  readonly jobs: readonly { readonly name: string; readonly draft: DraftJob }[];
+  /** Jobs with their names in paths, and as written (a derived name when none was). */
+  readonly jobs: readonly { readonly name: string; readonly writtenName: string; readonly draft: DraftJob }[];
   readonly ifField?: Field | undefined;
   readonly condition?: string | undefined;
 }
@@ -248,17 +267,11 @@ function readStage(r: YamlReader, field: Field, defaults: JobDefaults): DraftSta
     r.report(actionsField, `a ${type} stage has no actions`);
     return { name, nameField, title, type, sequencing, actions: [], approval, ifField, condition };
   }
-  const actions: DraftAction[] = [];
-  const actionNames = new Set<string>();
-  for (const item of actionsField === undefined ? [] : (r.seq(actionsField) ?? [])) {
-    const action = readAction(r, item, defaults);
-    if (action === undefined) continue;
-    if (action.name !== undefined) {
-      if (actionNames.has(action.name)) r.report(action.nameField ?? item, `duplicate action name "${action.name}" in stage "${name ?? ''}"`);
-      actionNames.add(action.name);
-    }
-    actions.push(action);
-  }
+  const read = (actionsField === undefined ? [] : (r.seq(actionsField) ?? [])).flatMap((item) => readAction(r, item, defaults) ?? []);
+  // A nameless action was reported; it keeps no name rather than a made-up one.
+  const named = read.filter((a) => a.name !== undefined);
+  const names = distinctNames(r, named, { child: 'action', parent: `stage "${name ?? ''}"`, fallbackBase: 'action' });
+  const actions = read.map((a): DraftAction => ({ ...a, writtenName: a.name, name: a.name === undefined ? undefined : names[named.indexOf(a)] }));
   return { name, nameField, title, type, sequencing, actions, approval, ifField, condition };
 }
 
@@ -281,7 +294,7 @@ function readApproval(r: YamlReader, field: Field): ApprovalSpec | undefined {
   return { approvers: names ?? [], required: required ?? 1, forbidSelfApproval, timeoutMs, onTimeout };
 }
 
-function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftAction & { nameField: Field | undefined }) | undefined {
+function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (Omit<DraftAction, 'writtenName'> & { nameField: Field | undefined }) | undefined {
   if (field.node === null) return undefined;
   const m = r.map(field, ACTION_FIELDS);
   if (m === undefined) return undefined;
@@ -297,28 +310,10 @@ function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (DraftA
   const items = jobsField === undefined ? [] : (r.seq(jobsField) ?? []);
   const drafts = items.filter((item) => item.node !== null).flatMap((item) => (isServiceJob(item) ? readServiceJob : readJob)(r, item, defaults) ?? []);
   if (jobsField === undefined || items.length === 0) r.report(jobsField ?? m.missing('jobs'), 'an action needs at least one job');
-  return { name, nameField, title, jobs: nameJobs(r, drafts, name ?? 'job'), ifField, condition };
-}
-
-/**
- * Gives every job a name unique in its action. Unnamed jobs (common in
- * ContainerOps files) take their image or component name, or the action's
- * name when they have neither, with `-2`, `-3`… on repeats; explicit names
- * are never changed, so a duplicate explicit name is an error.
- */
-function nameJobs(r: YamlReader, drafts: readonly DraftJob[], actionName: string): { name: string; draft: DraftJob }[] {
-  const taken = new Set<string>();
-  for (const draft of drafts) {
-    if (draft.name === undefined) continue;
-    if (taken.has(draft.name)) r.report(draft.nameField ?? draft.field, `duplicate job name "${draft.name}" in action "${actionName}"`);
-    taken.add(draft.name);
-  }
-  return drafts.map((draft) => {
-    if (draft.name !== undefined) return { name: draft.name, draft };
-    const base = draft.nameBase ?? actionName;
-    let name = base;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
-    taken.add(name);
-    return { name, draft };
+  const jobNames = distinctNames(r, drafts, { child: 'job', parent: `action "${name ?? ''}"`, fallbackBase: name ?? 'job' });
+  const jobs = drafts.map((draft, i) => {
+    const jobName = jobNames[i] ?? '';
+    return { name: jobName, writtenName: draft.name ?? jobName, draft };
   });
+  return { name, nameField, title, jobs, ifField, condition };
 }

@@ -33,6 +33,8 @@ export function childPath(parent: string, key: string | number): string {
 
 export class YamlReader {
   readonly issues: FlowIssue[] = [];
+  /** What the flow may keep but the user should see (ContainerOps leniencies), located like issues. */
+  readonly warnings: FlowIssue[] = [];
   readonly #doc: Document;
   readonly #lines: LineCounter;
 
@@ -55,6 +57,12 @@ export class YamlReader {
   /** Records an issue about a field. */
   report(field: Field, message: string): void {
     this.reportAt(field.offset, field.path, message);
+  }
+
+  /** Records a warning about a field: accepted, but worth a look. */
+  warn(field: Field, message: string): void {
+    const { line, col } = this.#lines.linePos(field.offset);
+    this.warnings.push({ path: field.path, line, column: col, message });
   }
 
   /** Reads a mapping, rejecting keys outside `allowed` (with a "did you mean" hint). */

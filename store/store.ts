@@ -96,6 +96,12 @@ export interface CallbackStore {
   releaseCallback(token: string): Promise<void>;
   /** Forgets a token (its call failed: nothing will call back). */
   removeCallback(token: string): Promise<void>;
+  /**
+   * Points an unclaimed token, known by its hash (store/token-hash.ts), at a new
+   * activity task token: the activity waiting for it was retried on another
+   * worker. False when no unclaimed token has that hash.
+   */
+  retargetCallback(hash: string, taskToken: Uint8Array): Promise<boolean>;
 }
 
 /** A secret as the store keeps it: AES-256-GCM ciphertext made by store/secret-box.ts. */

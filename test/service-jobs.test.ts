@@ -34,11 +34,13 @@ function fakeSystem(): { server: Server; received: Received[]; callbacks: { url:
       if (path === '/build') {
         reply(201, '{"queued": true}');
         const url = (JSON.parse(body) as { callback: string }).callback;
+        // A careless system echoes the credential it was called with.
+        const credential = String(req.headers.authorization).replace(/^Bearer /, '');
         setTimeout(() => {
           void fetch(url, {
             method: 'POST',
             headers: { 'content-type': 'application/json' },
-            body: JSON.stringify({ result: 'success', outputs: { VERSION: '1.2.3', BUILD: 42 }, message: 'built' }),
+            body: JSON.stringify({ result: 'success', outputs: { VERSION: '1.2.3', BUILD: 42, CALLER: `token ${credential}` }, message: `built for ${credential}` }),
           }).then((r) => callbacks.push({ url, status: r.status }));
         }, 1_000);
       } else if (path === '/failing-build') {
@@ -88,7 +90,7 @@ stages:
               headers: { Authorization: "Bearer \${{ secrets.CI_TOKEN }}", Content-Type: application/json }
               body: '{"callback": "\${{ callback.url }}", "run": "\${{ run.number }}"}'
               callback: { timeout: 1m }
-            outputs: [VERSION, BUILD]
+            outputs: [VERSION, BUILD, CALLER]
           - name: use
             endpoint: coflow/shell:1.0.0
             script: 'echo "version \${{ jobs.build.outputs.VERSION }} build $BUILD"'
@@ -98,7 +100,8 @@ stages:
     );
     expect(run.state).toBe('succeeded');
     const build = job(run, 'ci.remote.build');
-    expect(build.outputs).toEqual({ VERSION: '1.2.3', BUILD: '42' });
+    // Outputs sent by the callback are masked like a container's.
+    expect(build.outputs).toEqual({ VERSION: '1.2.3', BUILD: '42', CALLER: 'token ***' });
     expect(build.attempts).toHaveLength(1);
     expect((await allLogs(h.api, run.runId, 'ci.remote.use')).map((l) => l.text)).toContain('version 1.2.3 build 42');
 
@@ -117,7 +120,7 @@ stages:
     expect(lines).toContain('> Authorization: Bearer ***');
     expect(lines).toContain(`> X-Coflow-Callback: ${h.platform.apiUrl}/hooks/callback/***`);
     expect(lines).toContain('< 201 Created');
-    expect(lines).toContain('service: callback: success: built');
+    expect(lines).toContain('service: callback: success: built for ***');
     expect(lines.join('\n')).not.toContain(CI_TOKEN);
     expect(lines.join('\n')).not.toContain(callbackUrl);
 

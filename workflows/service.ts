@@ -2,8 +2,10 @@
  * How the workflow calls the `service` job activity (activities/service.ts):
  * one call per attempt, never repeated by Temporal (a second call could start
  * a second build on the other system; job `retries` make new attempts), and
- * a wait for the callback bounded by the activity's start-to-close timeout,
- * reported as "no callback within …".
+ * a wait for the callback bounded by the activity's schedule-to-close timeout,
+ * reported as "no callback within …". A waiting attempt heartbeats: when its
+ * worker is lost, Temporal retries it on another worker, which takes the wait
+ * over without calling again (activities/service.ts).
  */
 import { ActivityCancellationType, ActivityFailure, TimeoutFailure, proxyActivities } from '@temporalio/workflow';
 import type { JobSpec } from '../flow/model.ts';
@@ -26,19 +28,23 @@ function duration(ms: number): string {
 export function serviceAttempt(job: JobSpec): (input: JobAttemptInput) => Promise<JobAttemptResult> {
   const callback = job.service?.callback;
   const acts = proxyActivities<ServiceActivities>({
-    // Waiting for a callback: the timeout is the wait (counted from the attempt's start, the call included).
-    startToCloseTimeout: callback !== undefined ? callback.timeoutMs : (job.timeoutMs > 0 ? job.timeoutMs : DEFAULT_REQUEST_TIMEOUT_MS) + CALL_GRACE_MS,
-    // An activity completed asynchronously does not heartbeat while it waits.
-    ...(callback === undefined ? { heartbeatTimeout: '10s' } : {}),
+    ...(callback !== undefined
+      ? {
+          // The wait, counted from the attempt's start (the call included), across the workers that take it over.
+          scheduleToCloseTimeout: callback.timeoutMs,
+          // Retried only when the worker stopped heartbeating: the retry takes the wait over, never calls again.
+          retry: { maximumAttempts: 5, initialInterval: '1s', backoffCoefficient: 1 },
+        }
+      : { startToCloseTimeout: (job.timeoutMs > 0 ? job.timeoutMs : DEFAULT_REQUEST_TIMEOUT_MS) + CALL_GRACE_MS, retry: { maximumAttempts: 1 } }),
+    heartbeatTimeout: '10s',
     // Nothing to wait for on cancel: an awaited callback that comes later finds the job gone.
     cancellationType: ActivityCancellationType.TRY_CANCEL,
-    retry: { maximumAttempts: 1 },
   });
   return async (input) => {
     try {
       return await acts.callService(input);
     } catch (err) {
-      if (callback !== undefined && err instanceof ActivityFailure && err.cause instanceof TimeoutFailure) {
+      if (callback !== undefined && err instanceof ActivityFailure && err.cause instanceof TimeoutFailure && err.cause.timeoutType !== 'HEARTBEAT') {
         const reason = `no callback within ${duration(callback.timeoutMs)}`;
         return { succeeded: false, exitCode: null, timedOut: true, cancelled: false, outputs: {}, warnings: [], reason, retryable: true, logLines: 0 };
       }

@@ -5,7 +5,7 @@
  *
  * Guards, each in its own file: only safe libraries and text chunks
  * (safe-state.ts); an instruction budget that `pcall` cannot swallow
- * (budget.ts); size-checked string amplifiers (string-guards.ts); every value
+ * (budget.ts) and `xpcall` handlers cannot outrun (handler-guard.ts); size-checked string amplifiers (string-guards.ts); every value
  * crosses as plain data, never a JS object (lua-data.ts, host-api.ts).
  *
  * fengari is passed in, never value-imported here: lua-worker.ts must wrap its
@@ -13,6 +13,7 @@
  */
 import type * as Fengari from 'fengari';
 import { callWithBudget, LIMIT_MARK, type SetArmed } from './budget.ts';
+import { installHandlerGuard } from './handler-guard.ts';
 import { installHostApi, type SandboxHost } from './host-api.ts';
 import { createDataBridge, type LuaData } from './lua-data.ts';
 import { loadText, newSafeState } from './safe-state.ts';
@@ -57,6 +58,7 @@ export function createSandbox(fengari: typeof Fengari) {
     }
     // Trusted guards first (not counted), then the user's chunk.
     installStringGuards(fengari, L, limits.maxStringBytes);
+    installHandlerGuard(fengari, L);
     if (!loadText(fengari, L, source, '=hook')) return { ok: false, kind: 'syntax', message: lua.lua_tojsstring(L, -1) };
 
     const { status, limitMessage } = callWithBudget(fengari, L, limits.instructions, setArmed);

@@ -2,8 +2,9 @@
  * Callbacks of `service` jobs: `POST /hooks/callback/{token}`. No bearer
  * token: the single-use callback token in the path is the credential (only
  * its SHA-256 is stored). The first valid call completes the waiting job
- * attempt (Temporal asynchronous activity completion); any later call with
- * the same token gets 409, an unknown token 404. Body, all optional:
+ * attempt (completing its activity by task token while it waits, heartbeating); any later call with
+ * the same token gets 409, an unknown token 404. Outputs and message are
+ * masked (the job's secrets as `***`) before they reach the run. Body, all optional:
  * `{ "result": "success" | "failure", "outputs": { KEY: value }, "message": "…" }`.
  */
 import { createRoute, z } from '@hono/zod-openapi';
@@ -12,6 +13,7 @@ import { OutputCollector } from '../../contracts/cout.ts';
 import type { JobAttemptResult } from '../../contracts/job-attempt.ts';
 import type { CallbackTarget } from '../../store/store.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
+import { callbackMasker } from '../callback-masking.ts';
 import { ApiError } from '../errors.ts';
 import { parseJsonBody } from '../json-body.ts';
 import { errorResponses } from '../schemas.ts';
@@ -72,17 +74,23 @@ export const callbackRoutes: RouteModule = (app, deps) => {
       if (claim.status === 'unknown') throw new ApiError('not_found', 'no job waits for this callback');
       if (claim.status === 'used') throw new ApiError('callback_used', 'this callback was already used: a callback completes a job once');
       const { target } = claim;
+      let mask: (text: string) => string = (text) => text;
       try {
-        await deps.temporal.activity.complete(target.taskToken, attemptResult(body, collector.outputs));
+        mask = await callbackMasker(deps, target);
+        const masked = { ...body, ...(body.message === undefined ? {} : { message: mask(body.message) }) };
+        const outputs = Object.fromEntries(Object.entries(collector.outputs).map(([key, value]) => [key, mask(value)]));
+        await deps.temporal.activity.complete(target.taskToken, attemptResult(masked, outputs));
       } catch (err) {
         if (err instanceof ActivityNotFoundError) {
+          // Given back: the wait may be moving to another worker (its token is then retargeted), so a later call can still land.
+          await deps.store.releaseCallback(token);
           throw new ApiError('callback_expired', `job ${target.jobPath} no longer waits for this callback (it timed out or was cancelled)`);
         }
         // Temporal unreachable or the like: the system may try again with the same token.
         await deps.store.releaseCallback(token);
         throw err;
       }
-      await logCallback(deps, target, `service: callback: ${body.result}${body.message ? `: ${body.message}` : ''}`);
+      await logCallback(deps, target, mask(`service: callback: ${body.result}${body.message ? `: ${body.message}` : ''}`));
       return c.json({ accepted: true as const, runId: target.runId, job: target.jobPath, attempt: target.attempt }, 200);
     },
   );

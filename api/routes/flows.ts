@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
-import { parseFlow } from '../../flow/index.ts';
+import { parseFlowWithWarnings } from '../../flow/index.ts';
 import { inlinePodTemplates } from '../../flow/template-refs.ts';
 import { fetchPodTemplate } from '../fetch-template.ts';
 import { resolveComponents } from '../../components/catalog.ts';
@@ -43,9 +43,9 @@ function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
       responses: { 200: { description: 'valid', content: { 'application/json': { schema: Validation } } }, ...errorResponses(400, 401, 422) },
     }),
     async (c) => {
-      const flow = parseFlow(await flowText(c.req));
+      const { flow, warnings } = parseFlowWithWarnings(await flowText(c.req));
       resolveComponents(flow, catalog);
-      return c.json({ valid: true as const, uri: flow.uri }, 200);
+      return c.json({ valid: true as const, uri: flow.uri, warnings: [...warnings] }, 200);
     },
   );
 
@@ -62,12 +62,12 @@ function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const source = await flowText(c.req);
-      const spec = parseFlow(source);
+      const { flow: spec, warnings } = parseFlowWithWarnings(source);
       resolveComponents(spec, catalog); // unknown components are rejected before anything is stored
       const { flow, created } = await store.applyFlow(spec, source);
       // Every apply syncs, changed or not: an apply heals schedules a failure left behind.
       const schedules = await syncSchedules(deps, flow.spec);
-      return c.json({ uri: flow.uri, version: flow.version, created, schedules }, created ? 201 : 200);
+      return c.json({ uri: flow.uri, warnings: [...warnings], version: flow.version, created, schedules }, created ? 201 : 200);
     },
   );
 }

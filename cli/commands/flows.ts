@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../errors.ts';
 import { selfContainedFlow } from '../template-loader.ts';
+import { formatIssues } from './format.ts';
 import { optionText, type Command } from './types.ts';
 
 export const apply: Command = {
@@ -12,7 +13,10 @@ export const apply: Command = {
     if (!file) throw new UsageError('apply needs a FILE');
     // Paths and URLs of Pod templates are read here and sent inline: the stored version needs no file of ours.
     const r = await ctx.api.applyFlow(await selfContainedFlow(file, readFileSync(file, 'utf8')));
-    ctx.out(r, () => `${r.uri}: version ${r.version}${r.created ? ' created' : ' unchanged'}${r.schedules?.length ? ` (schedules: ${r.schedules.join(', ')})` : ''}`);
+    ctx.out(r, () => [
+      `${r.uri}: version ${r.version}${r.created ? ' created' : ' unchanged'}${r.schedules?.length ? ` (schedules: ${r.schedules.join(', ')})` : ''}`,
+      ...(r.warnings?.length ? [formatIssues(file, r.warnings, 'warning')] : []),
+    ].join('\n'));
     return 0;
   },
 };

@@ -31,25 +31,30 @@ export const validate: Command = {
       try {
         text = readFileSync(file, 'utf8');
       } catch (err) {
-        return { file, valid: false, issues: [{ path: '', line: 0, column: 0, message: `cannot read: ${(err as Error).message}` }] };
+        return { file, valid: false, issues: [{ path: '', line: 0, column: 0, message: `cannot read: ${(err as Error).message}` }], warnings: [] };
       }
       try {
         // Pod templates are checked as `apply` would store them.
         text = await selfContainedFlow(file, text);
       } catch (err) {
-        if (err instanceof FlowValidationError) return { file, valid: false, issues: err.issues };
+        if (err instanceof FlowValidationError) return { file, valid: false, issues: err.issues, warnings: [] };
         throw err;
       }
       const r = validateFlow(text);
-      if (!r.ok) return { file, valid: false, issues: r.issues };
+      const { warnings } = r;
+      if (!r.ok) return { file, valid: false, issues: r.issues, warnings };
       try {
         resolveComponents(r.flow, catalog);
       } catch (err) {
-        return { file, valid: false, issues: [{ path: '', line: 1, column: 1, message: (err as Error).message }] };
+        return { file, valid: false, issues: [{ path: '', line: 1, column: 1, message: (err as Error).message }], warnings };
       }
-      return { file, valid: true, issues: [] };
+      return { file, valid: true, issues: [], warnings };
     }));
-    ctx.out(results, () => results.map((r) => (r.valid ? `${r.file}: valid` : formatIssues(r.file, r.issues))).join('\n'));
+    const text = (r: (typeof results)[number]): string[] => [
+      ...(r.valid ? [`${r.file}: valid`] : [formatIssues(r.file, r.issues)]),
+      ...(r.warnings.length > 0 ? [formatIssues(r.file, r.warnings, 'warning')] : []),
+    ];
+    ctx.out(results, () => results.flatMap(text).join('\n'));
     return results.every((r) => r.valid) ? 0 : 2;
   },
 };

@@ -35,5 +35,9 @@ export function postgresCallbacks(db: Database): CallbackStore {
     async removeCallback(token) {
       await db.query('DELETE FROM callbacks WHERE token_hash = $1', [tokenHash(token)]);
     },
+    async retargetCallback(hash, taskToken) {
+      const rows = await db.query('UPDATE callbacks SET task_token = $1 WHERE token_hash = $2 AND used_at IS NULL RETURNING 1 AS ok', [Buffer.from(taskToken), hash]);
+      return rows.length === 1;
+    },
   };
 }

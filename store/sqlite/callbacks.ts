@@ -15,6 +15,7 @@ export function sqliteCallbacks(db: DatabaseSync): CallbackStore {
   const exists = db.prepare('SELECT 1 AS ok FROM callbacks WHERE token_hash = ?');
   const giveBack = db.prepare('UPDATE callbacks SET used_at = NULL WHERE token_hash = ?');
   const del = db.prepare('DELETE FROM callbacks WHERE token_hash = ?');
+  const retarget = db.prepare('UPDATE callbacks SET task_token = ? WHERE token_hash = ? AND used_at IS NULL');
   return {
     registerCallback: (token, target, expiresAt) => settle(() => {
       prune.run(Date.now() - RETENTION_MS);
@@ -30,5 +31,6 @@ export function sqliteCallbacks(db: DatabaseSync): CallbackStore {
     }),
     releaseCallback: (token) => settle(() => void giveBack.run(tokenHash(token))),
     removeCallback: (token) => settle(() => void del.run(tokenHash(token))),
+    retargetCallback: (hash, taskToken) => settle(() => Number(retarget.run(taskToken, hash).changes) === 1),
   };
 }

@@ -8,6 +8,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../flow/index.ts';
+import { tokenHash } from '../../store/token-hash.ts';
 import type { Store, StoreKind } from '../../store/store.ts';
 import { applyFlow, ascending, callbackTarget, flowSource, logLines, numbered, plain, range, RUN, sealed, texts } from './store-fixtures.ts';
 import { logTests } from './store-suite-logs.ts';
@@ -190,6 +191,15 @@ export function storeSuite(target: StoreTarget): void {
       await store.releaseCallback('token-3');
       await store.removeCallback('token-3');
       expect(await store.claimCallback('token-3')).toEqual({ status: 'unknown' });
+    });
+
+    it('retargets an unclaimed token to a new task token (its activity moved to another worker), never a claimed one', async () => {
+      await store.registerCallback('token-1', callbackTarget(), inAnHour());
+      expect(await store.retargetCallback(tokenHash('token-1'), new Uint8Array([9, 9]))).toBe(true);
+      expect(await store.retargetCallback(tokenHash('token-2'), new Uint8Array([9, 9]))).toBe(false);
+      const claim = await store.claimCallback('token-1');
+      expect(claim.status === 'claimed' && [...claim.target.taskToken]).toEqual([9, 9]);
+      expect(await store.retargetCallback(tokenHash('token-1'), new Uint8Array([1]))).toBe(false);
     });
 
     it('forgets tokens expired more than a day ago when a token is registered', async () => {
