@@ -68,7 +68,7 @@ async function pull(docker: Dockerode, request: PullRequest): Promise<number> {
   const authconfig = auth === undefined ? undefined : { username: auth.username, password: auth.password, serveraddress: auth.server };
   let stream: NodeJS.ReadableStream;
   try {
-    stream = (await docker.pull(image, { ...(authconfig ? { authconfig } : {}), abortSignal: signal })) as NodeJS.ReadableStream;
+    stream = await docker.pull(image, { ...(authconfig ? { authconfig } : {}), abortSignal: signal });
   } catch (err) {
     if (signal.aborted) return lines;
     throw await failed(request, daemonMessage(err), err, say);
@@ -113,10 +113,12 @@ function summary(event: PullEvent, last: Map<string, string>): string | undefine
   return id === '' ? status : `${id}: ${status}`;
 }
 
+/** The daemon's own words, without dockerode's `(HTTP code 500) server error - ` prefix. */
 function daemonMessage(err: unknown): string {
   const json = (err as { json?: { message?: unknown } } | null)?.json;
   if (typeof json?.message === 'string') return json.message;
-  return err instanceof Error ? err.message : String(err);
+  const message = err instanceof Error ? err.message : String(err);
+  return message.replace(/^\(HTTP code \d+\) [^-]*- /, '').trim();
 }
 
 /** Logs the failure and returns the error to throw: not found and refused credentials are the user's to fix. */
