@@ -104,6 +104,11 @@ function pullPolicy(env: NodeJS.ProcessEnv, name: string): ImagePullPolicy | und
   return policy;
 }
 
+function globalPullPolicy(env: NodeJS.ProcessEnv): { imagePullPolicy?: ImagePullPolicy } {
+  const policy = pullPolicy(env, 'COFLOW_IMAGE_PULL_POLICY');
+  return policy === undefined ? {} : { imagePullPolicy: policy };
+}
+
 function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
   const policy = pullPolicy(env, 'COFLOW_K8S_IMAGE_PULL_POLICY');
   return {
@@ -149,7 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     componentsDir: resolve(env.COFLOW_COMPONENTS_DIR || join(repoRoot, 'components')),
     ...loadApiConfig(env),
     runnerKind: runnerKind(env),
-    ...(pullPolicy(env, 'COFLOW_IMAGE_PULL_POLICY') ? { imagePullPolicy: pullPolicy(env, 'COFLOW_IMAGE_PULL_POLICY') } : {}),
+    ...globalPullPolicy(env),
     kubernetes: kubernetesSettings(env),
     ...publicUrl(env),
     ...loadLogicConfig(env),
