@@ -5,10 +5,12 @@
 import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
 import { DockerLogDecoder } from './line-splitter.ts';
+import { ensureImage } from './docker-pull.ts';
 import { ImageNotFoundError, WorkerDetachedError, statusOf } from './errors.ts';
 import { dockerAttempt } from './pod-template.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 import type { LogLine } from '../contracts/logs.ts';
+import type { ImagePullPolicy } from '../flow/model.ts';
 
 /** Options for {@link DockerRunner}; the environment is read by the caller, not here. */
 export interface DockerRunnerOptions {
@@ -16,7 +18,12 @@ export interface DockerRunnerOptions {
   readonly docker?: Dockerode;
   /** Unix socket of the daemon; dockerode's default when both are unset. */
   readonly socketPath?: string;
+  /** When a job that sets no `imagePullPolicy` pulls its image; default `IfNotPresent`. */
+  readonly imagePullPolicy?: ImagePullPolicy;
 }
+
+/** Label holding how many pull lines the attempt's log starts with: a re-attaching try skips them. */
+const PULL_LINES_LABEL = 'coflow.pull-lines';
 
 type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'cancel' } | { kind: 'detach' };
 
@@ -24,16 +31,19 @@ type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'c
 export class DockerRunner implements JobRunner {
   readonly kind = 'docker';
   readonly #docker: Dockerode;
+  readonly #pullPolicy: ImagePullPolicy;
 
   constructor(options: DockerRunnerOptions = {}) {
+    this.#pullPolicy = options.imagePullPolicy ?? 'IfNotPresent';
     this.#docker =
       options.docker ?? new Dockerode(options.socketPath === undefined ? {} : { socketPath: options.socketPath });
   }
 
   /**
-   * Create and start the container named `spec.name` — or, when one with that
+   * Pull the image as the pull policy asks (progress lines first in the log),
+   * then create and start the container named `spec.name` — or, when one with that
    * name exists (a retried activity after a worker crash), attach to it
-   * whatever its state. Streams its whole log through `hooks.onLine`, waits
+   * whatever its state, pulling nothing. Streams its whole log through `hooks.onLine`, waits
    * for the exit, enforces the timeout and cancellation by SIGKILL, and
    * always force-removes the container before returning or throwing.
    *
@@ -51,7 +61,11 @@ export class DockerRunner implements JobRunner {
       await removeQuietly(this.#docker.getContainer(spec.name));
       return { exitCode: null, timedOut: false, cancelled: true };
     }
-    const { container, deadline } = await this.#createOrAttach(spec, workingDir);
+    const pullLines = await this.#pullUnlessCreated(spec, hooks);
+    if (hooks.signal.aborted) return { exitCode: null, timedOut: false, cancelled: true };
+    const { container, deadline, skip } = await this.#createOrAttach(spec, workingDir, pullLines);
+    // An earlier try delivered its pull lines before the container's log: number the replay after them.
+    if (skip > 0) hooks.skipLines?.(skip);
     let detached = false;
     try {
       const result = await this.#supervise(container, hooks, deadline);
@@ -65,17 +79,35 @@ export class DockerRunner implements JobRunner {
     }
   }
 
-  /** Returns the container and the time (ms epoch) it times out at; undefined = no timeout applies. */
-  async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined): Promise<{ container: Dockerode.Container; deadline?: number }> {
+  /** Pulls as the policy asks when the attempt's container does not exist yet; returns the log lines written. */
+  async #pullUnlessCreated(spec: ContainerSpec, hooks: RunHooks): Promise<number> {
+    try {
+      await this.#docker.getContainer(spec.name).inspect();
+      return 0;
+    } catch (err) {
+      if (statusOf(err) !== 404) throw err;
+    }
+    const policy = spec.pullPolicy ?? this.#pullPolicy;
+    return ensureImage(this.#docker, { image: spec.image, policy, ...(spec.registryAuth ? { auth: spec.registryAuth } : {}), onLine: (line) => hooks.onLine(line), signal: hooks.signal });
+  }
+
+  /**
+   * Returns the container, the time (ms epoch) it times out at (undefined = no
+   * timeout applies), and, for a container an earlier try created, how many
+   * pull lines that try's log started with.
+   */
+  async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined, pullLines: number): Promise<{ container: Dockerode.Container; deadline?: number; skip: number }> {
     // Two tries: the named container may vanish between our conflict and inspect.
     for (let attempt = 0; ; attempt++) {
       let container: Dockerode.Container;
+      let skip = 0;
       try {
-        container = await this.#docker.createContainer({ ...createOptions(spec), ...(workingDir === undefined ? {} : { WorkingDir: workingDir }) });
+        container = await this.#docker.createContainer({ ...createOptions(spec, pullLines), ...(workingDir === undefined ? {} : { WorkingDir: workingDir }) });
       } catch (err) {
-        if (statusOf(err) === 404) throw new ImageNotFoundError(spec.image, { cause: err });
+        if (statusOf(err) === 404) throw new ImageNotFoundError(spec.image, { cause: err, detail: this.#missingDetail(spec) });
         if (statusOf(err) !== 409) throw err;
         container = this.#docker.getContainer(spec.name);
+        skip = -1;
       }
       let info: Dockerode.ContainerInspectInfo;
       try {
@@ -84,14 +116,20 @@ export class DockerRunner implements JobRunner {
         if (statusOf(err) === 404 && attempt === 0) continue;
         throw err;
       }
+      if (skip < 0) skip = Number(info.Config.Labels[PULL_LINES_LABEL] ?? 0) || 0;
       if (info.State.Status === 'created') {
         await container.start();
-        return { container, ...(spec.timeoutMs > 0 ? { deadline: Date.now() + spec.timeoutMs } : {}) };
+        return { container, skip, ...(spec.timeoutMs > 0 ? { deadline: Date.now() + spec.timeoutMs } : {}) };
       }
-      if (!info.State.Running || spec.timeoutMs <= 0) return { container };
+      if (!info.State.Running || spec.timeoutMs <= 0) return { container, skip };
       const started = Date.parse(info.State.StartedAt);
-      return { container, deadline: (Number.isNaN(started) ? Date.now() : started) + spec.timeoutMs };
+      return { container, skip, deadline: (Number.isNaN(started) ? Date.now() : started) + spec.timeoutMs };
     }
+  }
+
+  #missingDetail(spec: ContainerSpec): string {
+    const policy = spec.pullPolicy ?? this.#pullPolicy;
+    return policy === 'Never' ? 'it is not on this Docker daemon and the pull policy is Never' : 'it is not on this Docker daemon';
   }
 
   async #supervise(
@@ -170,7 +208,7 @@ export class DockerRunner implements JobRunner {
   }
 }
 
-function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
+function createOptions(spec: ContainerSpec, pullLines: number): Dockerode.ContainerCreateOptions {
   const { cpuMillis, memoryBytes } = spec.resources;
   return {
     name: spec.name,
@@ -179,7 +217,7 @@ function createOptions(spec: ContainerSpec): Dockerode.ContainerCreateOptions {
     // With an explicit entrypoint, an empty Cmd keeps the image's CMD from being appended.
     ...(spec.args !== undefined || spec.command !== undefined ? { Cmd: [...(spec.args ?? [])] } : {}),
     Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
-    Labels: { ...spec.labels },
+    Labels: { ...spec.labels, ...(pullLines > 0 ? { [PULL_LINES_LABEL]: String(pullLines) } : {}) },
     Tty: false,
     AttachStdout: false,
     AttachStderr: false,

@@ -4,13 +4,27 @@
  * non-retryable for what a retry of the same attempt cannot fix.
  */
 
-/** The image of a job does not exist where the runner looks. */
+/** The image of a job does not exist where the runner looks (locally, or in its registry); `detail` says what the runtime or registry said. */
 export class ImageNotFoundError extends Error {
   override readonly name = 'ImageNotFoundError';
   readonly image: string;
-  constructor(image: string, options?: ErrorOptions) {
-    super(`image ${image} not found`, options);
+  readonly detail: string | undefined;
+  constructor(image: string, options?: ErrorOptions & { detail?: string }) {
+    super(`image ${image} not found${options?.detail ? `: ${options.detail}` : ''}`, options);
     this.image = image;
+    this.detail = options?.detail;
+  }
+}
+
+/** The registry refused the credentials for the job's image (or wants some and none were stored). */
+export class RegistryAuthError extends Error {
+  override readonly name = 'RegistryAuthError';
+  readonly image: string;
+  readonly server: string;
+  constructor(image: string, server: string, detail: string, options?: ErrorOptions) {
+    super(`registry ${server} refused to serve ${image}: ${detail}`, options);
+    this.image = image;
+    this.server = server;
   }
 }
 

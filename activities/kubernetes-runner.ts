@@ -4,10 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { CoreV1Api, Log, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
-import { ImageNotFoundError, PodFailedToStartError, PodRejectedError, PodUnschedulableError, WorkerDetachedError, statusOf } from './errors.ts';
+import { ImageNotFoundError, PodFailedToStartError, PodRejectedError, PodUnschedulableError, RegistryAuthError, WorkerDetachedError, statusOf } from './errors.ts';
 import type { ImagePullPolicy } from './image-pull-policy.ts';
 import { PodLogFollower } from './kubernetes-log-follower.ts';
+import { PullSecrets } from './kubernetes-pull-secret.ts';
 import { mergePodTemplate, templatePod } from './pod-template.ts';
+import { registryHost } from './registry-auth.ts';
 import { watchPod } from './kubernetes-watch.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 
@@ -54,6 +56,7 @@ export class KubernetesRunner implements JobRunner {
   readonly #namespace: string;
   readonly #options: KubernetesRunnerOptions;
   readonly #unschedulableAfterMs: number;
+  readonly #pullSecrets: PullSecrets;
 
   constructor(options: KubernetesRunnerOptions) {
     this.#options = options;
@@ -62,6 +65,7 @@ export class KubernetesRunner implements JobRunner {
     this.#log = new Log(options.kubeConfig);
     this.#namespace = options.namespace ?? 'default';
     this.#unschedulableAfterMs = options.unschedulableAfterMs ?? 60_000;
+    this.#pullSecrets = new PullSecrets(this.#core, this.#namespace);
   }
 
   /**
@@ -83,7 +87,14 @@ export class KubernetesRunner implements JobRunner {
       await this.#deleteQuietly(spec.name);
       return { exitCode: null, timedOut: false, cancelled: true };
     }
-    const { pod, created } = await this.#createOrAttach(spec);
+    // The registry credentials: a Secret of the attempt's own, written before the Pod that names it.
+    if (spec.registryAuth !== undefined) await this.#pullSecrets.write(spec.name, spec.registryAuth, { ...podLabels(spec.labels), ...MANAGED_BY });
+    const { pod, created } = await this.#createOrAttach(spec).catch(async (err: unknown) => {
+      if (spec.registryAuth !== undefined) await this.#pullSecrets.remove(spec.name);
+      throw err;
+    });
+    // Owned by the Pod, so the cluster removes it with the Pod even if this worker dies.
+    if (spec.registryAuth !== undefined) await this.#pullSecrets.ownBy(spec.name, pod);
     let detached = false;
     try {
       return await this.#supervise(spec, pod, created, hooks);
@@ -92,7 +103,10 @@ export class KubernetesRunner implements JobRunner {
       throw err;
     } finally {
       // Detached: the Pod runs on for the re-attaching retry.
-      if (!detached) await this.#deleteQuietly(spec.name);
+      if (!detached) {
+        await this.#deleteQuietly(spec.name);
+        if (spec.registryAuth !== undefined) await this.#pullSecrets.remove(spec.name);
+      }
     }
   }
 
@@ -135,7 +149,10 @@ export class KubernetesRunner implements JobRunner {
       ...(memoryBytes === undefined ? {} : { memory: String(Math.round(memoryBytes)) }),
     };
     const resources = Object.keys(quantities).length === 0 ? {} : { resources: { requests: quantities, limits: quantities } };
-    const { serviceAccount, imagePullSecrets = [], imagePullPolicy = 'IfNotPresent' } = this.#options;
+    const { serviceAccount, imagePullSecrets: configured = [] } = this.#options;
+    const imagePullPolicy = spec.pullPolicy ?? this.#options.imagePullPolicy ?? 'IfNotPresent';
+    // The attempt's own Secret (same name as the Pod) holds the job's registry credentials.
+    const imagePullSecrets = spec.registryAuth === undefined ? configured : [spec.name, ...configured];
     return {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -158,7 +175,7 @@ export class KubernetesRunner implements JobRunner {
           {
             name: JOB_CONTAINER,
             image: spec.image,
-            imagePullPolicy: spec.pullPolicy ?? imagePullPolicy,
+            imagePullPolicy,
             // k8s `command` replaces ENTRYPOINT and `args` CMD, as in the docker runner.
             ...(spec.command === undefined ? {} : { command: [...spec.command] }),
             ...(spec.args === undefined ? {} : { args: [...spec.args] }),
@@ -289,7 +306,7 @@ function startFailure(pod: V1Pod, jobContainer: string): Error | undefined {
   for (const c of [...inits, ...(pod.status?.containerStatuses ?? [])]) {
     const waiting = c.state?.waiting;
     if (waiting?.reason !== undefined && IMAGE_REASONS.has(waiting.reason)) {
-      return new ImageNotFoundError(c.image, { cause: new Error(`${waiting.reason}: ${waiting.message ?? ''}`) });
+      return imageError(c.image, waiting.reason, waiting.message ?? '');
     }
     if (waiting?.reason !== undefined && START_REASONS.has(waiting.reason)) {
       return new PodFailedToStartError(name, waiting.reason, `${c.name === jobContainer ? '' : `container ${c.name}: `}${waiting.message ?? ''}`);
@@ -313,6 +330,16 @@ function apiMessage(err: unknown): string {
     // not JSON: the error's own message below
   }
   return (err as Error).message;
+}
+
+/** Why the kubelet cannot have an image: credentials refused, or the image missing (or unreachable). */
+function imageError(image: string, reason: string, message: string): Error {
+  const cause = new Error(`${reason}: ${message}`);
+  if (/unauthorized|authentication required|no basic auth credentials|401/i.test(message)) {
+    return new RegistryAuthError(image, registryHost(image), `${reason}: ${message}`, { cause });
+  }
+  const detail = reason === 'ErrImageNeverPull' ? 'it is not on the node and the pull policy is Never' : `${reason}: ${message}`;
+  return new ImageNotFoundError(image, { cause, detail });
 }
 
 /** Settles on cancel (`hooks.signal`), detach (`hooks.detach`) or the deadline; returns what stops listening. */

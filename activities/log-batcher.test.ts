@@ -58,6 +58,24 @@ describe('LogBatcher', () => {
   const stored = async (): Promise<{ seq: number; text: string }[]> =>
     (await store.readLogs({ runId: RUN, jobPath: JOB, limit: 10_000 })).lines.map((l) => ({ seq: l.seq, text: l.text }));
 
+  it('skip() numbers a re-attached log after the pull lines an earlier try stored, which stay as they were', async () => {
+    const first = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1 });
+    for (const text of ['[pull] pulling x', '[pull] Pull complete', 'c1']) await first.add(line(text));
+    await first.close();
+    const retry = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1 });
+    retry.skip(2);
+    for (const text of ['c1', 'c2']) await retry.add(line(text));
+    await retry.close();
+    expect(retry.count).toBe(4);
+    expect(await stored()).toEqual([
+      { seq: 1, text: '[pull] pulling x' },
+      { seq: 2, text: '[pull] Pull complete' },
+      { seq: 3, text: 'c1' },
+      { seq: 4, text: 'c2' },
+    ]);
+    expect(() => retry.skip(1)).toThrow(/before the first line/);
+  });
+
   it('numbers lines from firstSeq in the order they arrive', async () => {
     const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, firstSeq: 41, flushLines: 3 });
     for (const text of ['b', 'a', 'c', 'a', 'e']) await batcher.add(line(text));

@@ -72,6 +72,16 @@ export class LogBatcher {
     return this.#failed.signal;
   }
 
+  /**
+   * Moves the numbering past `count` lines an earlier try of the attempt
+   * stored before the container's log (its pull progress); only before the first line.
+   */
+  skip(count: number): void {
+    if (this.#nextSeq !== this.#firstSeq) throw new Error('LogBatcher.skip() must come before the first line');
+    this.#nextSeq += count;
+    this.#storedUpTo += count;
+  }
+
   /** Takes one line; resolves at once while the buffer has room, else once it has again (back-pressure). */
   add(line: LogLine): Promise<void> {
     if (this.#failure !== undefined) return Promise.reject(this.#failure);

@@ -107,11 +107,20 @@ describe('a Pod template on the docker runner', () => {
     expect(s).toMatchObject({ command: ['make'], args: ['all'], env: { MODE: 'template', GREETING: 'hi', CO_FLOW: 'x' } });
     expect(workingDir).toBe('/src');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^the docker runner applied only the command, args, env and workingDir of the kubectl Pod template's first container; ignored: /);
+    expect(warnings[0]).toMatch(/^the docker runner applied only the command, args, env, workingDir and imagePullPolicy of the kubectl Pod template's first container; ignored: /);
     for (const part of ['metadata.labels', 'nodeSelector', 'tolerations', 'securityContext', 'serviceAccountName', 'volumes', 'initContainers', 'the other containers (proxy)', 'containers[0].resources', 'containers[0].volumeMounts', 'env from sources (NODE)']) {
       expect(warnings[0]).toContain(part);
     }
     expect(dockerAttempt(spec()).spec.command).toEqual(['/bin/sh', '-c', 'echo hi']);
+  });
+
+  it('pulls by the template\'s imagePullPolicy when the job has none, and names one it does not know', () => {
+    const template = (policy: string): Partial<ContainerSpec> => ({ podTemplate: `containers: [ { image: a/b:1, imagePullPolicy: ${policy} } ]` });
+    expect(dockerAttempt(spec(template('Always')))).toMatchObject({ warnings: [], spec: { pullPolicy: 'Always' } });
+    expect(dockerAttempt(spec({ ...template('Always'), pullPolicy: 'Never' })).spec.pullPolicy).toBe('Never');
+    const unknown = dockerAttempt(spec(template('Sometimes')));
+    expect(unknown.spec.pullPolicy).toBeUndefined();
+    expect(unknown.warnings[0]).toContain('containers[0].imagePullPolicy "Sometimes" (not Always, IfNotPresent or Never)');
   });
 
   it('says nothing when it honours the whole template', () => {

@@ -6,6 +6,8 @@
  */
 import type { V1Container, V1EnvVar, V1Pod, V1PodSpec, V1ResourceRequirements } from '@kubernetes/client-node';
 import { checkPodTemplate } from '../flow/pod-template.ts';
+import { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../flow/model.ts';
+import { choiceList } from '../flow/suggest.ts';
 import { RunnerRejectedError } from './errors.ts';
 import type { ContainerSpec } from './runner.ts';
 
@@ -122,6 +124,8 @@ export interface DockerTemplateView {
   readonly args?: readonly string[];
   readonly env: Readonly<Record<string, string>>;
   readonly workingDir?: string;
+  /** The first container's `imagePullPolicy`, when it is one the runners know. */
+  readonly pullPolicy?: ImagePullPolicy;
   /** What the docker runner cannot honour, one phrase each (empty: the template is honoured in full). */
   readonly ignored: readonly string[];
 }
@@ -147,8 +151,10 @@ export function dockerTemplateView(template: V1Pod): DockerTemplateView {
     else fromSources.push(e.name);
   }
   if (fromSources.length > 0) ignored.push(`env from sources (${fromSources.join(', ')})`);
+  const pullPolicy = IMAGE_PULL_POLICIES.find((p) => p === first.imagePullPolicy);
+  if (first.imagePullPolicy !== undefined && pullPolicy === undefined) ignored.push(`containers[0].imagePullPolicy "${first.imagePullPolicy}" (not ${choiceList(IMAGE_PULL_POLICIES)})`);
   return {
-    ...definedOf({ command: first.command, args: first.args, workingDir: first.workingDir }),
+    ...definedOf({ command: first.command, args: first.args, workingDir: first.workingDir, pullPolicy }),
     env,
     ignored,
   };
@@ -157,7 +163,7 @@ export function dockerTemplateView(template: V1Pod): DockerTemplateView {
 /** The warning shown on a job whose template the docker runner applied only in part. */
 export function dockerTemplateWarning(ignored: readonly string[]): string | undefined {
   if (ignored.length === 0) return undefined;
-  return `the docker runner applied only the command, args, env and workingDir of the kubectl Pod template's first container; ignored: ${ignored.join(', ')} (the kubernetes runner applies the whole template)`;
+  return `the docker runner applied only the command, args, env, workingDir and imagePullPolicy of the kubectl Pod template's first container; ignored: ${ignored.join(', ')} (the kubernetes runner applies the whole template)`;
 }
 
 /**
@@ -172,7 +178,8 @@ export function dockerAttempt(spec: ContainerSpec): { spec: ContainerSpec; worki
   const commandLine = ownCommandLine ? {} : definedOf({ command: view.command, args: view.args });
   const warning = dockerTemplateWarning(view.ignored);
   return {
-    spec: { ...spec, ...commandLine, env: { ...view.env, ...spec.env } },
+    // The job's own pull policy wins over the template's, as on the kubernetes runner.
+    spec: { ...spec, ...commandLine, env: { ...view.env, ...spec.env }, ...(spec.pullPolicy === undefined ? definedOf({ pullPolicy: view.pullPolicy }) : {}) },
     ...definedOf({ workingDir: view.workingDir }),
     warnings: warning === undefined ? [] : [warning],
   };

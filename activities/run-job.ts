@@ -10,12 +10,13 @@ import type { SecretResolver } from '../contracts/secrets.ts';
 import type { JobSpec } from '../flow/model.ts';
 import type { LogStore } from '../store/store.ts';
 import { attemptName } from './attempt-name.ts';
-import { ImageNotFoundError, RunnerRejectedError } from './errors.ts';
+import { ImageNotFoundError, RegistryAuthError, RunnerRejectedError } from './errors.ts';
 import { buildJobEnv, checkImageRef, jobCommand } from './job-env.ts';
 import { LogBatcher } from './log-batcher.ts';
 import { runPostHook } from './lua/hooks.ts';
 import type { LuaRunOptions } from './lua/run-hook.ts';
-import type { ContainerResult, ContainerSpec, JobRunner } from './runner.ts';
+import { registryAuthFor, registrySecretName } from './registry-auth.ts';
+import type { ContainerResult, ContainerSpec, JobRunner, RegistryAuth } from './runner.ts';
 import { resolveJobSecrets, secretMasker } from './secrets.ts';
 import { judgeAttempt } from './verdict.ts';
 
@@ -62,7 +63,16 @@ function imageOf(job: JobSpec): string {
   return job.image;
 }
 
-function containerSpec(input: JobAttemptInput, job: JobSpec, image: string, env: Record<string, string>): ContainerSpec {
+/** The stored credentials of the image's registry; a secret that holds neither form fails the job without retrying. */
+async function registryAuth(job: JobSpec, image: string, secrets: SecretResolver | undefined): Promise<RegistryAuth | undefined> {
+  try {
+    return await registryAuthFor(image, secrets);
+  } catch (err) {
+    throw ApplicationFailure.nonRetryable(`job ${job.path}: ${(err as Error).message}`, FAILURE_TYPES.badInput);
+  }
+}
+
+function containerSpec(input: JobAttemptInput, job: JobSpec, image: string, env: Record<string, string>, auth: RegistryAuth | undefined): ContainerSpec {
   const { runId, attempt } = input;
   return {
     name: attemptName({ runId, jobPath: job.path, attempt }),
@@ -73,16 +83,18 @@ function containerSpec(input: JobAttemptInput, job: JobSpec, image: string, env:
     resources: job.resources,
     timeoutMs: job.timeoutMs,
     ...(job.podTemplate === undefined ? {} : { podTemplate: job.podTemplate }),
+    ...(job.imagePullPolicy === undefined ? {} : { pullPolicy: job.imagePullPolicy }),
+    ...(auth === undefined ? {} : { registryAuth: auth }),
   };
 }
 
 /** Runner failures a retry of the same attempt cannot fix become non-retryable failures. */
 function classifyRunnerFailure(err: unknown, runner: JobRunner, job: JobSpec): unknown {
   if (err instanceof ImageNotFoundError) {
-    return ApplicationFailure.nonRetryable(
-      `image ${err.image} not found on the ${runner.kind} runner (build or load it first; coflow does not pull)`,
-      FAILURE_TYPES.imageNotFound,
-    );
+    return ApplicationFailure.nonRetryable(`job ${job.path}: ${err.message} (${runner.kind} runner)`, FAILURE_TYPES.imageNotFound);
+  }
+  if (err instanceof RegistryAuthError) {
+    return ApplicationFailure.nonRetryable(`job ${job.path}: ${err.message} (check the secret ${registrySecretName(err.server)})`, FAILURE_TYPES.registryAuth);
   }
   if (err instanceof RunnerRejectedError) return ApplicationFailure.nonRetryable(`job ${job.path}: ${err.message}`, FAILURE_TYPES.runnerRejected);
   return err;
@@ -106,6 +118,7 @@ export function createJobActivities(deps: JobActivityDeps) {
           collector.addLine(text);
           return log.add(text === line.text ? line : { ...line, text });
         },
+        skipLines: (count) => log.skip(count),
         signal,
         // A log the store cannot take (an outage past its budget): leave the container running;
         // close() below fails the activity, and its retry re-attaches and stores the rest.
@@ -134,14 +147,15 @@ export function createJobActivities(deps: JobActivityDeps) {
     // Secrets are resolved here, never in the workflow; their values are masked in every stored line.
     const resolved = await resolveJobSecrets(input.job, secrets);
     const job = resolved.job;
-    const mask = secretMasker(resolved.values);
     const image = imageOf(job);
+    const auth = await registryAuth(job, image, secrets);
+    const mask = secretMasker([...resolved.values, ...(auth === undefined ? [] : [auth.password])]);
     const { env, warnings } = buildJobEnv({ ...input, job });
     const collector = new OutputCollector();
     const log = new LogBatcher(logs, { runId: input.runId, jobPath: job.path, attempt: input.attempt });
     let result: ContainerResult;
     try {
-      result = await runContainer(containerSpec(input, job, image, env), log, collector, mask);
+      result = await runContainer(containerSpec(input, job, image, env, auth), log, collector, mask);
     } catch (err) {
       throw classifyRunnerFailure(err, runner, job);
     }

@@ -67,6 +67,12 @@ export interface RunHooks {
    * WorkerDetachedError; the retried activity re-attaches by name.
    */
   readonly detach?: AbortSignal;
+  /**
+   * Called before any line when the runner attaches to a container an earlier
+   * try created, with the number of lines that try delivered before the
+   * container's log (pull progress): the caller numbers the replayed log after them.
+   */
+  skipLines?(count: number): void;
 }
 
 export interface JobRunner {

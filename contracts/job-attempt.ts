@@ -34,6 +34,8 @@ export const FAILURE_TYPES = {
   badInput: 'BadJobInput',
   /** The image does not exist where the runner looks. */
   imageNotFound: 'ImageNotFound',
+  /** The registry refused the credentials for the image (wrong or missing `REGISTRY_<HOST>` secret). */
+  registryAuth: 'RegistryAuthRefused',
   /** The runner cannot start the attempt as specified (unschedulable Pod, missing config map, …). */
   runnerRejected: 'RunnerRejected',
   /** A Lua hook failed: its error, syntax error or exhausted limit. */

@@ -25,6 +25,14 @@ describe('validation errors carry path and line:column', () => {
     expect(found[0]?.message).toBe('unknown field "timout"; did you mean "timeout"?');
   });
 
+  it('rejects an unknown image pull policy at the value, with a hint, and keeps a valid one', () => {
+    const found = issues(oneAction('- name: make', '  endpoint: golang:1.22', '  imagePullPolicy: allways'));
+    expect(where(found)).toEqual([['stages[0].actions[0].jobs[0].imagePullPolicy', 9, 30]]);
+    expect(found[0]?.message).toBe('must be one of Always, IfNotPresent, Never, got "allways"; did you mean "Always"?');
+    const flow = parseFlow(oneAction('- name: make', '  endpoint: golang:1.22', '  imagePullPolicy: Never'));
+    expect(flow.stages[0]?.actions[0]?.jobs[0]?.imagePullPolicy).toBe('Never');
+  });
+
   it('rejects a bad duration at the value', () => {
     const found = issues(oneAction('- name: make', '  endpoint: golang:1.22', '  timeout: 10x'));
     expect(where(found)).toEqual([['stages[0].actions[0].jobs[0].timeout', 9, 22]]);

@@ -1,6 +1,6 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
-import type { ComponentRef, JobSpec, RepeatSpec, Resources, RetryPolicy } from './model.ts';
+import { IMAGE_PULL_POLICIES, type ComponentRef, type ImagePullPolicy, type JobSpec, type RepeatSpec, type Resources, type RetryPolicy } from './model.ts';
 import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import { RESOURCE_NAMES } from './resources.ts';
@@ -15,7 +15,7 @@ export const DEFAULT_MAX_BACKOFF_MS = 300_000;
 const JOB_FIELDS = [
   'name', 'title', 'type', 'endpoint', 'component', 'script', 'command', 'args', 'inputs', 'environments',
   'outputs', 'subscriptions', 'timeout', 'retries', 'resources', 'allowFailure', 'if', 'pre', 'post',
-  'repeat', 'workspace', 'kubectl', 'service',
+  'repeat', 'workspace', 'kubectl', 'service', 'imagePullPolicy',
   // ContainerOps: `output` was an older spelling of `outputs`; `status` and `log` were
   // run state written back into runtime copies of a flow. Accepted, status/log ignored.
   'output', 'status', 'log', 'logs',
@@ -76,6 +76,8 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   let template: KubectlValue | undefined;
   get('kubectl', (f) => (template = readKubectl(r, f)));
   const kubectl = template?.kubectl;
+  let imagePullPolicy: ImagePullPolicy | undefined;
+  get('imagePullPolicy', (f) => (imagePullPolicy = r.oneOf(f, IMAGE_PULL_POLICIES)));
   let title: string | undefined;
   get('title', (f) => (title = r.text(f)));
   let condition: string | undefined;
@@ -110,6 +112,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     workspace,
     ...(kubectl === undefined ? {} : { kubectl }),
     ...(template?.podTemplate === undefined ? {} : { podTemplate: template.podTemplate }),
+    ...(imagePullPolicy === undefined ? {} : { imagePullPolicy }),
     ...(repeat === undefined ? {} : { repeat }),
     ...(condition === undefined ? {} : { if: condition }),
     ...hooks,

@@ -86,6 +86,12 @@ if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
     apt_install postgresql || die "PostgreSQL is missing: install Debian's postgresql (or your system's PostgreSQL >= 12 server)"
   fi
   timed temporal-server bash "$COFLOW_ROOT/scripts/temporal-server.sh" build || die "the Temporal server could not be built (see above)"
+  # The image pull tests: the Distribution registry (built once with Go, about 2 minutes;
+  # scripts/registry.sh) started on loopback, with bcrypt htpasswd files from apache2-utils.
+  timed registry bash "$COFLOW_ROOT/scripts/registry.sh" build || die "the image registry of the pull tests could not be built (see above)"
+  if ! command -v htpasswd >/dev/null; then
+    apt_install apache2-utils || die "htpasswd is missing: install Debian's apache2-utils"
+  fi
   # The compose tests: Compose v2 (`docker compose`, else built once with Go by
   # scripts/compose.sh; Debian's docker-compose 1.29.2 if that fails) and the production
   # images (scripts/images.sh; debian:bookworm-slim by debootstrap when no registry

@@ -99,6 +99,19 @@ describe('what only the docker runner has', () => {
     expect(await run(spec("sh -c 'kill -9 $$'; exit $?"))).toEqual({ exitCode: 137, timedOut: false, cancelled: false });
   });
 
+  it('on attach to a container an earlier try created after pulling, has the caller skip that try\'s pull lines first', async () => {
+    const s = spec('echo one; echo two');
+    const created = await docker.createContainer({
+      name: s.name, Image: s.image, Entrypoint: [...(s.command ?? [])], Cmd: [],
+      Labels: { ...s.labels, 'coflow.pull-lines': '4' }, HostConfig: { LogConfig: { Type: 'json-file', Config: {} } },
+    });
+    await created.start();
+    const seen: string[] = [];
+    const result = await runner.run(s, { signal: new AbortController().signal, onLine: (l) => void seen.push(l.text), skipLines: (n) => void seen.push(`skip ${n}`) });
+    expect(result).toEqual({ exitCode: 0, timedOut: false, cancelled: false });
+    expect(seen).toEqual(['skip 4', 'one', 'two']);
+  });
+
   it('delivers lines past the daemon 16 KiB split whole', async () => {
     const lines: LogLine[] = [];
     // 40,000 characters: the daemon splits it into partial messages of 16 KiB.

@@ -78,7 +78,7 @@ describe('a kubectl Pod template on the docker runner', () => {
     expect(build.outputs).toEqual({ MODE: 'template' });
     expect((await allLogs(h.api, run.runId, 's.a.build')).map((l) => l.text)).toEqual(['building in /tmp as template', '[COUT] MODE = template']);
     expect(build.warnings).toEqual([
-      "the docker runner applied only the command, args, env and workingDir of the kubectl Pod template's first container; ignored: metadata.labels, nodeSelector, volumes (the kubernetes runner applies the whole template)",
+      "the docker runner applied only the command, args, env, workingDir and imagePullPolicy of the kubectl Pod template's first container; ignored: metadata.labels, nodeSelector, volumes (the kubernetes runner applies the whole template)",
     ]);
     const status = await coflow('status', run.runId);
     expect(status.stdout).toContain('          warning: the docker runner applied only');

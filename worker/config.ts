@@ -45,6 +45,8 @@ export interface CoflowConfig extends LogicConfig, TemporalSettings {
   readonly resolveSecret: SecretResolver;
   /** COFLOW_RUNNER: where job containers run. */
   readonly runnerKind: RunnerKind;
+  /** COFLOW_IMAGE_PULL_POLICY: when a job that sets no `imagePullPolicy` pulls its image (both runners); unset: IfNotPresent. */
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** Settings of the kubernetes runner (COFLOW_KUBECONFIG, COFLOW_K8S_*). */
   readonly kubernetes: KubernetesSettings;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); unset: the API's own address. */
@@ -64,7 +66,7 @@ export interface KubernetesSettings {
   readonly serviceAccount?: string;
   /** COFLOW_K8S_IMAGE_PULL_SECRETS: comma-separated secret names. */
   readonly imagePullSecrets: readonly string[];
-  /** COFLOW_K8S_IMAGE_PULL_POLICY */
+  /** COFLOW_K8S_IMAGE_PULL_POLICY: the kubernetes runner's default, over COFLOW_IMAGE_PULL_POLICY. */
   readonly imagePullPolicy?: ImagePullPolicy;
 }
 
@@ -95,12 +97,20 @@ function runnerKind(env: NodeJS.ProcessEnv): RunnerKind {
   return kind;
 }
 
-function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
-  const raw = env.COFLOW_K8S_IMAGE_PULL_POLICY || undefined;
+function pullPolicy(env: NodeJS.ProcessEnv, name: string): ImagePullPolicy | undefined {
+  const raw = env[name] || undefined;
   const policy = IMAGE_PULL_POLICIES.find((p) => p === raw);
-  if (raw !== undefined && policy === undefined) {
-    throw new ConfigError(`COFLOW_K8S_IMAGE_PULL_POLICY must be ${choiceList(IMAGE_PULL_POLICIES)}, got "${raw}"`);
-  }
+  if (raw !== undefined && policy === undefined) throw new ConfigError(`${name} must be ${choiceList(IMAGE_PULL_POLICIES)}, got "${raw}"`);
+  return policy;
+}
+
+function globalPullPolicy(env: NodeJS.ProcessEnv): { imagePullPolicy?: ImagePullPolicy } {
+  const policy = pullPolicy(env, 'COFLOW_IMAGE_PULL_POLICY');
+  return policy === undefined ? {} : { imagePullPolicy: policy };
+}
+
+function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
+  const policy = pullPolicy(env, 'COFLOW_K8S_IMAGE_PULL_POLICY');
   return {
     ...(env.COFLOW_KUBECONFIG ? { kubeconfig: resolve(env.COFLOW_KUBECONFIG) } : {}),
     namespace: env.COFLOW_K8S_NAMESPACE || 'default',
@@ -144,6 +154,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     componentsDir: resolve(env.COFLOW_COMPONENTS_DIR || join(repoRoot, 'components')),
     ...loadApiConfig(env),
     runnerKind: runnerKind(env),
+    ...globalPullPolicy(env),
     kubernetes: kubernetesSettings(env),
     ...publicUrl(env),
     ...loadLogicConfig(env),

@@ -15,6 +15,7 @@ import { chainSecrets } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { serveApi, type ApiServer } from './api-server.ts';
 import type { KubernetesSettings, RunnerKind } from './config.ts';
+import type { ImagePullPolicy } from '../flow/model.ts';
 import { openBase, type BaseOptions, type PlatformBase } from './platform-base.ts';
 import { createRunner } from './runner-factory.ts';
 import { connectionOptions } from './temporal-config.ts';
@@ -38,6 +39,8 @@ export interface PlatformOptions extends BaseOptions {
   /** COFLOW_RUNNER, used when `runner` is unset. */
   readonly runnerKind?: RunnerKind;
   readonly kubernetes?: KubernetesSettings;
+  /** COFLOW_IMAGE_PULL_POLICY: the pull policy of jobs that set none. */
+  readonly imagePullPolicy?: ImagePullPolicy;
   /** COFLOW_LUA_HTTP_ALLOW: hosts Lua hooks may reach with `http`; none = no HTTP. */
   readonly luaHttpAllow?: readonly string[];
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); default: the API's own address. */
@@ -66,7 +69,14 @@ export interface Platform {
 async function startWorker(base: PlatformBase, options: PlatformOptions, publicUrl: () => string | Promise<string>): Promise<WorkerLoop> {
   const { store, client, metrics, catalog } = base;
   const bundle = options.bundle ?? (await bundleWorkflows());
-  const runner = options.runner ?? createRunner({ dockerSocket: options.dockerSocket, runner: options.runnerKind, kubernetes: options.kubernetes });
+  const runner =
+    options.runner ??
+    createRunner({
+      dockerSocket: options.dockerSocket,
+      runner: options.runnerKind,
+      ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+      ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
+    });
   const build = async (): Promise<BuiltWorker> => {
     const connection = await NativeConnection.connect(connectionOptions(options));
     try {

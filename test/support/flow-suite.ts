@@ -292,19 +292,19 @@ stages:
       expect(job(run, 's.a.test').state).toBe('succeeded');
     });
 
-    it('fails a job whose image does not exist without retrying it', async () => {
+    it('fails a job whose image does not exist (pull policy Never) without retrying it', async () => {
       const run = await applyAndRun(
         h.api,
         `
 uri: test/flows/missing-image
 stages:
-  - { name: s, actions: [ { name: a, jobs: [ { name: ghost, endpoint: "coflow-test/does-not-exist:9", retries: 3 } ] } ] }
+  - { name: s, actions: [ { name: a, jobs: [ { name: ghost, endpoint: "coflow-test/does-not-exist:9", imagePullPolicy: Never, retries: 3 } ] } ] }
 `,
       );
       expect(run.state).toBe('failed');
       const j = job(run, 's.a.ghost');
       expect(j.attempts).toHaveLength(1);
-      expect(j.error).toMatch(/coflow-test\/does-not-exist:9 not found/);
+      expect(j.error).toMatch(/coflow-test\/does-not-exist:9 not found: .*pull policy is Never/);
     });
   });
 

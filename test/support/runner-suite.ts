@@ -167,12 +167,13 @@ export function runnerSuite(target: RunnerTarget): void {
       expect(await target.find(s.name)).toBeUndefined();
     });
 
-    it('throws ImageNotFoundError for a missing image, without pulling, and leaves nothing behind', async () => {
-      const s = spec('true', { image: 'coflow/does-not-exist:0' });
+    it('throws ImageNotFoundError for a missing image with the pull policy Never, without pulling, and leaves nothing behind', async () => {
+      const s = spec('true', { image: 'coflow/does-not-exist:0', pullPolicy: 'Never' });
       const t0 = Date.now();
       const err: unknown = await run(s).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ImageNotFoundError);
       expect(err).toMatchObject({ name: 'ImageNotFoundError', image: 'coflow/does-not-exist:0' });
+      expect((err as Error).message).toMatch(/pull policy is Never/);
       expect(Date.now() - t0).toBeLessThan(60_000);
       expect(await target.find(s.name)).toBeUndefined();
     });
