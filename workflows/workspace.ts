@@ -5,7 +5,9 @@
  * retention workflow of its own (workspace-retention.ts) as it ends.
  */
 import {
+  ActivityFailure,
   CancellationScope,
+  isCancellation,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -33,10 +35,18 @@ export async function prepareRerunWorkspace(ctx: RunContext): Promise<void> {
   const { input, status } = ctx;
   const writers = workspaceJobs(ctx.flow);
   if (input.rerunOf === undefined || input.carried !== undefined || writers.length === 0 || !patched(PATCH)) return;
-  const { copied } = await copyWorkspace({ fromRunId: input.rerunOf, toRunId: input.runId, image: writers[0]!.image ?? '' });
-  if (copied) {
-    status.workspace = { copiedFrom: input.rerunOf };
-    return;
+  let why = 'is gone (its retention ended)';
+  try {
+    const { copied } = await copyWorkspace({ fromRunId: input.rerunOf, toRunId: input.runId, image: writers[0]!.image ?? '' });
+    if (copied) {
+      status.workspace = { copiedFrom: input.rerunOf };
+      return;
+    }
+  } catch (err) {
+    // Cancelled meanwhile: the stages see it, skip every job and run the `end` stages.
+    if (isCancellation(err)) return;
+    // The runner could not copy it after its retries: rebuild it rather than fail the re-run.
+    why = `could not be copied (${err instanceof ActivityFailure && err.cause ? err.cause.message : String(err)})`;
   }
   const paths = new Set(writers.map((j) => j.path));
   const rebuilt: string[] = [];
@@ -51,7 +61,7 @@ export async function prepareRerunWorkspace(ctx: RunContext): Promise<void> {
   if (rebuilt.length > 0) {
     status.workspace = {
       rebuiltBy: rebuilt,
-      note: `the workspace of ${input.rerunOf} is gone (its retention ended): ${rebuilt.join(', ')} run again to rebuild it`,
+      note: `the workspace of ${input.rerunOf} ${why}: ${rebuilt.join(', ')} run again to rebuild it`,
     };
   }
 }
