@@ -4,6 +4,7 @@
  */
 import { Buffer } from 'node:buffer';
 import Dockerode from 'dockerode';
+import { DockerWorkspaces, ensureVolume } from './docker-workspace.ts';
 import { DockerLogDecoder } from './line-splitter.ts';
 import { ensureImage } from './docker-pull.ts';
 import { ImageNotFoundError, WorkerDetachedError, statusOf } from './errors.ts';
@@ -32,11 +33,13 @@ export class DockerRunner implements JobRunner {
   readonly kind = 'docker';
   readonly #docker: Dockerode;
   readonly #pullPolicy: ImagePullPolicy;
+  readonly workspaces: DockerWorkspaces;
 
   constructor(options: DockerRunnerOptions = {}) {
     this.#pullPolicy = options.imagePullPolicy ?? 'IfNotPresent';
     this.#docker =
       options.docker ?? new Dockerode(options.socketPath === undefined ? {} : { socketPath: options.socketPath });
+    this.workspaces = new DockerWorkspaces(this.#docker);
   }
 
   /**
@@ -97,6 +100,8 @@ export class DockerRunner implements JobRunner {
    * pull lines that try's log started with.
    */
   async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined, pullLines: number): Promise<{ container: Dockerode.Container; deadline?: number; skip: number }> {
+    // The run's workspace volume, created on first use and kept for the run's later jobs.
+    if (spec.workspace !== undefined) await ensureVolume(this.#docker, spec.workspace.volume, { 'coflow.run': spec.labels['coflow.run'] ?? '', 'coflow.workspace': spec.workspace.volume });
     // Two tries: the named container may vanish between our conflict and inspect.
     for (let attempt = 0; ; attempt++) {
       let container: Dockerode.Container;
@@ -228,6 +233,7 @@ function createOptions(spec: ContainerSpec, pullLines: number): Dockerode.Contai
       LogConfig: { Type: 'json-file', Config: {} },
       ...(cpuMillis === undefined ? {} : { NanoCpus: Math.round(cpuMillis * 1e6) }),
       ...(memoryBytes === undefined ? {} : { Memory: Math.round(memoryBytes) }),
+      ...(spec.workspace === undefined ? {} : { Mounts: [{ Type: 'volume', Source: spec.workspace.volume, Target: spec.workspace.mountPath }] }),
     },
   };
 }

@@ -11,6 +11,7 @@ import { PullSecrets } from './kubernetes-pull-secret.ts';
 import { mergePodTemplate, templatePod } from './pod-template.ts';
 import { registryHost } from './registry-auth.ts';
 import { watchPod } from './kubernetes-watch.ts';
+import { DEFAULT_CLAIM, KubernetesWorkspaces, workspacePodParts, type WorkspaceClaimSettings } from './kubernetes-workspace.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from './runner.ts';
 
 /** Options for {@link KubernetesRunner}; the environment is read by the caller, not here. */
@@ -27,6 +28,8 @@ export interface KubernetesRunnerOptions {
   readonly imagePullPolicy?: ImagePullPolicy;
   /** How long a Pod may stay unschedulable before the attempt fails with {@link PodUnschedulableError}. Default 60 s. */
   readonly unschedulableAfterMs?: number;
+  /** How run workspaces are claimed; default 1Gi, ReadWriteOnce, the default StorageClass. */
+  readonly workspace?: WorkspaceClaimSettings;
 }
 
 /** Container name inside every job Pod. */
@@ -57,6 +60,8 @@ export class KubernetesRunner implements JobRunner {
   readonly #options: KubernetesRunnerOptions;
   readonly #unschedulableAfterMs: number;
   readonly #pullSecrets: PullSecrets;
+  readonly #claim: WorkspaceClaimSettings;
+  readonly workspaces: KubernetesWorkspaces;
 
   constructor(options: KubernetesRunnerOptions) {
     this.#options = options;
@@ -66,6 +71,14 @@ export class KubernetesRunner implements JobRunner {
     this.#namespace = options.namespace ?? 'default';
     this.#unschedulableAfterMs = options.unschedulableAfterMs ?? 60_000;
     this.#pullSecrets = new PullSecrets(this.#core, this.#namespace);
+    this.#claim = options.workspace ?? DEFAULT_CLAIM;
+    this.workspaces = new KubernetesWorkspaces({
+      core: this.#core,
+      namespace: this.#namespace,
+      claim: this.#claim,
+      labelValue,
+      imagePullPolicy: options.imagePullPolicy ?? 'IfNotPresent',
+    });
   }
 
   /**
@@ -112,6 +125,8 @@ export class KubernetesRunner implements JobRunner {
 
   async #createOrAttach(spec: ContainerSpec): Promise<{ pod: V1Pod; created: boolean }> {
     const namespace = this.#namespace;
+    // The run's workspace claim, created on first use and kept for the run's later jobs.
+    if (spec.workspace !== undefined) await this.workspaces.ensureClaim(spec.workspace.volume, { 'coflow.run': spec.labels['coflow.run'] ?? '', 'coflow.workspace': spec.workspace.volume });
     for (let tries = 0; ; tries++) {
       try {
         return { pod: await this.#core.createNamespacedPod({ namespace, body: this.podFor(spec) }), created: true };
@@ -153,13 +168,14 @@ export class KubernetesRunner implements JobRunner {
     const imagePullPolicy = spec.pullPolicy ?? this.#options.imagePullPolicy ?? 'IfNotPresent';
     // The attempt's own Secret (same name as the Pod) holds the job's registry credentials.
     const imagePullSecrets = spec.registryAuth === undefined ? configured : [spec.name, ...configured];
+    const ws = spec.workspace === undefined ? undefined : workspacePodParts(spec.workspace, this.#claim);
     return {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
         name: spec.name,
         namespace: this.#namespace,
-        labels: { ...podLabels(spec.labels), ...MANAGED_BY },
+        labels: { ...podLabels(spec.labels), ...ws?.labels, ...MANAGED_BY },
         // Label values are restricted; the raw values live here.
         annotations: { ...spec.labels },
       },
@@ -171,6 +187,7 @@ export class KubernetesRunner implements JobRunner {
         // The job sees exactly the SPEC §1 environment, not service variables.
         enableServiceLinks: false,
         terminationGracePeriodSeconds: 0,
+        ...(ws === undefined ? {} : { volumes: ws.volumes, ...(ws.affinity ? { affinity: ws.affinity } : {}) }),
         containers: [
           {
             name: JOB_CONTAINER,
@@ -180,6 +197,7 @@ export class KubernetesRunner implements JobRunner {
             ...(spec.command === undefined ? {} : { command: [...spec.command] }),
             ...(spec.args === undefined ? {} : { args: [...spec.args] }),
             env: Object.entries(spec.env).map(([name, value]) => ({ name, value })),
+            ...(ws === undefined ? {} : { volumeMounts: ws.volumeMounts }),
             ...resources,
           },
         ],

@@ -96,6 +96,17 @@ describe('a Pod template on the kubernetes runner', () => {
     expect(runner().podFor(spec({ pullPolicy: 'Always', podTemplate: 'containers: [ { imagePullPolicy: IfNotPresent } ]' })).spec!.containers[0]!.imagePullPolicy).toBe('Always');
   });
 
+  it('keeps the template\'s volumes, mounts and affinity and adds the run\'s workspace to them', () => {
+    const pod = runner().podFor(spec({ workspace: { volume: 'coflow-ws-abc', mountPath: '/workspace' } }));
+    expect(pod.spec?.volumes).toEqual([{ name: 'workspace', persistentVolumeClaim: { claimName: 'coflow-ws-abc' } }, { name: 'cache', emptyDir: {} }]);
+    expect(pod.spec?.containers[0]?.volumeMounts).toEqual([{ name: 'workspace', mountPath: '/workspace' }, { name: 'cache', mountPath: '/cache' }]);
+    expect(pod.spec?.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution).toEqual([
+      { labelSelector: { matchLabels: { 'coflow.workspace': 'coflow-ws-abc' } }, topologyKey: 'kubernetes.io/hostname' },
+    ]);
+    expect(pod.metadata?.labels?.['coflow.workspace']).toBe('coflow-ws-abc');
+    expect(pod.spec?.nodeSelector).toEqual({ disk: 'ssd' });
+  });
+
   it('refuses a stored template it cannot use, without a retry', () => {
     expect(() => runner().podFor(spec({ podTemplate: 'kind: Deployment' }))).toThrow(PodTemplateError);
   });

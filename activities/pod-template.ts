@@ -33,7 +33,8 @@ export function templatePod(text: string): V1Pod {
  * winning). `jobPullPolicy` (the job's own) wins over the template's, which
  * wins over the runner's default. Everything else of the template is kept:
  * volumes, other containers, init containers, node selector, tolerations,
- * affinity, security context, service account, …
+ * affinity, security context, service account, … — with the run's workspace
+ * volume, mount and Pod affinity added when the job mounts it.
  */
 export function mergePodTemplate(template: V1Pod, own: V1Pod, jobPullPolicy?: string): V1Pod {
   const t = template.spec!;
@@ -45,6 +46,7 @@ export function mergePodTemplate(template: V1Pod, own: V1Pod, jobPullPolicy?: st
     containers: [mergeContainer(first!, o.containers[0]!, jobPullPolicy), ...sidecars],
     ...definedOf({ activeDeadlineSeconds: o.activeDeadlineSeconds ?? t.activeDeadlineSeconds }),
     ...serviceAccountOf(t, o),
+    ...workspaceOf(t, o),
     ...definedOf({
       enableServiceLinks: t.enableServiceLinks ?? o.enableServiceLinks,
       terminationGracePeriodSeconds: t.terminationGracePeriodSeconds ?? o.terminationGracePeriodSeconds,
@@ -81,8 +83,22 @@ function mergeContainer(t: V1Container, o: V1Container, jobPullPolicy: string | 
       args: ownCommandLine ? o.args : t.args,
       env: [...(t.env ?? []).filter((e) => !names.has(e.name)), ...(o.env ?? [])],
       resources: mergeResources(t.resources, o.resources),
+      // The run's workspace mount (coflow's) wins over a template mount of the same name or path.
+      volumeMounts: o.volumeMounts === undefined ? t.volumeMounts : [...o.volumeMounts, ...(t.volumeMounts ?? []).filter((m) => !o.volumeMounts!.some((w) => w.name === m.name || w.mountPath === m.mountPath))],
     }),
   };
+}
+
+/** The run's workspace volume (coflow's wins by name) and its Pod affinity added to the template's own terms. */
+function workspaceOf(t: V1PodSpec, o: V1PodSpec): Partial<V1PodSpec> {
+  const ours = o.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution;
+  return definedOf({
+    volumes: o.volumes === undefined ? t.volumes : unionByName(o.volumes, t.volumes),
+    affinity: ours === undefined ? t.affinity : {
+      ...t.affinity,
+      podAffinity: { ...t.affinity?.podAffinity, requiredDuringSchedulingIgnoredDuringExecution: [...(t.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []), ...ours] },
+    },
+  });
 }
 
 function mergeResources(t: V1ResourceRequirements | undefined, o: V1ResourceRequirements | undefined): V1ResourceRequirements | undefined {

@@ -9,8 +9,10 @@ import { FAILURE_TYPES, type JobAttemptInput, type JobAttemptResult } from '../c
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { JobSpec } from '../flow/model.ts';
 import type { LogStore } from '../store/store.ts';
+import { WORKSPACE_PATH } from '../contracts/workspace.ts';
 import { attemptName } from './attempt-name.ts';
 import { ImageNotFoundError, RegistryAuthError, RunnerRejectedError } from './errors.ts';
+import { workspaceVolume } from './workspace-name.ts';
 import { buildJobEnv, checkImageRef, jobCommand } from './job-env.ts';
 import { LogBatcher } from './log-batcher.ts';
 import { runPostHook } from './lua/hooks.ts';
@@ -75,6 +77,7 @@ async function registryAuth(job: JobSpec, image: string, secrets: SecretResolver
 function containerSpec(input: JobAttemptInput, job: JobSpec, image: string, env: Record<string, string>, auth: RegistryAuth | undefined): ContainerSpec {
   const { runId, attempt } = input;
   return {
+    ...(job.workspace ? { workspace: { volume: workspaceVolume(runId), mountPath: WORKSPACE_PATH } } : {}),
     name: attemptName({ runId, jobPath: job.path, attempt }),
     image,
     ...jobCommand({ ...input, job }),
@@ -150,7 +153,10 @@ export function createJobActivities(deps: JobActivityDeps) {
     const image = imageOf(job);
     const auth = await registryAuth(job, image, secrets);
     const mask = secretMasker([...resolved.values, ...(auth === undefined ? [] : [auth.password])]);
-    const { env, warnings } = buildJobEnv({ ...input, job });
+    if (job.workspace && runner.workspaces === undefined) {
+      throw ApplicationFailure.nonRetryable(`job ${job.path}: the ${runner.kind} runner has no workspace volumes (workspace: true)`, FAILURE_TYPES.runnerRejected);
+    }
+    const { env, warnings } = buildJobEnv({ ...input, job }, job.workspace ? WORKSPACE_PATH : undefined);
     const collector = new OutputCollector();
     const log = new LogBatcher(logs, { runId: input.runId, jobPath: job.path, attempt: input.attempt });
     let result: ContainerResult;

@@ -75,6 +75,18 @@ export interface RunHooks {
   skipLines?(count: number): void;
 }
 
+/** The runner's shared-volume operations beyond one attempt (activities/workspace.ts calls them). */
+export interface WorkspaceVolumes {
+  /**
+   * Fills the new volume `to` (created, labelled with `labels`) with a copy of
+   * `from`'s content; false, creating nothing, when `from` does not exist. `image`
+   * is a job image of the flow, used for the helper container or Pod.
+   */
+  copy(from: string, to: string, options: { readonly image: string; readonly labels: Readonly<Record<string, string>> }): Promise<boolean>;
+  /** Removes the volume; nothing to do when it is gone. */
+  remove(volume: string): Promise<void>;
+}
+
 export interface JobRunner {
   /** Runner name as configured (`docker`, `kubernetes`). */
   readonly kind: string;
@@ -85,4 +97,6 @@ export interface JobRunner {
    * a non-zero exit, a timeout or a cancellation are results, not errors.
    */
   run(spec: ContainerSpec, hooks: RunHooks): Promise<ContainerResult>;
+  /** Workspace copies and removal; a runner without them refuses `workspace: true` jobs. */
+  readonly workspaces?: WorkspaceVolumes;
 }

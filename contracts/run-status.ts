@@ -91,6 +91,16 @@ export interface StageStatus {
   approval?: ApprovalStatus;
 }
 
+/** How a re-run got its workspace: a copy of the original's, or rebuilt by running its writers again. */
+export interface WorkspaceStatus {
+  /** The run whose workspace was copied into this one's before any job ran. */
+  copiedFrom?: string;
+  /** The original's workspace was gone: these jobs (workspace: true) ran again instead of being reused. */
+  rebuiltBy?: string[];
+  /** The same in words, for the CLI and UI. */
+  note?: string;
+}
+
 export interface RunStatus {
   readonly runId: string;
   readonly number: number;
@@ -112,6 +122,8 @@ export interface RunStatus {
   cancelledRuns?: string[];
   /** How many times the workflow continued as new to keep its history bounded. */
   continuedAsNew: number;
+  /** A re-run of a run that used the workspace: what it started with. */
+  workspace?: WorkspaceStatus;
   stages: StageStatus[];
 }
 

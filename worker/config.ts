@@ -13,10 +13,11 @@ import { loadTemporalConfig, type TemporalSettings } from './temporal-config.ts'
 import type { StoreConfig } from '../store/open-store.ts';
 import { loadStoreConfig } from './store-config.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
+import { loadWorkspaceClaimSettings, loadWorkspaceConfig, type WorkspaceClaimSettings, type WorkspaceConfig } from './workspace-config.ts';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig extends LogicConfig, TemporalSettings {
+export interface CoflowConfig extends LogicConfig, TemporalSettings, WorkspaceConfig {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
   /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */
@@ -68,6 +69,8 @@ export interface KubernetesSettings {
   readonly imagePullSecrets: readonly string[];
   /** COFLOW_K8S_IMAGE_PULL_POLICY: the kubernetes runner's default, over COFLOW_IMAGE_PULL_POLICY. */
   readonly imagePullPolicy?: ImagePullPolicy;
+  /** COFLOW_K8S_WORKSPACE_*: the claims of run workspaces. */
+  readonly workspace?: WorkspaceClaimSettings;
 }
 
 function port(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -117,6 +120,7 @@ function kubernetesSettings(env: NodeJS.ProcessEnv): KubernetesSettings {
     ...(env.COFLOW_K8S_SERVICE_ACCOUNT ? { serviceAccount: env.COFLOW_K8S_SERVICE_ACCOUNT } : {}),
     imagePullSecrets: (env.COFLOW_K8S_IMAGE_PULL_SECRETS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     ...(policy ? { imagePullPolicy: policy } : {}),
+    workspace: loadWorkspaceClaimSettings(env),
   };
 }
 
@@ -158,5 +162,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     kubernetes: kubernetesSettings(env),
     ...publicUrl(env),
     ...loadLogicConfig(env),
+    ...loadWorkspaceConfig(env),
   };
 }

@@ -45,6 +45,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly luaHttpAllow?: readonly string[];
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); default: the API's own address. */
   readonly publicUrl?: string;
+  /** COFLOW_WORKSPACE_RETENTION: how long a run's workspace is kept after the run ends (ms); default 24 h. */
+  readonly workspaceRetentionMs?: number;
   /** False: no HTTP API in this process (`coflow worker`). Default true. */
   readonly serveApi?: boolean;
   /** False: no worker in this process (`coflow api`). Default true. */
@@ -97,6 +99,7 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
         lua: { httpAllow: options.luaHttpAllow ?? [] },
         ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
         publicUrl,
+        ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
       });
       return { worker, connection };
     } catch (err) {

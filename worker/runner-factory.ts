@@ -35,5 +35,6 @@ export function createRunner(choice: RunnerChoice): JobRunner {
     imagePullSecrets: settings.imagePullSecrets,
     ...(settings.serviceAccount === undefined ? {} : { serviceAccount: settings.serviceAccount }),
     ...((settings.imagePullPolicy ?? policy) === undefined ? {} : { imagePullPolicy: settings.imagePullPolicy ?? policy }),
+    ...(settings.workspace === undefined ? {} : { workspace: settings.workspace }),
   });
 }

@@ -6,6 +6,8 @@ import { Worker, bundleWorkflowCode, type NativeConnection, type WorkflowBundleO
 import { createJobActivities } from '../activities/run-job.ts';
 import { createHookActivities } from '../activities/hooks.ts';
 import { createServiceActivities } from '../activities/service.ts';
+import { createWorkspaceActivities } from '../activities/workspace.ts';
+import { DEFAULT_WORKSPACE_RETENTION_MS } from '../contracts/workspace.ts';
 import type { LuaRunOptions } from '../activities/lua/run-hook.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { PayloadCodec } from '@temporalio/common';
@@ -41,6 +43,8 @@ export interface CoflowWorkerOptions {
   readonly secrets?: SecretResolver;
   /** Lua hook limits and HTTP allow-list. */
   readonly lua?: Omit<LuaRunOptions, 'onLog'>;
+  /** How long a run's workspace is kept after the run ends (ms); default 24 h. */
+  readonly workspaceRetentionMs?: number;
   /** Encrypts every payload (see codec.ts); clients must use the same. */
   readonly payloadCodec?: PayloadCodec;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API; without it service jobs cannot wait for callbacks. */
@@ -59,6 +63,7 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
       ...createJobActivities({ runner, logs, ...(heartbeatEveryMs ? { heartbeatEveryMs } : {}), ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.lua ? { lua: options.lua } : {}) }),
       ...createHookActivities({ logs, ...(options.lua ? { lua: options.lua } : {}) }),
       ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), callbacks: options.store, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
+      ...createWorkspaceActivities({ runner, retentionMs: options.workspaceRetentionMs ?? DEFAULT_WORKSPACE_RETENTION_MS }),
       ...options.extraActivities,
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),

@@ -1,10 +1,16 @@
 /** The workflow bundle entry point: every workflow type the worker registers. */
 import type { RUN_WORKFLOW, SCHEDULED_RUN_WORKFLOW, RunWorkflow, ScheduledRunWorkflow } from '../contracts/workflows.ts';
+import type { WORKSPACE_RETENTION_WORKFLOW, WorkspaceRetentionWorkflow } from '../contracts/workspace.ts';
 import { runFlow } from './run.ts';
 import { scheduledRun } from './scheduled-run.ts';
+import { workspaceRetention } from './workspace-retention.ts';
 
 /** Checks at compile time that the exports have the names and signatures clients start them by. */
-type Registered = { readonly [RUN_WORKFLOW]: RunWorkflow; readonly [SCHEDULED_RUN_WORKFLOW]: ScheduledRunWorkflow };
-const _registered: Registered = { runFlow, scheduledRun };
+type Registered = {
+  readonly [RUN_WORKFLOW]: RunWorkflow;
+  readonly [SCHEDULED_RUN_WORKFLOW]: ScheduledRunWorkflow;
+  readonly [WORKSPACE_RETENTION_WORKFLOW]: WorkspaceRetentionWorkflow;
+};
+const _registered: Registered = { runFlow, scheduledRun, workspaceRetention };
 
-export { runFlow, scheduledRun };
+export { runFlow, scheduledRun, workspaceRetention };

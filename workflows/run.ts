@@ -16,6 +16,7 @@ import { handlePauseSignals } from './pause.ts';
 import { now, type RunContext } from './run-context.ts';
 import { runStages } from './stages.ts';
 import { startingStatus } from './status.ts';
+import { prepareRerunWorkspace, scheduleWorkspaceRemoval } from './workspace.ts';
 
 /** The context of this execution: carried outputs, or those of the jobs a re-run reuses. */
 function runContext(input: RunInput, status: RunStatus): RunContext {
@@ -49,7 +50,11 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   // The flow's concurrency limit: wait for the turn, or end at once when rejected or cancelled in the queue.
   const turn = await takeTurn(ctx);
   if (turn !== 'go') endWithoutTurn(ctx, turn);
-  else endRun(ctx, await runStages(ctx));
+  else {
+    await prepareRerunWorkspace(ctx);
+    endRun(ctx, await runStages(ctx));
+    await scheduleWorkspaceRemoval(ctx);
+  }
   if (indexed) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
   return status;
 }

@@ -33,6 +33,8 @@ export interface HarnessOptions {
   readonly tokens?: readonly TokenEntry[];
   /** Webhook secrets by name. */
   readonly secrets?: Readonly<Record<string, string>>;
+  /** How long run workspaces are kept after their run (ms); the platform's 24 h when unset. */
+  readonly workspaceRetentionMs?: number;
 }
 
 /** Starts a worker and the API on their own task queue and data directory. */
@@ -52,6 +54,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     heartbeatEveryMs: 1_000,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
     ...(options.secrets ? { resolveSecret: (name: string) => Promise.resolve(options.secrets?.[name]) } : {}),
   });
   return {

@@ -2,13 +2,15 @@
  * The runner suite every JobRunner must pass: one attempt's container driven
  * through `run()` directly, on a real container runtime — lines, env, exit
  * codes, timeout, cancel, attaching to what an earlier attempt left, a
- * missing image, and detaching on worker shutdown. test/docker-runner.test.ts
+ * missing image, detaching on worker shutdown, and the run's workspace
+ * across a re-attach. test/docker-runner.test.ts
  * runs it on docker, test/kubernetes/runner-suite.test.ts on kubernetes.
  */
 import { randomUUID } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { attemptName } from '../../activities/attempt-name.ts';
 import { ImageNotFoundError, WorkerDetachedError } from '../../activities/errors.ts';
+import { workspaceVolume } from '../../activities/workspace-name.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RunHooks } from '../../activities/runner.ts';
 import type { LogLine } from '../../contracts/logs.ts';
 
@@ -215,6 +217,28 @@ export function runnerSuite(target: RunnerTarget): void {
       // Replayed from the start with the same timestamps: the store can tell what it already has.
       expect(second.lines.slice(0, delivered)).toEqual(first);
       expect(await target.find(s.name)).toBeUndefined();
+    });
+
+    it('keeps the run workspace across a detach and re-attach, and hands it to the next attempt', async () => {
+      const first = spec('echo before > /workspace/f; echo wrote; sleep 2; echo after >> /workspace/f');
+      const runId = first.labels['coflow.run'] ?? '';
+      const workspace = { volume: workspaceVolume(runId), mountPath: '/workspace' };
+      const runner = target.runner();
+      try {
+        const detach = new AbortController();
+        const err: unknown = await runner
+          .run({ ...first, workspace }, { signal: new AbortController().signal, detach: detach.signal, onLine: (l) => void (l.text === 'wrote' && detach.abort()) })
+          .catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(WorkerDetachedError);
+        expect((await run({ ...first, workspace })).result.exitCode).toBe(0);
+
+        const name = attemptName({ runId, jobPath: 's.a.job', attempt: 2 });
+        names.push(name);
+        const second = await run({ ...first, name, command: ['/bin/sh', '-c', 'cat /workspace/f'], workspace });
+        expect(second.lines.map((l) => l.text)).toEqual(['before', 'after']);
+      } finally {
+        await runner.workspaces?.remove(workspace.volume);
+      }
     });
   });
 }
