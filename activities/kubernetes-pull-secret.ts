@@ -45,15 +45,15 @@ export class PullSecrets {
     }
   }
 
-  /** Makes the Pod the Secret's owner: deleting the Pod deletes the Secret. */
+  /**
+   * Makes the Pod the Secret's owner: deleting the Pod deletes the Secret.
+   * A JSON patch, so the worker's Role needs no right to read Secrets.
+   */
   async ownBy(name: string, pod: V1Pod): Promise<void> {
     const uid = pod.metadata?.uid;
     if (uid === undefined) return;
-    const namespace = this.#namespace;
-    const secret = await this.#core.readNamespacedSecret({ name, namespace });
-    if (secret.metadata?.ownerReferences?.some((o) => o.uid === uid)) return;
     const owner = { apiVersion: 'v1', kind: 'Pod', name, uid };
-    await this.#core.replaceNamespacedSecret({ name, namespace, body: { ...secret, metadata: { ...secret.metadata, ownerReferences: [owner] } } });
+    await this.#core.patchNamespacedSecret({ name, namespace: this.#namespace, body: [{ op: 'add', path: '/metadata/ownerReferences', value: [owner] }] });
   }
 
   async remove(name: string): Promise<void> {

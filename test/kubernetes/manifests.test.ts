@@ -24,7 +24,7 @@ afterAll(() => {
   kubectl('delete', 'namespace', 'coflow', '--ignore-not-found', '--wait=false');
 });
 
-it('applies the manifests on the server (dry run), and the worker\'s RBAC is limited to pods, pods/log, watch and workspace claims', () => {
+it('applies the manifests on the server (dry run), and the worker\'s RBAC is limited to pods, pods/log, watch, workspace claims and writing pull Secrets', () => {
   kubectl('apply', '-f', join(dir, 'base/namespace.yaml'));
   const out = kubectl('apply', '--dry-run=server', '-k', join(dir, 'overlays/single-node'));
   for (const object of ['deployment.apps/coflow-worker', 'deployment.apps/coflow-api', 'service/coflow-api', 'role.rbac.authorization.k8s.io/coflow-worker', 'statefulset.apps/postgres', 'deployment.apps/temporal']) {
@@ -36,6 +36,9 @@ it('applies the manifests on the server (dry run), and the worker\'s RBAC is lim
   expect(workerCan('get', 'pods', '--subresource=log', '-n', 'coflow')).toBe(true);
   for (const verb of ['create', 'get', 'delete']) expect([verb, workerCan(verb, 'persistentvolumeclaims', '-n', 'coflow')]).toEqual([verb, true]);
   expect(workerCan('update', 'persistentvolumeclaims', '-n', 'coflow')).toBe(false);
+  // Image pull Secrets are written, never read: the namespace's other Secrets stay out of the worker's reach.
+  for (const verb of ['create', 'update', 'patch', 'delete']) expect([verb, workerCan(verb, 'secrets', '-n', 'coflow')]).toEqual([verb, true]);
+  expect(workerCan('list', 'secrets', '-n', 'coflow')).toBe(false);
   expect(workerCan('create', 'pods', '-n', 'default')).toBe(false);
   expect(workerCan('get', 'secrets', '-n', 'coflow')).toBe(false);
   expect(workerCan('create', 'deployments', '-n', 'coflow')).toBe(false);
