@@ -28,7 +28,9 @@ case "$action" in
     else
       echo "apply needs \"manifest\" (YAML) or \"file\" (a path in the workspace)" >&2; exit 64
     fi
-    kubectl "$@" apply -f "$src" -o name | tee /tmp/applied
+    # Not through a pipe: kubectl's exit code is the verdict.
+    kubectl "$@" apply -f "$src" -o name >/tmp/applied
+    cat /tmp/applied
     echo "[COUT] applied = $(tr '\n' ' ' </tmp/applied | sed 's/ $//')"
     ;;
   rollout-status)
