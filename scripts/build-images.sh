@@ -57,13 +57,14 @@ context_of() {
   esac
 }
 
-# What an image is made of: its base image's id, and every file of its context (name, mode, content).
+# What an image is made of: its base image's id, and every file of its context (name, mode,
+# content) but the catalog entry and the README, which no image carries.
 inputs_hash() {
   local ctx=$1 from
   from=$(sed -n 's/^FROM  *\([^ ]*\).*/\1/p' "$ctx/Dockerfile" | head -n 1)
   {
     echo "base $(docker image inspect -f '{{.Id}}' "$from" 2>/dev/null || echo none)"
-    (cd "$ctx" && find . -type f ! -path './build/*' | LC_ALL=C sort | while IFS= read -r f; do printf '%s %s %s\n' "$(stat -L -c %a "$f")" "$f" "$(sha256sum <"$f" | cut -c1-64)"; done)
+    (cd "$ctx" && find . -type f ! -path './build/*' ! -name README.md ! -name component.yaml | LC_ALL=C sort | while IFS= read -r f; do printf '%s %s %s\n' "$(stat -L -c %a "$f")" "$f" "$(sha256sum <"$f" | cut -c1-64)"; done)
   } | sha256sum | cut -c1-32
 }
 
