@@ -144,5 +144,8 @@ stages:
     expect(job(run, 'test.python.pytest')).toMatchObject({ state: 'succeeded', outputs: { tests: '3', failures: '0', errors: '0', skipped: '1', passed: '2', report: '/workspace/reports/pytest-junit.xml' } });
     expect(job(run, 'test.node.npm')).toMatchObject({ state: 'succeeded', outputs: { tests: '2', passed: '2', failures: '0' } });
     expect(run.state).toBe('succeeded');
+    // The workspace outlives the run until its retention ends: this test's goes now.
+    const volumes = execFileSync('docker', ['volume', 'ls', '-q', '--filter', `label=coflow.run=${run.runId}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    if (volumes.length > 0) execFileSync('docker', ['volume', 'rm', '-f', ...volumes], { stdio: 'ignore' });
   });
 });
