@@ -109,6 +109,17 @@ ${seeded(['package.json', 'test/add.test.js'], 'coflow-node-test')}
     expect(run.state).toBe('succeeded'); // the failures were allowed
   });
 
+  it('is listed by the API with versions, inputs and outputs', async () => {
+    const { components } = await h.api.components();
+    expect(components.map((c) => `${c.namespace}/${c.name}@${c.version}`)).toEqual(
+      ['git-clone', 'http', 'kubectl', 'node-test', 'python-test', 'shell'].map((n) => `library/${n}@1.0.0`),
+    );
+    const [clone] = (await h.api.component('library/git-clone')).versions;
+    expect(clone?.inputs.find((i) => i.name === 'url')).toMatchObject({ required: true, secret: false });
+    expect(clone?.outputs.map((o) => o.name)).toEqual(['commit', 'branch', 'message', 'dir']);
+    expect(clone).toMatchObject({ image: 'coflow/git-clone:1.0.0', timeoutMs: 300_000, resources: { cpuMillis: 500, memoryBytes: 256 * 2 ** 20 } });
+  });
+
   it('refuses a flow that gives a component an input it does not take, before anything is stored', async () => {
     const bad = `uri: test/library/bad\nstages:\n  - name: s\n    actions:\n      - name: a\n        jobs:\n          - { name: j, component: library/http@1, inputs: { link: "${base}/hello" } }\n`;
     await expect(h.api.applyFlow(bad)).rejects.toMatchObject({ status: 422, code: 'invalid_component_use' });
