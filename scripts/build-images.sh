@@ -51,7 +51,7 @@ context_of() {
       local bin; bin=$(bash "$here/scripts/kubectl-build.sh") || die "kubectl could not be built for library/kubectl (see above)"
       ctx=$COFLOW_CACHE_DIR/components/$name; rm -rf "$ctx"; mkdir -p "$ctx"
       (cd "$dir" && find . -maxdepth 1 -type f -exec cp -p {} "$ctx/" \;)
-      cp -p "$bin" "$ctx/kubectl"
+      cp -lp "$bin" "$ctx/kubectl" 2>/dev/null || cp -p "$bin" "$ctx/kubectl"
       echo "$ctx" ;;
     *) echo "$dir" ;;
   esac
