@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ComponentNotFoundError } from '../components/errors.ts';
+import { ComponentNotFoundError, ComponentUseError } from '../components/errors.ts';
 import { loadCatalog } from '../components/catalog.ts';
 import { ConcurrencyLimitError, DecisionRefusedError, FlowNotFoundError, GateNotWaitingError, RunEndedAbnormallyError, RunNotFoundError, RunNotOpenError, RunStillOpenError, StageNotFoundError } from '../runs/errors.ts';
 import { SecretNameError } from '../store/errors.ts';
@@ -180,6 +180,7 @@ describe('the one error mapper', () => {
     [new DecisionRefusedError('bob', 'bob may not'), 403, 'decision_refused'],
     [new ConcurrencyLimitError('a/b/c', 2, 2), 409, 'concurrency_limit'],
     [new ComponentNotFoundError('library/x@1', 's.a.j'), 422, 'component_not_found'],
+    [new ComponentUseError([{ job: 's.a.j', message: 'input "x" is not an input of library/http@1.0.0' }]), 422, 'invalid_component_use'],
     [new SecretNameError('a-b'), 400, 'bad_secret_name'],
   ];
 

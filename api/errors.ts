@@ -8,7 +8,7 @@ import type { Context } from 'hono';
 import { isGrpcServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { ComponentNotFoundError } from '../components/errors.ts';
+import { ComponentNotFoundError, ComponentUseError } from '../components/errors.ts';
 import { FlowValidationError } from '../flow/errors.ts';
 import {
   ConcurrencyLimitError,
@@ -56,6 +56,7 @@ const ERROR_STATUS = {
   unsupported_media_type: 415,
   invalid_flow: 422,
   component_not_found: 422,
+  invalid_component_use: 422,
   internal: 500,
   temporal_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -115,6 +116,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof FlowValidationError) return new ApiError('invalid_flow', err.message, { issues: err.issues });
   if (err instanceof ComponentNotFoundError) return new ApiError('component_not_found', err.message);
+  if (err instanceof ComponentUseError) return new ApiError('invalid_component_use', err.message, { problems: err.problems });
   if (err instanceof FlowNotFoundError || err instanceof RunNotFoundError || err instanceof StageNotFoundError) return new ApiError('not_found', err.message);
   if (err instanceof RunNotOpenError) return new ApiError('run_not_open', err.message);
   if (err instanceof RunStillOpenError) return new ApiError('run_open', err.message);

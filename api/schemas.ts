@@ -156,7 +156,18 @@ export const LogQuery = z.object({
 });
 
 export const Component = z
-  .object({ namespace: z.string(), name: z.string(), version: z.string(), image: z.string(), description: z.string().optional() })
+  .object({
+    namespace: z.string(),
+    name: z.string(),
+    version: z.string(),
+    image: z.string(),
+    description: z.string().optional(),
+    inputs: z.array(z.object({ name: z.string(), required: z.boolean(), default: z.string().optional(), description: z.string().optional(), secret: z.boolean() })),
+    outputs: z.array(z.object({ name: z.string(), description: z.string().optional() })),
+    resources: z.object({ cpuMillis: z.number().optional(), memoryBytes: z.number().optional() }).openapi({ description: 'requests for a job that gives none' }),
+    timeoutMs: z.number().optional().openapi({ description: 'attempt timeout for a job that gives none' }),
+    retries: z.object({ max: z.number(), backoffMs: z.number(), maxBackoffMs: z.number() }).optional(),
+  })
   .openapi('Component');
 
 export const HookResult = z

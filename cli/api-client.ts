@@ -33,7 +33,17 @@ export interface RunSummary {
 }
 export interface RunFilter { flow?: string; status?: string; trigger?: string; branch?: string; since?: string; until?: string; limit?: number; cursor?: string }
 export interface FlowSummary { uri: string; version: number; title: string | null; createdAt: string }
-export interface ComponentSummary { namespace: string; name: string; version: string; image: string; description?: string }
+export interface ComponentSummary {
+  namespace: string;
+  name: string;
+  version: string;
+  image: string;
+  description?: string;
+  inputs: { name: string; required: boolean; default?: string; description?: string; secret: boolean }[];
+  outputs: { name: string; description?: string }[];
+  resources: { cpuMillis?: number; memoryBytes?: number };
+  timeoutMs?: number;
+}
 
 /** One server-sent event. */
 export interface ServerEvent { id?: string; event: string; data: string }

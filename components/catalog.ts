@@ -1,20 +1,17 @@
 /**
  * The component catalog: `component.yaml` entries under a directory, and the
- * resolution of `namespace/name@version` references to images when a run starts.
+ * resolution of `namespace/name@version` references when a flow is checked and
+ * when a run starts (the image pinned for that run, the entry's defaults applied).
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { ComponentRef, FlowSpec } from '../flow/model.ts';
-import { ComponentDefinitionError, ComponentNotFoundError } from './errors.ts';
+import { readComponentDefinition, type ComponentEntry } from './definition.ts';
+import { ComponentDefinitionError, ComponentNotFoundError, ComponentUseError, type ComponentUseProblem } from './errors.ts';
+import { useComponent } from './use.ts';
 
-export interface ComponentEntry {
-  readonly namespace: string;
-  readonly name: string;
-  readonly version: string;
-  readonly image: string;
-  readonly description?: string;
-}
+export type { ComponentEntry, ComponentInput, ComponentOutput } from './definition.ts';
 
 function versionParts(v: string): number[] {
   return v.split(/[.+-]/).slice(0, 3).map((p) => Number(p));
@@ -27,7 +24,8 @@ function versionMatches(constraint: string, version: string): boolean {
   return want.every((n, i) => n === have[i]);
 }
 
-function compareVersions(a: string, b: string): number {
+/** Orders versions oldest first. */
+export function compareVersions(a: string, b: string): number {
   const pa = versionParts(a);
   const pb = versionParts(b);
   for (let i = 0; i < 3; i++) {
@@ -39,21 +37,31 @@ function compareVersions(a: string, b: string): number {
 
 export interface Catalog {
   list(): readonly ComponentEntry[];
+  /** The newest version that matches the reference's constraint. */
   resolve(ref: ComponentRef): ComponentEntry | undefined;
 }
 
-/** Reads every `<dir>/*\/component.yaml`. */
+/**
+ * Reads every `<dir>/*\/component.yaml` (a folder without one, like the images'
+ * shared base, is no component).
+ *
+ * @throws ComponentDefinitionError naming the file and every problem of an entry
+ */
 export function loadCatalog(dir: string): Catalog {
   const entries: ComponentEntry[] = [];
   if (existsSync(dir)) {
     for (const name of readdirSync(dir).sort()) {
       const file = join(dir, name, 'component.yaml');
       if (!existsSync(file)) continue;
-      const doc = parse(readFileSync(file, 'utf8')) as Partial<ComponentEntry> | null;
-      if (!doc?.name || !doc.namespace || !doc.version || !doc.image) {
-        throw new ComponentDefinitionError(file, 'a component needs name, namespace, version and image');
+      let entry: ComponentEntry;
+      try {
+        entry = readComponentDefinition(parse(readFileSync(file, 'utf8')));
+      } catch (err) {
+        throw new ComponentDefinitionError(file, (err as Error).message);
       }
-      entries.push({ namespace: doc.namespace, name: doc.name, version: String(doc.version), image: doc.image, ...(doc.description ? { description: doc.description } : {}) });
+      const twin = entries.find((e) => e.namespace === entry.namespace && e.name === entry.name && e.version === entry.version);
+      if (twin) throw new ComponentDefinitionError(file, `${entry.namespace}/${entry.name}@${entry.version} is defined twice`);
+      entries.push(entry);
     }
   }
   return {
@@ -66,9 +74,16 @@ export function loadCatalog(dir: string): Catalog {
   };
 }
 
-/** Pins every `component:` job of a flow to its catalog image, for one run. */
+/**
+ * Pins every `component:` job of a flow to its catalog entry, for one run: the
+ * image, and the entry's input defaults, timeout, retries and resources where the job gives none.
+ *
+ * @throws ComponentNotFoundError for a reference the catalog cannot resolve
+ * @throws ComponentUseError listing every job that uses a component in a way it cannot take
+ */
 export function resolveComponents(flow: FlowSpec, catalog: Catalog): FlowSpec {
-  return {
+  const problems: ComponentUseProblem[] = [];
+  const resolved: FlowSpec = {
     ...flow,
     stages: flow.stages.map((s) => ({
       ...s,
@@ -79,9 +94,13 @@ export function resolveComponents(flow: FlowSpec, catalog: Catalog): FlowSpec {
           const ref = `${j.component.namespace}/${j.component.name}@${j.component.version}`;
           const entry = catalog.resolve(j.component);
           if (!entry) throw new ComponentNotFoundError(ref, j.path);
-          return { ...j, image: entry.image };
+          const used = useComponent(j, entry);
+          for (const message of used.problems) problems.push({ job: j.path, message });
+          return used.job;
         }),
       })),
     })),
   };
+  if (problems.length > 0) throw new ComponentUseError(problems);
+  return resolved;
 }

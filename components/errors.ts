@@ -21,3 +21,20 @@ export class ComponentDefinitionError extends Error {
     this.file = file;
   }
 }
+
+/** One way a job uses a component that the component cannot take. */
+export interface ComponentUseProblem {
+  /** The job's path `stage.action.job`. */
+  readonly job: string;
+  readonly message: string;
+}
+
+/** Jobs that give a component inputs it does not declare, leave out required ones, or put a secret input in the flow's text. */
+export class ComponentUseError extends Error {
+  override readonly name = 'ComponentUseError';
+  readonly problems: readonly ComponentUseProblem[];
+  constructor(problems: readonly ComponentUseProblem[]) {
+    super(problems.map((p) => `job ${p.job}: ${p.message}`).join('\n'));
+    this.problems = problems;
+  }
+}

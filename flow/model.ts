@@ -34,6 +34,10 @@ export interface Resources {
 export const IMAGE_PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'] as const;
 export type ImagePullPolicy = (typeof IMAGE_PULL_POLICIES)[number];
 
+/** Job fields that a component's catalog entry fills in when the flow file leaves them out. */
+export const COMPONENT_DEFAULTED_FIELDS = ['timeout', 'retries', 'cpu', 'memory'] as const;
+export type ComponentDefaultedField = (typeof COMPONENT_DEFAULTED_FIELDS)[number];
+
 /** A ContainerOps data link: env var `env` receives output `output` of job `from`. */
 export interface Subscription {
   /** Job path `stage.action.job` of the producing job. */
@@ -121,6 +125,11 @@ export interface JobSpec {
   /** Raw image (`endpoint`), or the image a `component` resolved to when the run started. */
   readonly image?: string;
   readonly component?: ComponentRef;
+  /**
+   * On `component` jobs: the fields the flow file left out, which the component's
+   * catalog defaults fill in when the run starts (absent on specs stored before: nothing is filled).
+   */
+  readonly omitted?: readonly ComponentDefaultedField[];
   /** Shell script run with `/bin/sh -c` instead of the image entrypoint. */
   readonly script?: string;
   readonly command?: readonly string[];

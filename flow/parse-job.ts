@@ -1,6 +1,6 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { IMAGE_PULL_POLICIES, type ComponentRef, type ImagePullPolicy, type JobSpec, type RepeatSpec, type Resources, type RetryPolicy } from './model.ts';
+import { IMAGE_PULL_POLICIES, type ComponentDefaultedField, type ComponentRef, type ImagePullPolicy, type JobSpec, type RepeatSpec, type Resources, type RetryPolicy } from './model.ts';
 import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import { RESOURCE_NAMES } from './resources.ts';
@@ -100,7 +100,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     kind: 'component',
     ...(title === undefined ? {} : { title }),
     ...(jobImage === undefined ? {} : { image: jobImage }),
-    ...(component === undefined ? {} : { component }),
+    ...(component === undefined ? {} : { component, omitted: omittedFields(m) }),
     ...command,
     inputs: readStringMap(r, m.get('inputs'), 'inputs'),
     environments: { ...defaults.environments, ...readEnvironments(r, m.get('environments')) },
@@ -119,6 +119,18 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   };
   const nameBase = component?.name ?? (image === undefined ? undefined : imageBaseName(image));
   return { field, name, nameField, nameBase, spec, links: readLinks(r, m.get('subscriptions')) };
+}
+
+/** What a component job leaves to its catalog entry: `timeout`, `retries`, `resources.cpu` / `.memory` not written. */
+function omittedFields(m: MapFields): ComponentDefaultedField[] {
+  const resources = m.get('resources')?.node;
+  const has = (key: string): boolean => isMap(resources) && resources.has(key);
+  const omitted: ComponentDefaultedField[] = [];
+  if (!m.has('timeout')) omitted.push('timeout');
+  if (!m.has('retries')) omitted.push('retries');
+  if (!has('cpu')) omitted.push('cpu');
+  if (!has('memory')) omitted.push('memory');
+  return omitted;
 }
 
 /** `pre` and `post` Lua hooks, syntax-checked here (compiled, never run). */

@@ -72,7 +72,13 @@ fi
 if ! docker image inspect coflow/busybox:1 >/dev/null 2>&1 && ! { command -v busybox >/dev/null && file -L "$(command -v busybox)" | grep -q 'statically linked'; }; then
   apt_install busybox-static file || true
 fi
-timed images bash "$COFLOW_ROOT/scripts/build-images.sh"
+# The library's components are built on debian:bookworm-slim (scripts/images.sh base:
+# `docker pull`, else debootstrap from Debian's archive) and library/kubectl on a kubectl
+# built with Go (scripts/kubectl-build.sh); both once, then only what changed.
+if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 && ! command -v debootstrap >/dev/null; then
+  apt_install debootstrap || true   # images.sh says what is missing if no registry answers either
+fi
+timed images bash "$COFLOW_ROOT/scripts/build-images.sh" || die "the component images could not be built (see above)"
 
 # --- What only the tests need (scripts/test: COFLOW_SETUP_TEST=1) ------------------
 # The pinned Kubernetes, etcd and CoreDNS, built once with Go (about 13 minutes on 2 cores;
@@ -101,9 +107,6 @@ if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
       say "installing Debian's docker-compose instead"
       apt_install docker-compose || die "Compose is missing: install Compose v2 or Debian's docker-compose"
     fi
-  fi
-  if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 && ! command -v debootstrap >/dev/null; then
-    apt_install debootstrap || true   # images.sh says what is missing if no registry answers either
   fi
   timed images-production bash "$COFLOW_ROOT/scripts/images.sh" build || die "the production images could not be built (see above)"
 fi

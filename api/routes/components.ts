@@ -1,5 +1,6 @@
 /** The component catalog: list and get (`library/shell`, newest version first). */
 import { createRoute, z } from '@hono/zod-openapi';
+import { compareVersions, type ComponentEntry } from '../../components/catalog.ts';
 import type { RouteModule } from '../context.ts';
 import { notFound } from '../errors.ts';
 import { Component, errorResponses } from '../schemas.ts';
@@ -7,8 +8,12 @@ import { Component, errorResponses } from '../schemas.ts';
 const tags = ['components'];
 
 export const componentRoutes: RouteModule = (app, { catalog }) => {
-  const entry = (e: { namespace: string; name: string; version: string; image: string; description?: string }) => ({
-    namespace: e.namespace, name: e.name, version: e.version, image: e.image, ...(e.description ? { description: e.description } : {}),
+  const entry = (e: ComponentEntry) => ({
+    ...e,
+    inputs: e.inputs.map((i) => ({ ...i })),
+    outputs: e.outputs.map((o) => ({ ...o })),
+    resources: { ...e.resources },
+    ...(e.retries ? { retries: { ...e.retries } } : {}),
   });
 
   app.openapi(
@@ -28,7 +33,7 @@ export const componentRoutes: RouteModule = (app, { catalog }) => {
     (c) => {
       const { namespace, name } = c.req.valid('param');
       const versions = catalog.list().filter((e) => e.namespace === namespace && e.name === name).map(entry)
-        .sort((a, b) => b.version.localeCompare(a.version, 'en', { numeric: true }));
+        .sort((a, b) => compareVersions(b.version, a.version));
       if (versions.length === 0) throw notFound(`component ${namespace}/${name}`);
       return c.json({ versions }, 200);
     },

@@ -15,7 +15,7 @@ import type { JSONValue } from 'hono/utils/types';
 import type { HookTrigger } from '../../flow/model.ts';
 import { choiceList } from '../../flow/suggest.ts';
 import type { TriggerContext } from '../../contracts/triggers.ts';
-import { ComponentNotFoundError } from '../../components/errors.ts';
+import { ComponentNotFoundError, ComponentUseError } from '../../components/errors.ts';
 import { FlowNotFoundError } from '../../runs/errors.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
 import { ApiError, DeliveryRefusedError } from '../errors.ts';
@@ -136,7 +136,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
           count(err.result);
           throw err.error;
         }
-        count(err instanceof ApiError || err instanceof ComponentNotFoundError || err instanceof FlowNotFoundError ? 'bad_request' : 'error');
+        count(err instanceof ApiError || err instanceof ComponentNotFoundError || err instanceof ComponentUseError || err instanceof FlowNotFoundError ? 'bad_request' : 'error');
         throw err;
       }
     },

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { FlowValidationError, validateFlow } from '../../flow/index.ts';
 import { selfContainedFlow } from '../template-loader.ts';
 import { loadCatalog, resolveComponents } from '../../components/catalog.ts';
+import { ComponentUseError } from '../../components/errors.ts';
 import { formatIssues } from './format.ts';
 import { UsageError } from '../errors.ts';
 import type { Command } from './types.ts';
@@ -46,7 +47,8 @@ export const validate: Command = {
       try {
         resolveComponents(r.flow, catalog);
       } catch (err) {
-        return { file, valid: false, issues: [{ path: '', line: 1, column: 1, message: (err as Error).message }], warnings };
+        const problems = err instanceof ComponentUseError ? err.problems : [{ job: '', message: (err as Error).message }];
+        return { file, valid: false, issues: problems.map((p) => ({ path: p.job, line: 1, column: 1, message: p.message })), warnings };
       }
       return { file, valid: true, issues: [], warnings };
     }));
