@@ -12,6 +12,7 @@ import { ApiCallError, DevServerStartError, PortInUseError, TemporalNotFoundErro
 import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
 import { ConfigError, TemporalUnreachableError } from '../worker/errors.ts';
 import { FlowValidationError, type FlowIssue } from '../flow/index.ts';
+import { ComponentDefinitionError } from '../components/errors.ts';
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
   json: { type: 'boolean', default: false },
@@ -79,7 +80,7 @@ main(process.argv.slice(2)).then(
     } else if (e instanceof FlowValidationError) {
       process.stderr.write(`coflow: invalid flow\n${formatIssues(e.file ?? 'flow', e.issues)}\n`);
       process.exitCode = 2;
-    } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError || e instanceof PortInUseError) {
+    } else if (e instanceof ConfigError || e instanceof SchemaTooOldError || e instanceof SchemaTooNewError || e instanceof StoreConfigError || e instanceof TemporalNotFoundError || e instanceof PortInUseError || e instanceof ComponentDefinitionError) {
       // The message says what to set, run or install: no stack.
       process.stderr.write(`coflow: ${e.message}\n`);
       process.exitCode = 2;
