@@ -37,7 +37,6 @@ export const JOB_CONTAINER = 'job';
 /** Label on every Pod the runner creates. */
 export const MANAGED_BY = { 'app.kubernetes.io/managed-by': 'coflow' } as const;
 
-
 type Settle = (outcome: Outcome) => void;
 
 /** Runs job containers as Pods on a Kubernetes cluster. */
