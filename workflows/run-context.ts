@@ -14,6 +14,8 @@ export interface RunContext {
   readonly outputs: Map<string, Readonly<Record<string, string>>>;
   /** Activities awaited right now: continuing as new is safe only at zero. */
   inFlight: number;
+  /** Notifications being started (workflows/notify.ts); the run awaits them before it returns. */
+  readonly notices: Promise<void>[];
 }
 
 /** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */
