@@ -49,7 +49,13 @@ const refuse = (message: string): ApplicationFailure => ApplicationFailure.nonRe
 async function addressSecrets(address: string, resolver: SecretResolver | undefined, what: string): Promise<Record<string, string>> {
   const secrets: Record<string, string> = {};
   if (!hasExpressions(address)) return secrets;
-  for (const part of parseTemplate(address)) {
+  let parts;
+  try {
+    parts = parseTemplate(address);
+  } catch (err) {
+    throw refuse(`${what}: address: ${(err as Error).message}`);
+  }
+  for (const part of parts) {
     if (part.kind !== 'expr') continue;
     for (const ref of references(part.expr)) {
       const name = ref.segments[1];
@@ -77,15 +83,17 @@ export function createNotifyActivities(deps: NotifyActivityDeps) {
   async function post(url: string, body: string, headers: Record<string, string>, mask: (s: string) => string, what: string): Promise<string> {
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
+      // A redirect would turn the POST into a GET elsewhere: it is reported, not followed.
+      response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
       await response.arrayBuffer();
     } catch (err) {
       const cause = err instanceof Error && err.cause instanceof Error ? `: ${err.cause.message}` : '';
       throw ApplicationFailure.retryable(mask(`${what}: POST ${url} failed: ${(err as Error).message}${cause}`), 'NotificationNotDelivered');
     }
     if (response.ok) return `HTTP ${response.status}`;
-    const message = mask(`${what}: POST ${url} answered ${response.status} ${response.statusText}`.trimEnd());
-    if (retryableStatus(response.status)) throw ApplicationFailure.retryable(message, 'NotificationNotDelivered');
+    const location = response.headers.get('location');
+    const message = mask(`${what}: POST ${url} answered ${response.status} ${response.statusText}${location === null ? '' : ` (to ${location}; give the final URL)`}`.trimEnd());
+    if (retryableStatus(response.status) && (response.status < 300 || response.status >= 400)) throw ApplicationFailure.retryable(message, 'NotificationNotDelivered');
     throw refuse(message);
   }
 

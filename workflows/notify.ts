@@ -59,6 +59,8 @@ export function notify(ctx: RunContext, event: RunEvent, stage?: string): void {
     ...(stage === undefined ? {} : { stage }),
     ...(status.triggeredBy === undefined ? {} : { triggeredBy: status.triggeredBy }),
   };
+  // In flight until started: the run does not continue as new over a start it has not seen land.
+  ctx.inFlight++;
   // Not cancellable: a cancelled run still tells its receivers that it was cancelled.
   const started = CancellationScope.nonCancellable(() =>
     startChild<NotifyWorkflow>(NOTIFY_WORKFLOW, {
@@ -68,10 +70,12 @@ export function notify(ctx: RunContext, event: RunEvent, stage?: string): void {
       // One notification per occurrence, even if the run comes back to it (continue-as-new).
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     }),
-  ).then(
-    () => undefined,
-    // Already started (the run came back to it) or refused by the server: never a reason to fail the run.
-    (err: unknown) => log.warn('notification not started', { workflowId: notifyWorkflowId(notice), error: (err as Error).message }),
-  );
+  )
+    .then(
+      () => undefined,
+      // Already started (the run came back to it) or refused by the server: never a reason to fail the run.
+      (err: unknown) => log.warn('notification not started', { workflowId: notifyWorkflowId(notice), error: (err as Error).message }),
+    )
+    .finally(() => ctx.inFlight--);
   ctx.notices.push(started);
 }
