@@ -3,6 +3,7 @@
  * clients (API, schedules, tests) start them without importing workflow code.
  * `workflows/index.ts` exports functions of exactly these names and types.
  */
+import type { NotifyInput, NotifyResult } from './notifications.ts';
 import type { RunInput } from './run-input.ts';
 import type { RunStatus } from './run-status.ts';
 
@@ -17,3 +18,7 @@ export interface ScheduledRunInput {
 }
 /** Returns the run id, or a note when the flow no longer exists. */
 export type ScheduledRunWorkflow = (input: ScheduledRunInput) => Promise<string>;
+
+/** One notification of a run (`receivers:`), started by the run and left to finish on its own: see workflows/notify.ts. */
+export const NOTIFY_WORKFLOW = 'notifyRun';
+export type NotifyWorkflow = (input: NotifyInput) => Promise<NotifyResult>;

@@ -217,6 +217,30 @@ export interface ScheduleTrigger {
 
 export type TriggerSpec = HookTrigger | ScheduleTrigger;
 
+/** Where a receiver's notifications go (`receivers:`): a Slack incoming webhook, a signed generic webhook, or e-mail. */
+export const RECEIVER_TYPES = ['slack', 'webhook', 'mail'] as const;
+export type ReceiverType = (typeof RECEIVER_TYPES)[number];
+
+/**
+ * What a receiver is told about (`on:`): the run started, succeeded, failed,
+ * was cancelled, or waits for an approval; `finish` is any of the three ends.
+ */
+export const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish'] as const;
+export type ReceiverEvent = (typeof RECEIVER_EVENTS)[number];
+/** The events of a receiver that names none: what needs someone's attention. */
+export const DEFAULT_RECEIVER_EVENTS: readonly ReceiverEvent[] = ['failure', 'approval'];
+
+/** A notification receiver. `address` may hold `${{ secrets.NAME }}`, resolved only by the sending activity. */
+export interface ReceiverSpec {
+  readonly type: ReceiverType;
+  /** A Slack incoming-webhook URL, a webhook URL, or a mail address. */
+  readonly address: string;
+  /** The events it is told about (never empty: DEFAULT_RECEIVER_EVENTS when the flow names none). */
+  readonly on: readonly ReceiverEvent[];
+  /** `webhook` only: the name of the secret whose value signs each delivery (HMAC-SHA256). */
+  readonly secret?: string;
+}
+
 export interface FlowSpec {
   /** `namespace/repository/name`. */
   readonly uri: string;
@@ -228,6 +252,8 @@ export interface FlowSpec {
   readonly concurrency?: ConcurrencySpec;
   /** Present when the flow declares triggers. */
   readonly triggers?: readonly TriggerSpec[];
+  /** Present when the flow declares notification receivers. */
+  readonly receivers?: readonly ReceiverSpec[];
 }
 
 /** Every job of a flow, in declaration order. */

@@ -1,7 +1,6 @@
 /**
- * Flow-level settings that decide when a flow runs and who hears about it:
- * `triggers`, `concurrency`, `receivers`. Triggers and concurrency are read
- * into the model; the receivers' shape is checked here.
+ * Flow-level settings that decide when a flow runs: `triggers` and
+ * `concurrency` (who hears about it: parse-receivers.ts).
  */
 import { isSeq } from 'yaml';
 import { cronProblem } from './cron.ts';
@@ -9,7 +8,6 @@ import type { Field, YamlReader } from './yaml-reader.ts';
 import { FLOW_TRIGGER_KINDS, ON_LIMIT, type ConcurrencySpec, type HookKind, type TriggerSpec } from './model.ts';
 
 const HOOK_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
-const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish'];
 
 /** `triggers`: a list of single-key maps (`- github: {…}`) or one map of kinds. */
 export function readTriggers(r: YamlReader, field: Field): TriggerSpec[] {
@@ -86,25 +84,4 @@ export function readConcurrency(r: YamlReader, field: Field): ConcurrencySpec | 
   const onLimitField = map.get('onLimit');
   const onLimit = (onLimitField === undefined ? undefined : r.oneOf(onLimitField, ON_LIMIT)) ?? 'queue';
   return { max, onLimit };
-}
-
-/** `receivers`: a list of `{ type, address, on }` (ContainerOps: `{ type: mail, address }`). */
-export function checkReceivers(r: YamlReader, field: Field): void {
-  for (const item of r.seq(field) ?? []) {
-    const map = r.map(item, ['type', 'address', 'on']);
-    if (map === undefined) continue;
-    for (const key of ['type', 'address']) {
-      const value = map.get(key);
-      if (value === undefined) r.report(map.missing(key), `a receiver needs "${key}"`);
-      else r.string(value);
-    }
-    const on = map.get('on');
-    const events = on === undefined ? [] : isSeq(on.node) ? (r.seq(on) ?? []) : [on];
-    for (const event of events) {
-      const name = r.string(event);
-      if (name !== undefined && !RECEIVER_EVENTS.includes(name)) {
-        r.report(event, `unknown event "${name}"; use ${RECEIVER_EVENTS.join(', ')}`);
-      }
-    }
-  }
 }

@@ -13,7 +13,8 @@ import { APPROVAL_TIMEOUT_OUTCOMES, SEQUENCINGS, STAGE_TYPES, type ActionSpec, t
 import { readEnvironments, readJob } from './parse-job.ts';
 import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
-import { checkReceivers, readConcurrency, readTriggers } from './parse-triggers.ts';
+import { readConcurrency, readTriggers } from './parse-triggers.ts';
+import { readReceivers } from './parse-receivers.ts';
 import { distinctNames } from './duplicate-names.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
@@ -106,7 +107,7 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const workspaceField = m.get('workspace');
   const workspace = (workspaceField === undefined ? undefined : r.boolean(workspaceField)) ?? false;
   const receiversField = m.get('receivers');
-  if (receiversField !== undefined) checkReceivers(r, receiversField);
+  const receivers = receiversField === undefined ? [] : readReceivers(r, receiversField);
   const triggersField = m.get('triggers');
   const triggers = triggersField === undefined ? [] : readTriggers(r, triggersField);
 
@@ -114,7 +115,7 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const concurrency = concurrencyField === undefined ? undefined : readConcurrency(r, concurrencyField);
 
   const stages = readStages(r, m, { environments, workspace });
-  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}) };
+  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}), ...(receivers.length > 0 ? { receivers } : {}) };
 }
 
 function readUri(r: YamlReader, m: MapFields): string {

@@ -8,6 +8,8 @@ import { resolveComponents, type Catalog } from '../components/catalog.ts';
 import { runIdOf } from '../contracts/run-id.ts';
 import type { JobOutputs, RunInput } from '../contracts/run-input.ts';
 import type { TriggerContext } from '../contracts/triggers.ts';
+import { parseFlow } from '../flow/index.ts';
+import type { FlowSpec } from '../flow/model.ts';
 import type { FlowStore, RunNumberStore, StoredFlow } from '../store/store.ts';
 
 export interface PrepareDeps {
@@ -31,9 +33,21 @@ export interface PreparedRun {
   readonly fresh: boolean;
 }
 
+/**
+ * The stored flow as a run pins it. Versions applied before `receivers` were
+ * read into the model have them only in their source (applying the same file
+ * again changes nothing): they are read from it here, so that they are not
+ * ignored; one that no longer validates refuses the run (FlowValidationError).
+ */
+export function pinnedSpec(stored: StoredFlow): FlowSpec {
+  if (stored.spec.receivers !== undefined || !/^receivers[ \t]*:/m.test(stored.source)) return stored.spec;
+  const { receivers } = parseFlow(stored.source);
+  return receivers === undefined ? stored.spec : { ...stored.spec, receivers };
+}
+
 /** The run's input from a stored flow. Throws ComponentNotFoundError for a component the catalog lacks. */
 export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request: RunRequest): Promise<PreparedRun> {
-  const flow = resolveComponents(stored.spec, deps.catalog);
+  const flow = resolveComponents(pinnedSpec(stored), deps.catalog);
   const { number, fresh } = request.deliveryKey === undefined
     ? { number: await deps.store.nextRunNumber(request.uri), fresh: true }
     : await deps.store.claimRunNumber(request.uri, request.deliveryKey);

@@ -6,6 +6,7 @@
 import { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../activities/image-pull-policy.ts';
 import { choiceList } from '../flow/suggest.ts';
 import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
+import { loadSmtpConfig, type SmtpConfig } from './smtp-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { loadApiConfig } from './api-config.ts';
 import { ConfigError } from './errors.ts';
@@ -17,7 +18,7 @@ import { loadWorkspaceClaimSettings, loadWorkspaceConfig, type WorkspaceClaimSet
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig extends LogicConfig, TemporalSettings, WorkspaceConfig {
+export interface CoflowConfig extends LogicConfig, SmtpConfig, TemporalSettings, WorkspaceConfig {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
   /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */
@@ -163,5 +164,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     ...publicUrl(env),
     ...loadLogicConfig(env),
     ...loadWorkspaceConfig(env),
+    ...loadSmtpConfig(env),
   };
 }

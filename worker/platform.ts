@@ -9,6 +9,7 @@ import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker'
 import type { Client } from '@temporalio/client';
 import { createConcurrencyActivities } from '../activities/concurrency.ts';
 import type { JobRunner } from '../activities/runner.ts';
+import type { SmtpSettings } from '../activities/notify-mail.ts';
 import { createScheduleActivities } from '../activities/scheduled-run.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { chainSecrets } from '../store/secrets.ts';
@@ -47,6 +48,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly publicUrl?: string;
   /** COFLOW_WORKSPACE_RETENTION: how long a run's workspace is kept after the run ends (ms); default 24 h. */
   readonly workspaceRetentionMs?: number;
+  /** COFLOW_SMTP_*: the SMTP server that `mail` receivers send through. */
+  readonly smtp?: SmtpSettings;
   /** False: no HTTP API in this process (`coflow worker`). Default true. */
   readonly serveApi?: boolean;
   /** False: no worker in this process (`coflow api`). Default true. */
@@ -100,6 +103,7 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
         ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
         publicUrl,
         ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
+        ...(options.smtp ? { smtp: options.smtp } : {}),
       });
       return { worker, connection };
     } catch (err) {

@@ -8,6 +8,8 @@ import { createHookActivities } from '../activities/hooks.ts';
 import { createServiceActivities } from '../activities/service.ts';
 import { createWorkspaceActivities } from '../activities/workspace.ts';
 import { DEFAULT_WORKSPACE_RETENTION_MS } from '../contracts/workspace.ts';
+import { createNotifyActivities } from '../activities/notify.ts';
+import type { SmtpSettings } from '../activities/notify-mail.ts';
 import type { LuaRunOptions } from '../activities/lua/run-hook.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { PayloadCodec } from '@temporalio/common';
@@ -49,6 +51,8 @@ export interface CoflowWorkerOptions {
   readonly payloadCodec?: PayloadCodec;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API; without it service jobs cannot wait for callbacks. */
   readonly publicUrl?: () => string | Promise<string>;
+  /** COFLOW_SMTP_*: the SMTP server of `mail` receivers; without it their deliveries fail, saying so. */
+  readonly smtp?: SmtpSettings;
 }
 
 /** Creates (does not start) a worker that runs flows and their jobs. */
@@ -64,6 +68,7 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
       ...createHookActivities({ logs, ...(options.lua ? { lua: options.lua } : {}) }),
       ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), callbacks: options.store, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
       ...createWorkspaceActivities({ runner, retentionMs: options.workspaceRetentionMs ?? DEFAULT_WORKSPACE_RETENTION_MS }),
+      ...createNotifyActivities({ ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(options.smtp ? { smtp: options.smtp } : {}) }),
       ...options.extraActivities,
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),

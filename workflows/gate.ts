@@ -8,6 +8,7 @@ import type { StageSpec } from '../flow/model.ts';
 import { DEFAULT_APPROVAL, refuseDecision } from '../contracts/approval-policy.ts';
 import type { StageStatus } from '../contracts/run-status.ts';
 import { decideSignal } from '../contracts/signals.ts';
+import { notify } from './notify.ts';
 import { finish, now, refreshRunState, type RunContext } from './run-context.ts';
 
 /**
@@ -37,6 +38,7 @@ export function handleDecisions(ctx: RunContext): void {
 /** An approval gate: waits for the decisions, the timeout, or a cancellation. True when the gate passed. */
 export async function runGate(ctx: RunContext, stage: StageSpec, ss: StageStatus): Promise<boolean> {
   const approval = stage.approval ?? DEFAULT_APPROVAL;
+  const fresh = ss.approval === undefined;
   ss.approval ??= {
     required: approval.required,
     approvers: approval.approvers,
@@ -46,6 +48,7 @@ export async function runGate(ctx: RunContext, stage: StageSpec, ss: StageStatus
   const gate = ss.approval;
   ss.state = 'waiting';
   refreshRunState(ctx);
+  if (fresh) notify(ctx, 'approval', stage.name);
   const rejection = () => gate.decisions.find((d) => !d.approve);
   const decided = () => rejection() !== undefined || gate.decisions.filter((d) => d.approve).length >= approval.required;
   let inTime = true;

@@ -1,6 +1,7 @@
 /** The workflow bundle entry point: every workflow type the worker registers. */
-import type { RUN_WORKFLOW, SCHEDULED_RUN_WORKFLOW, RunWorkflow, ScheduledRunWorkflow } from '../contracts/workflows.ts';
+import type { NOTIFY_WORKFLOW, NotifyWorkflow, RUN_WORKFLOW, SCHEDULED_RUN_WORKFLOW, RunWorkflow, ScheduledRunWorkflow } from '../contracts/workflows.ts';
 import type { WORKSPACE_RETENTION_WORKFLOW, WorkspaceRetentionWorkflow } from '../contracts/workspace.ts';
+import { notifyRun } from './notify.ts';
 import { runFlow } from './run.ts';
 import { scheduledRun } from './scheduled-run.ts';
 import { workspaceRetention } from './workspace-retention.ts';
@@ -10,7 +11,8 @@ type Registered = {
   readonly [RUN_WORKFLOW]: RunWorkflow;
   readonly [SCHEDULED_RUN_WORKFLOW]: ScheduledRunWorkflow;
   readonly [WORKSPACE_RETENTION_WORKFLOW]: WorkspaceRetentionWorkflow;
+  readonly [NOTIFY_WORKFLOW]: NotifyWorkflow;
 };
-const _registered: Registered = { runFlow, scheduledRun, workspaceRetention };
+const _registered: Registered = { runFlow, scheduledRun, workspaceRetention, notifyRun };
 
-export { runFlow, scheduledRun, workspaceRetention };
+export { notifyRun, runFlow, scheduledRun, workspaceRetention };

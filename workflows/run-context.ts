@@ -12,8 +12,10 @@ export interface RunContext {
   readonly status: RunStatus;
   /** Outputs of finished jobs, by job path (feeds `subscriptions`). */
   readonly outputs: Map<string, Readonly<Record<string, string>>>;
-  /** Activities awaited right now: continuing as new is safe only at zero. */
+  /** Activities (and notification starts) awaited right now: continuing as new is safe only at zero. */
   inFlight: number;
+  /** Notifications being started (workflows/notify.ts); the run awaits them before it returns. */
+  readonly notices: Promise<void>[];
 }
 
 /** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */

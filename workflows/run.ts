@@ -2,11 +2,13 @@
  * The run workflow: one Temporal workflow per run, interpreting the pinned
  * flow deterministically. It is the one writer of run state (the status
  * tree); its parts share it through the RunContext: stages.ts, action.ts,
- * job.ts (attempts.ts, repeat.ts, continue-as-new.ts), gate.ts, pause.ts, outcome.ts.
+ * job.ts (attempts.ts, repeat.ts, continue-as-new.ts), gate.ts, pause.ts, outcome.ts,
+ * notify.ts (notifications to the flow's receivers).
  */
 import { patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RunInput } from '../contracts/run-input.ts';
 import { jobsOf, type RunStatus } from '../contracts/run-status.ts';
+import { END_EVENTS } from '../contracts/notifications.ts';
 import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 import { statusQuery } from '../contracts/signals.ts';
 import { takeTurn } from './concurrency.ts';
@@ -14,13 +16,14 @@ import { handleDecisions } from './gate.ts';
 import { endRun, endWithoutTurn } from './outcome.ts';
 import { handlePauseSignals } from './pause.ts';
 import { now, type RunContext } from './run-context.ts';
+import { notify } from './notify.ts';
 import { runStages } from './stages.ts';
 import { startingStatus } from './status.ts';
 import { prepareRerunWorkspace, scheduleWorkspaceRemoval } from './workspace.ts';
 
 /** The context of this execution: carried outputs, or those of the jobs a re-run reuses. */
 function runContext(input: RunInput, status: RunStatus): RunContext {
-  const ctx: RunContext = { input, flow: input.flow, status, outputs: new Map(Object.entries(input.carried?.outputs ?? {})), inFlight: 0 };
+  const ctx: RunContext = { input, flow: input.flow, status, outputs: new Map(Object.entries(input.carried?.outputs ?? {})), inFlight: 0, notices: [] };
   if (!input.carried) {
     for (const js of jobsOf(status)) {
       if (js.reusedFrom !== undefined) ctx.outputs.set(js.path, js.outputs);
@@ -52,9 +55,13 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   if (turn !== 'go') endWithoutTurn(ctx, turn);
   else {
     await prepareRerunWorkspace(ctx);
+    if (!input.carried) notify(ctx, 'start');
     endRun(ctx, await runStages(ctx));
     await scheduleWorkspaceRemoval(ctx);
   }
   if (indexed) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
+  notify(ctx, END_EVENTS[status.state as keyof typeof END_EVENTS]);
+  // The notifications' starts, not their deliveries: a receiver that is down never holds the run.
+  await Promise.all(ctx.notices);
   return status;
 }

@@ -20,7 +20,7 @@ import { RUN_WORKFLOW, type RunWorkflow } from '../../contracts/workflows.ts';
 import { parseFlow } from '../../flow/index.ts';
 import { openStore } from '../../store/open-store.ts';
 import type { Store } from '../../store/store.ts';
-import { createCoflowWorker } from '../../worker/worker.ts';
+import { createCoflowWorker, type CoflowWorkerOptions } from '../../worker/worker.ts';
 import { repoRoot } from '../support/paths.ts';
 import { ScriptedRunner, type JobScript } from './scripted-runner.ts';
 
@@ -63,8 +63,11 @@ async function replayRun(env: TestWorkflowEnvironment, run: RunInput, flowName: 
   writeFileSync(join(repoRoot, 'test/histories', `workflows-${flowName}-${run.number}.json`), json);
 }
 
+/** What a test may give the worker besides the scripted runner: secrets, the public URL, an SMTP server. */
+export type ExtraWorkerOptions = Partial<Pick<CoflowWorkerOptions, 'secrets' | 'publicUrl' | 'smtp'>>;
+
 /** Starts a worker on a fresh task queue with its own store; `name` labels the queue and the flows. */
-export async function startWorkflowHarness(name: string): Promise<WorkflowHarness> {
+export async function startWorkflowHarness(name: string, extra: ExtraWorkerOptions = {}): Promise<WorkflowHarness> {
   quietRuntime();
   const dir = mkdtempSync(join(tmpdir(), 'coflow-workflows-'));
   const unique = `${name}-${process.pid}-${Date.now().toString(36)}`;
@@ -82,6 +85,7 @@ export async function startWorkflowHarness(name: string): Promise<WorkflowHarnes
       bundle: { codePath: inject('workflowBundlePath') },
       // Flows with `concurrency` need it; schedules start runs from outside and are not exercised here.
       extraActivities: createConcurrencyActivities({ temporal: env.client, pollMs: 200 }),
+      ...extra,
     });
   let worker = await newWorker();
   let running = worker.run();
