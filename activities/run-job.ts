@@ -34,15 +34,21 @@ export interface JobActivityDeps {
 }
 
 /**
- * A cancellation asked for by the workflow stops the container; a worker
- * shutting down only detaches from it, so the retried activity on another
- * worker re-attaches to the same container and nothing runs twice.
+ * A cancellation asked for by the workflow stops the container. Every other
+ * reason the server or the SDK ends this activity only detaches from it, so
+ * the retried activity re-attaches to the same container and nothing runs
+ * twice: a worker shutting down, and an attempt the server no longer knows
+ * (`notFound`) or timed out (`timedOut`: its heartbeats could not reach a
+ * Temporal server that was down longer than the heartbeat timeout), whose
+ * retry may already be following the container.
  */
 function splitCancellation(ctx: Context): { signal: AbortSignal; detach: AbortSignal } {
   const stop = new AbortController();
   const detach = new AbortController();
   const onAbort = (): void => {
-    if (ctx.cancellationDetails?.workerShutdown && !ctx.cancellationDetails.cancelRequested) detach.abort();
+    const why = ctx.cancellationDetails;
+    const handOver = why !== undefined && !why.cancelRequested && (why.workerShutdown || why.notFound || why.timedOut);
+    if (handOver) detach.abort();
     else stop.abort();
   };
   if (ctx.cancellationSignal.aborted) onAbort();

@@ -20,6 +20,13 @@ import { freePort } from './support/ports.ts';
 
 const FLOW = 'test/devheal/count';
 const LINES = 16;
+/**
+ * The job of the Temporal-outage test outlives the outage (about 8–12 s here):
+ * a job whose container exits while Temporal is down for longer than the job
+ * heartbeat timeout (10 s) may be started a second time (docs/run-control.md).
+ */
+const LONG_FLOW = 'test/devheal/long';
+const LONG_LINES = 40;
 const dir = mkdtempSync(join(tmpdir(), 'coflow-devheal-'));
 const dataDir = join(dir, 'data');
 const recordFile = join(dataDir, 'temporal.pid');
@@ -51,6 +58,9 @@ beforeAll(async () => {
   const flowFile = join(dir, 'count.yaml');
   writeFileSync(flowFile, countingFlow(FLOW, LINES, 0.25));
   expect((await coflowCli(env, 'apply', flowFile)).code).toBe(0);
+  const longFile = join(dir, 'long.yaml');
+  writeFileSync(longFile, countingFlow(LONG_FLOW, LONG_LINES, 0.5));
+  expect((await coflowCli(env, 'apply', longFile)).code).toBe(0);
 });
 
 afterAll(async () => {
@@ -63,8 +73,8 @@ afterAll(async () => {
 });
 
 /** Starts a run and resolves once its job printed `lines` lines (it is running). */
-async function runningRun(lines = 2): Promise<{ runId: string; census: ReturnType<typeof dockerCensus> }> {
-  const { runId } = await api.startRun(FLOW);
+async function runningRun(flow = FLOW, lines = 2): Promise<{ runId: string; census: ReturnType<typeof dockerCensus> }> {
+  const { runId } = await api.startRun(flow);
   const census = dockerCensus(runId);
   const deadline = Date.now() + 60_000;
   while ((await api.logs(runId, {})).lines.length < lines) {
@@ -86,10 +96,10 @@ async function ended(runId: string): Promise<RunStatus> {
 }
 
 /** The run succeeded with one container and every line once, in order. */
-async function expectFinished(runId: string, census: ReturnType<typeof dockerCensus>): Promise<void> {
+async function expectFinished(runId: string, census: ReturnType<typeof dockerCensus>, lines = LINES): Promise<void> {
   expect((await ended(runId)).state).toBe('succeeded');
   expect(await census.created()).toHaveLength(1);
-  expect((await api.logs(runId, {})).lines.map((l) => l.text)).toEqual(Array.from({ length: LINES }, (_, i) => `line ${i + 1}`));
+  expect((await api.logs(runId, {})).lines.map((l) => l.text)).toEqual(Array.from({ length: lines }, (_, i) => `line ${i + 1}`));
 }
 
 describe('coflow dev heals itself', () => {
@@ -108,7 +118,7 @@ describe('coflow dev heals itself', () => {
   });
 
   it('its Temporal server SIGKILLed mid-job: 503 and exit 3 while it is down, then it comes back by itself and the run finishes', async () => {
-    const { runId, census } = await runningRun();
+    const { runId, census } = await runningRun(LONG_FLOW);
     const killed = readServerRecord(recordFile)!.pid;
     writeFileSync(hold, '');
     process.kill(killed, 'SIGKILL');
@@ -124,7 +134,7 @@ describe('coflow dev heals itself', () => {
     await dev!.waitFor('coflow: the Temporal server is back on');
     expect(dev!.out()).toContain(`coflow: the Temporal server exited (killed by SIGKILL); restarting it on the same database in 0.5 s`);
     expect(readServerRecord(recordFile)!.pid).not.toBe(killed);
-    await expectFinished(runId, census);
+    await expectFinished(runId, census, LONG_LINES);
     expect(dev!.err()).not.toMatch(STACK_LINE);
   });
 
