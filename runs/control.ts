@@ -6,7 +6,7 @@
  */
 import type { WorkflowHandle } from '@temporalio/client';
 import { DEFAULT_APPROVAL, refuseDecision } from '../contracts/approval-policy.ts';
-import type { RunStatus } from '../contracts/run-status.ts';
+import { isFinal, type RunStatus } from '../contracts/run-status.ts';
 import { decideSignal, pauseSignal, resumeSignal, statusQuery, type Actor } from '../contracts/signals.ts';
 import { DecisionRefusedError, GateNotWaitingError, RunNotOpenError, RunStillOpenError, StageNotFoundError } from './errors.ts';
 import { prepareRerun } from './prepare.ts';
@@ -18,6 +18,28 @@ export type ControlDeps = Pick<StartDeps, 'temporal' | 'taskQueue' | 'store' | '
 
 /** How long a decision waits for a live status before it acts on what it knows without a worker. */
 const QUERY_WAIT_MS = 2_000;
+/** How long a re-run waits for a run whose status has ended to close (it still starts its notifications and workspace retention). */
+const CLOSE_WAIT_MS = 10_000;
+
+/**
+ * The execution state of a run that may be closing: a run whose status tree
+ * has ended but whose workflow still runs its last steps is waited for (up to
+ * CLOSE_WAIT_MS), so that a re-run asked for as soon as the run shows its end
+ * is not refused as still open.
+ */
+async function closedState(handle: WorkflowHandle, runId: string, state: string): Promise<string> {
+  if (state !== 'RUNNING') return state;
+  const status = await handle.query(statusQuery).catch(() => undefined);
+  if (status === undefined || !isFinal(status.state)) throw new RunStillOpenError(runId);
+  let timer: NodeJS.Timeout | undefined;
+  const closed = await Promise.race([
+    handle.result().then(() => true, () => true),
+    new Promise<false>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_WAIT_MS); }),
+  ]);
+  clearTimeout(timer);
+  if (!closed) throw new RunStillOpenError(runId);
+  return (await handle.describe()).status.name;
+}
 
 async function openHandle(deps: Pick<ControlDeps, 'temporal'>, runId: string): Promise<WorkflowHandle> {
   const { handle, state } = await describeRun(deps.temporal, runId);
@@ -96,8 +118,9 @@ export interface Rerun {
  * succeeded and starts at the first one that did not (`full` runs everything).
  */
 export async function rerun(deps: ControlDeps, runId: string, actor: Actor, full = false): Promise<Rerun> {
-  const { handle, state } = await describeRun(deps.temporal, runId);
-  if (state === 'RUNNING') throw new RunStillOpenError(runId);
+  const described = await describeRun(deps.temporal, runId);
+  const { handle } = described;
+  const state = await closedState(handle, runId, described.state);
   const original = await runInputOf(deps.temporal, runId);
   const final = state === 'COMPLETED' ? ((await handle.result()) as RunStatus) : undefined;
   const reuse: Record<string, Record<string, string>> = {};

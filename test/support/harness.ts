@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { inject } from 'vitest';
 import { ApiClient } from '../../cli/api-client.ts';
+import type { SmtpSettings } from '../../activities/notify-mail.ts';
 import { startPlatform, type Platform } from '../../worker/platform.ts';
 import { isFinal, jobsOf, type RunStatus } from '../../contracts/run-status.ts';
 import type { JobRunner } from '../../activities/runner.ts';
@@ -35,6 +36,8 @@ export interface HarnessOptions {
   readonly secrets?: Readonly<Record<string, string>>;
   /** How long run workspaces are kept after their run (ms); the platform's 24 h when unset. */
   readonly workspaceRetentionMs?: number;
+  /** The SMTP server of `mail` receivers; none when unset. */
+  readonly smtp?: SmtpSettings;
 }
 
 /** Starts a worker and the API on their own task queue and data directory. */
@@ -55,6 +58,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
+    ...(options.smtp ? { smtp: options.smtp } : {}),
     ...(options.secrets ? { resolveSecret: (name: string) => Promise.resolve(options.secrets?.[name]) } : {}),
   });
   return {
