@@ -6,6 +6,7 @@
  * link in the mail is followed, as a person would click it.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { eventually } from './support/eventually.ts';
 import { applyAndRun, startHarness, type Harness } from './support/harness.ts';
 import { signatureVerifies, startHttpReceiver, startSmtpSink, type HttpReceiver, type SmtpSink } from './support/receivers.ts';
 
@@ -25,16 +26,6 @@ afterAll(async () => {
   await h?.stop();
   await Promise.all([http?.close(), smtp?.close()]);
 });
-
-async function eventually<T>(what: string, test: () => T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = test();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`still no ${what} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 it('a run through the API mails its link (which opens the run) and signs its webhook deliveries', async () => {
   const run = await applyAndRun(h.api, `

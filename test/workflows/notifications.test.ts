@@ -4,6 +4,7 @@
  * servers standing in for a Slack incoming webhook and a generic webhook.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../support/eventually.ts';
 import { NOTIFY_WORKFLOW } from '../../contracts/workflows.ts';
 import { signatureVerifies, startHttpReceiver, startSmtpSink, type HttpReceiver, type SmtpSink } from '../support/receivers.ts';
 import { startWorkflowHarness, until, type WorkflowHarness } from './support.ts';
@@ -26,17 +27,6 @@ afterAll(async () => {
   await h?.stop();
   await Promise.all([http?.close(), smtp?.close()]);
 });
-
-/** Polls until `test` holds; fails naming `what` after `timeoutMs`. */
-async function eventually<T>(what: string, test: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = test();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`still no ${what} after ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const requestsTo = (path: string) => http.requests.filter((r) => r.path === path);
 
