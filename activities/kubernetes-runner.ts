@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { CoreV1Api, Log, Watch, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { PodRejectedError, PodUnschedulableError, WorkerDetachedError, statusOf } from './errors.ts';
-import type { ImagePullPolicy } from './image-pull-policy.ts';
+import type { ImagePullPolicy } from '../flow/model.ts';
 import { PodLogFollower } from './kubernetes-log-follower.ts';
 import { apiMessage, judge, type Outcome } from './kubernetes-pod-state.ts';
 import { PullSecrets } from './kubernetes-pull-secret.ts';

@@ -3,7 +3,7 @@
  * composition root (cli/dev, worker and API entry points) and passed down as
  * a complete, typed value. Every variable here is listed in the README.
  */
-import { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../activities/image-pull-policy.ts';
+import { IMAGE_PULL_POLICIES, type ImagePullPolicy } from '../flow/model.ts';
 import { choiceList } from '../flow/suggest.ts';
 import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import { loadSmtpConfig, type SmtpConfig } from './smtp-config.ts';
