@@ -92,7 +92,7 @@ export default tseslint.config(
   },
   {
     // One concept per file, short functions (STYLE.md); tests and benchmarks read as scenarios.
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     ignores: ['**/*.test.ts', 'test/**', 'bench/**'],
     rules: {
       'max-lines': ['error', { max: 400, skipBlankLines: true, skipComments: true }],
@@ -100,6 +100,16 @@ export default tseslint.config(
     },
   },
   ...roomBlocks,
+  {
+    // The browser code: pure shared code (flow/, contracts/ types) and its own files; no server rooms, no Node.
+    files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
+        { regex: upInto(ROOMS.filter((r) => r !== 'flow' && r !== 'contracts')), message: 'web/src may import only web/src, flow/ and contracts/ (types).' },
+        { group: ['node:*', 'dockerode', '@kubernetes/*', 'hono', 'hono/*', '@hono/*', 'fengari', 'pg', '@temporalio/*'], allowTypeImports: true, message: 'web/src runs in the browser.' },
+      ] }],
+    },
+  },
   {
     // The Lua syntax check at validation time compiles with fengari: a pure computation, no I/O.
     files: ['flow/lua-syntax.ts'],

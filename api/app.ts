@@ -28,6 +28,7 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { registerWebUi } from './web-ui.ts';
 
 export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 
@@ -66,6 +67,8 @@ export interface ApiOptions {
   readonly secrets?: SecretVault;
   /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */
   readonly routes?: readonly RouteModule[];
+  /** The built web UI served at `/` (web/build.ts); absent: `/` answers 503 saying the UI is not built. */
+  readonly webRoot?: string;
 }
 
 const OPENAPI_PATH = '/api/v1/openapi.json';
@@ -128,5 +131,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
     },
     security: [{ bearer: [] }],
   });
+  // Last: every GET no route above answered, outside /api and /hooks, is a page of the UI.
+  registerWebUi(app, options.webRoot);
   return app;
 }

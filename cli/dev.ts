@@ -15,7 +15,8 @@ import { mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPlatform, type Platform } from '../worker/platform.ts';
 import { untilSignal } from '../worker/processes.ts';
-import { cacheDir, type CoflowConfig } from '../worker/config.ts';
+import { resolveWebRoot } from '../worker/web-root.ts';
+import type { CoflowConfig } from '../worker/config.ts';
 import { ConfigError } from '../worker/errors.ts';
 import { PortInUseError } from './errors.ts';
 import { stopRecordedServer } from './server-record.ts';
@@ -41,7 +42,7 @@ async function ensurePortsFree(ports: readonly { port: number; variable: string;
 /** Runs until SIGINT/SIGTERM; returns the exit code. */
 export async function runDev(config: CoflowConfig): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
-  const bin = findTemporalBin({ ...(config.temporalBin ? { explicit: config.temporalBin } : {}), cacheDir: cacheDir(process.env) });
+  const bin = findTemporalBin({ ...(config.temporalBin ? { explicit: config.temporalBin } : {}), cacheDir: config.cacheDir });
   const port = localPort(config.temporalAddress);
   const recordFile = join(config.dataDir, 'temporal.pid');
   const leftover = await stopRecordedServer(recordFile);
@@ -59,8 +60,10 @@ export async function runDev(config: CoflowConfig): Promise<number> {
   });
   let platform: Platform;
   try {
+    const webRoot = await resolveWebRoot(config, say);
     platform = await startPlatform({
       ...config,
+      ...(webRoot ? { webRoot } : {}),
       temporalAddress: server.address,
       // The supervisor says in one line what happens to the server; the SDK's retry warnings would repeat it many times.
       coreLogLevel: 'ERROR',
@@ -75,6 +78,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
   say(
     [
       'coflow is running',
+      `  Web UI       ${platform.apiUrl}/`,
       `  API          ${platform.apiUrl}   (coflow commands use it: COFLOW_API=${platform.apiUrl})`,
       `  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`,
       `  Temporal     ${server.address}   (restarted on the same database if it dies)`,

@@ -79,6 +79,10 @@ if ! docker image inspect debian:bookworm-slim >/dev/null 2>&1 && ! command -v d
   apt_install debootstrap || true   # images.sh says what is missing if no registry answers either
 fi
 timed images bash "$COFLOW_ROOT/scripts/build-images.sh" || die "the component images could not be built (see above)"
+# The web UI's browser build (esbuild, about a second), kept in $COFLOW_CACHE_DIR/web/<hash of
+# its sources>: built only when web/ (or the shared code it uses) changed. The API rebuilds a
+# stale one at start too, so a stale build is never served.
+timed web node "$COFLOW_ROOT/web/build.ts" >/dev/null || die "the web UI could not be built (see above)"
 
 # --- What only the tests need (scripts/test: COFLOW_SETUP_TEST=1) ------------------
 # The pinned Kubernetes, etcd and CoreDNS, built once with Go (about 13 minutes on 2 cores;
@@ -109,4 +113,12 @@ if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
     fi
   fi
   timed images-production bash "$COFLOW_ROOT/scripts/images.sh" build || die "the production images could not be built (see above)"
+  # The browser tests drive Debian's Chromium with playwright-core (Playwright's own browser
+  # download needs hosts this network may not reach); COFLOW_CHROMIUM names another one.
+  if [ -z "${COFLOW_CHROMIUM:-}" ] && ! command -v chromium >/dev/null; then
+    say "installing Chromium (Debian chromium) for the browser tests"
+    t0=$SECONDS
+    apt_install chromium fonts-dejavu-core || die "Chromium is missing: install Debian's chromium (or set COFLOW_CHROMIUM to a Chromium executable)"
+    echo "coflow phase: chromium $((SECONDS - t0)) s" >&2
+  fi
 fi

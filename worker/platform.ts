@@ -58,6 +58,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly workerEndpoints?: { readonly host: string; readonly port: number };
   /** Where one-line notices of the process go (a worker replaced after a failure); default stderr. */
   readonly log?: (line: string) => void;
+  /** The built web UI the API serves at `/` (worker/web-root.ts); none: `/` says the UI is not built. */
+  readonly webRoot?: string;
 }
 
 export interface Platform {
@@ -116,7 +118,7 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
 
 function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServer> {
   const { store, client, catalog, metrics, vault, fromConfig } = base;
-  const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}) };
+  const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}), ...(options.webRoot ? { webRoot: options.webRoot } : {}) };
   return serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, base.payloadCodec);
 }
 

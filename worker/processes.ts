@@ -8,6 +8,7 @@
  */
 import type { CoflowConfig } from './config.ts';
 import { startPlatform, type Platform } from './platform.ts';
+import { resolveWebRoot } from './web-root.ts';
 
 /** Resolves with the first SIGINT or SIGTERM. */
 export function untilSignal(): Promise<NodeJS.Signals> {
@@ -27,8 +28,9 @@ async function runUntilSignal(name: string, platform: Platform): Promise<number>
 
 /** `coflow api`: the HTTP API without a worker. */
 export async function runApiProcess(config: CoflowConfig): Promise<number> {
-  const platform = await startPlatform({ ...config, runWorker: false });
-  process.stdout.write(`coflow api: listening on ${platform.apiUrl} (Temporal ${config.temporalAddress}, store ${config.store.kind})\n`);
+  const webRoot = await resolveWebRoot(config, (line) => process.stderr.write(line + '\n'));
+  const platform = await startPlatform({ ...config, runWorker: false, ...(webRoot ? { webRoot } : {}) });
+  process.stdout.write(`coflow api: listening on ${platform.apiUrl}, web UI at ${platform.apiUrl}/ (Temporal ${config.temporalAddress}, store ${config.store.kind})\n`);
   return runUntilSignal('api', platform);
 }
 

@@ -55,6 +55,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     componentsDir: join(repoRoot, 'components'),
     bundle: { codePath: inject('workflowBundlePath') },
     heartbeatEveryMs: 1_000,
+    webRoot: inject('webRoot'),
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),

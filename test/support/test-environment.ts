@@ -12,6 +12,7 @@ import type { TestProject } from 'vitest/node';
 import { findTemporalBin, startDevServer } from '../../cli/temporal-server.ts';
 import { cacheDir } from '../../worker/config.ts';
 import { bundleWorkflows } from '../../worker/worker.ts';
+import { ensureWebBuild } from '../../web/build.ts';
 import { repoRoot } from './paths.ts';
 import { freePort } from './ports.ts';
 
@@ -20,6 +21,8 @@ declare module 'vitest' {
     temporalAddress: string;
     workflowBundlePath: string;
     temporalBin: string;
+    /** The web UI built from web/ (web/build.ts), served by every test platform. */
+    webRoot: string;
   }
 }
 
@@ -37,6 +40,7 @@ export async function startTestEnvironment(project: TestProject, name: string): 
   }
   execFileSync('bash', [join(repoRoot, 'scripts/build-images.sh')], { stdio: 'inherit' });
   execFileSync('docker', ['build', '-q', '-t', 'coflow-test/component:1', join(repoRoot, 'test/images/component')], { stdio: 'ignore' });
+  project.provide('webRoot', await ensureWebBuild(cacheDir(process.env)));
   return startTemporalEnvironment(project, name);
 }
 

@@ -1,0 +1,6 @@
+/** Placeholder: runs list (being built). */
+import type { PageProps } from '../routes.tsx';
+
+export default function Page({ params }: PageProps) {
+  return <section><h1>runs list</h1><pre>{JSON.stringify(params)}</pre></section>;
+}
