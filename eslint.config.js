@@ -103,6 +103,7 @@ export default tseslint.config(
   {
     // The browser code: pure shared code (flow/, contracts/ types) and its own files; no server rooms, no Node.
     files: ['web/src/**/*.ts', 'web/src/**/*.tsx'],
+    ignores: ['web/src/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': ['error', { patterns: [
         { regex: upInto(ROOMS.filter((r) => r !== 'flow' && r !== 'contracts')), message: 'web/src may import only web/src, flow/ and contracts/ (types).' },
