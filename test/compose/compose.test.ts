@@ -17,6 +17,7 @@ import { repoRoot } from '../support/paths.ts';
 import { freePort } from '../support/ports.ts';
 import { ComposeProject, coflowVersion, dockerSocketGid, projectName } from './compose-project.ts';
 import { helloFlow } from '../support/hello-flow.ts';
+import { expectServesWebUi } from '../support/web-ui-check.ts';
 
 const FLOW = helloFlow('test/compose/hello', 'Hello from the compose topology');
 
@@ -110,5 +111,10 @@ describe('coflow on docker-compose (one host)', () => {
       await new Promise((r) => setTimeout(r, 1_000));
     }
     expect(listed).toMatchObject([{ runId: 'test/compose/hello#1', status: 'succeeded' }]);
+  });
+
+  it('serves the web UI through the proxy and from each API server (the image carries its build)', async () => {
+    await expectServesWebUi(published);
+    for (const service of ['api-1', 'api-2']) await expectServesWebUi(`http://${await project.published(service, 8080)}`);
   });
 });

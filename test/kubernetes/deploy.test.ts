@@ -17,6 +17,7 @@ import type { RunStatus } from '../../contracts/run-status.ts';
 import { countingFlow } from '../support/counting-flow.ts';
 import { repoRoot } from '../support/paths.ts';
 import { podCensus } from './support.ts';
+import { expectServesWebUi } from '../support/web-ui-check.ts';
 
 const NAMESPACE = 'coflow-e2e';
 const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
@@ -115,6 +116,8 @@ describe('coflow deployed in the cluster', () => {
     expect((await api.logs(runId, {})).lines.map((l) => l.text)).toEqual(['line 1', 'line 2', 'line 3']);
     expect(await census.created()).toHaveLength(1);
     census.stop();
+    // The same Service serves the web UI (the image's build).
+    await expectServesWebUi(api.baseUrl);
   });
 
   it('finishes a run whose worker Pod is deleted mid-job, with one Pod for the attempt', async () => {
