@@ -8,7 +8,7 @@ const notice: RunNotice = { event: 'failure', runId: 'acme/shop/ci#7', flowUri: 
 
 describe('notification messages', () => {
   it('links to the run under the public URL', () => {
-    expect(runLink('https://ci.example.com/', notice)).toBe('https://ci.example.com/api/v1/runs/acme/shop/ci/7');
+    expect(runLink('https://ci.example.com/', notice)).toBe('https://ci.example.com/runs/acme/shop/ci/7');
     expect(noticeText(notice, 'L')).toBe('Run acme/shop/ci#7 failed\nError: job build.a.b failed: exit 2 <stderr>\nAt: 2026-12-01T10:00:00.000Z\nRun: L');
   });
 

@@ -13,10 +13,10 @@ const HEADLINES: Readonly<Record<RunEvent, string>> = {
   approval: 'waits for approval',
 };
 
-/** Where a person (or a program) reads the run: the API's run tree under the public base URL. */
+/** Where a person reads the run: its page in the web UI under the public base URL (programs use the API with the run id). */
 export function runLink(publicUrl: string, notice: Pick<RunNotice, 'flowUri' | 'number'>): string {
   const path = notice.flowUri.split('/').map(encodeURIComponent).join('/');
-  return `${publicUrl.replace(/\/+$/, '')}/api/v1/runs/${path}/${notice.number}`;
+  return `${publicUrl.replace(/\/+$/, '')}/runs/${path}/${notice.number}`;
 }
 
 /** `Run demo/hello/ci#3 failed`, `… waits for approval at stage release`. */

@@ -45,11 +45,12 @@ stages:
   const mail = await eventually('mail', () => smtp.mails.find((m) => m.raw.includes(run.runId)));
   expect(mail.to).toEqual(['dev@example.test']);
   expect(mail.header('Subject')).toBe(`Run ${run.runId} succeeded`);
-  const link = `${h.platform.apiUrl}/api/v1/runs/test/notify/e2e/1`;
+  // The link is the run's page in the web UI (test/browser/ checks what the page shows).
+  const link = `${h.platform.apiUrl}/runs/test/notify/e2e/1`;
   expect(mail.text).toContain(link);
   const opened = await fetch(link);
   expect(opened.status).toBe(200);
-  expect(await opened.json()).toMatchObject({ runId: run.runId, state: 'succeeded' });
+  expect(await opened.text()).toContain('<div id="app">');
 
   const hooks = await eventually('two webhook deliveries', () => {
     const got = http.requests.filter((r) => r.path === '/hook');
