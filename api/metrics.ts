@@ -27,7 +27,7 @@ export function createMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
   const { countRuns } = options;
   const runs = new Gauge({
     name: 'coflow_runs',
-    help: 'Runs by status, from Temporal visibility (running, and finished as succeeded, failed or cancelled).',
+    help: 'Runs by status, from Temporal visibility (open: running, waiting at a gate, paused; finished: succeeded, failed, cancelled).',
     labelNames: ['status'],
     registers: [registry],
     async collect() {

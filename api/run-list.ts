@@ -8,8 +8,10 @@ import { RUN_END_STATES } from '../contracts/run-status.ts';
 import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 import { cursorBytes, encodeCursor } from './cursor.ts';
 
-/** The states runs can be listed and counted by: open, or ended in a final state. */
-export const RUN_FILTER_STATES = ['running', ...RUN_END_STATES] as const;
+/** The states an open run shows (the workflow keeps `CoflowStatus` in step with them). */
+export const RUN_OPEN_STATES = ['running', 'waiting', 'paused'] as const;
+/** The states runs can be listed and counted by: open (running, waiting at a gate, paused), or ended in a final state. */
+export const RUN_FILTER_STATES = [...RUN_OPEN_STATES, ...RUN_END_STATES] as const;
 export type RunFilterState = (typeof RUN_FILTER_STATES)[number];
 
 export interface RunFilter {
@@ -42,8 +44,9 @@ const lit = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\
 function runQuery(f: RunFilter): string {
   const parts = ["WorkflowType = 'runFlow'", "ExecutionStatus != 'ContinuedAsNew'"];
   if (f.flow !== undefined) parts.push(`${A.flow.name} = ${lit(f.flow)}`);
-  if (f.status === 'running') parts.push("ExecutionStatus = 'Running'");
-  else if (f.status !== undefined) parts.push(`${A.status.name} = ${lit(f.status)}`);
+  // Open states: the run must still be open too (one Temporal ended abnormally keeps its last word).
+  if (f.status !== undefined && (RUN_OPEN_STATES as readonly string[]).includes(f.status)) parts.push("ExecutionStatus = 'Running'");
+  if (f.status !== undefined) parts.push(`${A.status.name} = ${lit(f.status)}`);
   if (f.trigger !== undefined) parts.push(`${A.trigger.name} = ${lit(f.trigger)}`);
   if (f.branch !== undefined) parts.push(`${A.branch.name} = ${lit(f.branch)}`);
   if (f.since !== undefined) parts.push(`StartTime >= ${lit(new Date(f.since).toISOString())}`);
@@ -84,7 +87,8 @@ export async function listRuns(temporal: Client, namespace: string, filter: RunF
     const coflowStatus = str(A.status.name);
     // Open: the workflow's own word (running, paused, waiting). Ended: the final state it
     // upserted, unless Temporal ended it (terminated, timed out) before it could.
-    const status = execution === 'running' ? (coflowStatus ?? 'running') : coflowStatus && coflowStatus !== 'running' ? coflowStatus : execution;
+    const ended = coflowStatus !== null && (RUN_END_STATES as readonly string[]).includes(coflowStatus);
+    const status = execution === 'running' ? (coflowStatus ?? 'running') : ended ? coflowStatus : execution;
     const hash = workflowId.lastIndexOf('#');
     const numberAttr = attr(A.number.name);
     const start = timestampMs(raw.startTime);

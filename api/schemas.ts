@@ -97,7 +97,7 @@ const RunSummary = z
     runId: z.string(),
     flowUri: z.string(),
     number: z.number().int(),
-    status: z.string().openapi({ description: 'running, succeeded, failed, cancelled; or the Temporal status when a run ended abnormally (terminated, timed_out)' }),
+    status: z.string().openapi({ description: 'open: running, waiting (at an approval gate), paused; ended: succeeded, failed, cancelled; or the Temporal status when a run ended abnormally (terminated, timed_out)' }),
     trigger: z.string().nullable(),
     branch: z.string().nullable(),
     actor: z.string().nullable(),
@@ -110,7 +110,7 @@ export const RunList = z.object({ runs: z.array(RunSummary), next: z.string().nu
 
 export const RunQuery = z.object({
   flow: z.string().optional().openapi({ description: 'flow uri', example: 'acme/shop/ci' }),
-  status: z.enum(RUN_FILTER_STATES).optional(),
+  status: z.enum(RUN_FILTER_STATES).optional().openapi({ description: 'running, waiting (at an approval gate), paused, succeeded, failed, cancelled' }),
   trigger: z.enum(TRIGGER_KINDS).optional(),
   branch: z.string().max(255).optional(),
   since: z.iso.datetime({ offset: true }).optional().openapi({ description: 'runs started at or after (ISO 8601)' }),

@@ -2,9 +2,11 @@
  * The state one run workflow execution works on, shared by the interpreter's
  * parts (run, stages, actions, jobs, gates). Lives only inside the workflow.
  */
+import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { FlowSpec } from '../flow/model.ts';
 import type { RunInput } from '../contracts/run-input.ts';
 import type { RunState, RunStatus } from '../contracts/run-status.ts';
+import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 
 export interface RunContext {
   readonly input: RunInput;
@@ -16,6 +18,12 @@ export interface RunContext {
   inFlight: number;
   /** Notifications being started (workflows/notify.ts); the run awaits them before it returns. */
   readonly notices: Promise<void>[];
+  /**
+   * The run's state as `CoflowStatus` holds it, when this execution keeps the search
+   * attribute in step with the open run's state (patch `coflow-status-attribute`); absent
+   * for histories recorded before, which replay without those upserts.
+   */
+  indexedState?: RunState;
 }
 
 /** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */
@@ -30,9 +38,17 @@ export function finish<S extends RunState>(node: { state: S; endedAt?: string },
   return state;
 }
 
-/** The run's overall state while it is open: paused, waiting on a gate, or running. */
+/**
+ * The run's overall state while it is open: paused, waiting on a gate, or running.
+ * The one place an open run's state changes: `CoflowStatus` follows it here (the runs
+ * list and its `status` filter read it), one upsert per change, none per job.
+ */
 export function refreshRunState(ctx: RunContext): void {
   const { status } = ctx;
   if (status.endedAt !== undefined) return;
   status.state = status.paused ? 'paused' : status.stages.some((s) => s.state === 'waiting') ? 'waiting' : 'running';
+  if (ctx.indexedState !== undefined && ctx.indexedState !== status.state) {
+    upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
+    ctx.indexedState = status.state;
+  }
 }

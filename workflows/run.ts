@@ -32,6 +32,12 @@ function runContext(input: RunInput, status: RunStatus): RunContext {
   return ctx;
 }
 
+/** Upserts the carried run's state (a continued execution of a waiting or paused run). */
+function refreshIndexedState(ctx: RunContext): void {
+  upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: ctx.status.state }]);
+  ctx.indexedState = ctx.status.state;
+}
+
 /** Runs a flow to the end and returns the final status tree. */
 export async function runFlow(input: RunInput): Promise<RunStatus> {
   const { flow } = input;
@@ -46,6 +52,12 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
     ]);
   }
   const ctx = runContext(input, status);
+  // CoflowStatus follows the open run's state (waiting, paused, running): refreshRunState upserts it.
+  if (indexed && patched('coflow-status-attribute')) {
+    ctx.indexedState = 'running';
+    // A continued execution inherits the attribute; say the carried state again in case the last one could not.
+    if (input.carried && status.state !== 'running') refreshIndexedState(ctx);
+  }
   setHandler(statusQuery, () => status);
   handlePauseSignals(ctx);
   handleDecisions(ctx);
