@@ -29,6 +29,7 @@ import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { runRoutes } from './routes/runs.ts';
 import { registerWebUi } from './web-ui.ts';
+import { runListEventRoutes } from './routes/run-list-events.ts';
 
 export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 
@@ -40,6 +41,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   flowRoutes,
   runRoutes,
+  runListEventRoutes,
   logRoutes,
   componentRoutes,
   hookRoutes,

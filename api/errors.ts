@@ -16,6 +16,7 @@ import {
   FlowNotFoundError,
   GateNotWaitingError,
   RunEndedAbnormallyError,
+  RunInputsError,
   RunNotFoundError,
   RunNotOpenError,
   RunStillOpenError,
@@ -57,6 +58,7 @@ const ERROR_STATUS = {
   invalid_flow: 422,
   component_not_found: 422,
   invalid_component_use: 422,
+  invalid_inputs: 422,
   internal: 500,
   temporal_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -124,6 +126,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof GateNotWaitingError) return new ApiError(err.code, err.message);
   if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
   if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
+  if (err instanceof RunInputsError) return new ApiError('invalid_inputs', err.message, { problems: err.problems });
   if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);
   const unavailable = temporalUnavailable(err);
   if (unavailable !== undefined) {

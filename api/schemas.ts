@@ -71,12 +71,24 @@ export const AppliedFlow = z
   })
   .openapi('AppliedFlow');
 
+/** A declared flow input (`inputs:` in the flow file; also in the stored spec's `inputs`). */
+export const FlowInput = z
+  .object({ description: z.string().optional(), default: z.string().optional(), required: z.boolean(), options: z.array(z.string()).optional() })
+  .openapi('FlowInput');
+
 export const FlowSummary = z
-  .object({ uri: z.string(), version: z.number().int(), title: z.string().nullable(), createdAt: z.string() })
+  .object({
+    uri: z.string(), version: z.number().int(), title: z.string().nullable(), createdAt: z.string(),
+    inputs: z.record(z.string(), FlowInput).openapi({ description: 'the inputs a manual run may give, by name ({} when none)' }),
+  })
   .openapi('FlowSummary');
 
 export const StoredFlow = z
-  .object({ uri: z.string(), version: z.number().int(), source: z.string(), spec: z.record(z.string(), z.unknown()), createdAt: z.string() })
+  .object({
+    uri: z.string(), version: z.number().int(), source: z.string(),
+    spec: z.record(z.string(), z.unknown()).openapi({ description: 'the parsed flow (flow/model.ts FlowSpec); `spec.inputs` holds the declared inputs, absent when none' }),
+    createdAt: z.string(),
+  })
   .openapi('Flow');
 
 export const FlowVersion = z.object({ version: z.number().int(), createdAt: z.string() }).openapi('FlowVersion');
@@ -84,7 +96,17 @@ export const FlowVersion = z.object({ version: z.number().int(), createdAt: z.st
 export const Validation = z.object({ valid: z.literal(true), uri: z.string(), warnings: z.array(FlowWarning) }).openapi('Validation');
 
 export const StartRunBody = z
-  .object({ comment: z.string().max(1000).optional().openapi({ description: 'why the run was started; expressions read it as `trigger.message`' }) })
+  .object({
+    comment: z.string().max(1000).optional().openapi({ description: 'why the run was started; expressions read it as `trigger.message`' }),
+    inputs: z
+      .record(z.string().max(100), z.union([z.string().max(10_000), z.number(), z.boolean()]))
+      .optional()
+      .openapi({
+        description: 'values of the flow\'s `inputs` by name (numbers and booleans are read as text); the others take their defaults. ' +
+          'An unknown name, a missing required input or a value outside an input\'s options answers 422 invalid_inputs (details.problems: input, message); nothing starts',
+        example: { target: 'staging' },
+      }),
+  })
   .optional()
   .openapi('StartRun');
 
@@ -119,6 +141,12 @@ export const RunQuery = z.object({
   cursor: Cursor,
 });
 
+/** The runs list's query (`GET /api/v1/runs`; its SSE follow takes the same, without `cursor`). */
+export const RunListQuery = RunQuery.extend({
+  flow: z.string().regex(/^[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*\/[A-Za-z0-9][\w.-]*$/).optional().openapi({ example: 'acme/shop/ci' }),
+  branch: z.string().regex(/^[^'"\\\s]{1,255}$/).optional().openapi({ example: 'main' }),
+});
+
 /** The stage/action/job tree (`workflows/status.ts`). */
 export const RunStatus = z
   .looseObject({
@@ -130,6 +158,7 @@ export const RunStatus = z
     startedAt: z.string(),
     endedAt: z.string().optional(),
     error: z.string().optional(),
+    inputs: z.record(z.string(), z.string()).optional().openapi({ description: 'the flow inputs\' values the run started with (defaults filled in; a re-run keeps them)' }),
     stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
   })
   .openapi('RunStatus');

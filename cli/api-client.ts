@@ -84,8 +84,10 @@ export class ApiClient {
   applyFlow(yaml: string): Promise<AppliedFlow> {
     return this.request('POST', '/api/v1/flows', yaml);
   }
-  startRun(uri: string): Promise<StartedRun> {
-    return this.request('POST', `${flowPath(uri)}/runs`);
+  /** Starts a run; `inputs` are the flow inputs' values (the others take their defaults). */
+  startRun(uri: string, inputs?: Readonly<Record<string, string>>): Promise<StartedRun> {
+    if (inputs === undefined || Object.keys(inputs).length === 0) return this.request('POST', `${flowPath(uri)}/runs`);
+    return this.request('POST', `${flowPath(uri)}/runs`, JSON.stringify({ inputs }), 'application/json');
   }
   runStatus(runId: string): Promise<RunStatus> {
     return this.request('GET', runPath(runId));

@@ -24,6 +24,11 @@ export interface RunInput {
   readonly flow: FlowSpec;
   /** The user who started the run (API token's user, webhook sender, schedule). */
   readonly triggeredBy?: string;
+  /**
+   * The flow inputs' values (`inputs` in expressions), defaults filled in; absent when the
+   * flow declares none (and in runs started before inputs existed: `inputs` is then {}).
+   */
+  readonly inputs?: Readonly<Record<string, string>>;
   /** The event that started the run (`trigger` in expressions); absent for runs started before triggers existed. */
   readonly trigger?: TriggerContext;
   /** Re-run: the original run, and the outputs of its succeeded jobs by job path (they are not run again). */

@@ -116,6 +116,8 @@ export interface RunStatus {
   triggeredBy?: string;
   /** The run this one re-runs. */
   rerunOf?: string;
+  /** The flow inputs' values the run started with (defaults filled in), when the flow declares inputs. */
+  inputs?: Readonly<Record<string, string>>;
   /** Waiting for its turn under the flow's `concurrency` limit. */
   queued?: boolean;
   /** Older runs this one cancelled (`concurrency.onLimit: cancel-previous`). */

@@ -38,7 +38,7 @@ describe('expression validation', () => {
             script: echo \${{ inputs.name }}
             pre: inputs.x = "1"
             post: |
-              if outputs.A == nil then error("no A") end`),
+              if outputs.A == nil then error("no A") end`, 'inputs: { name: world }\n'),
     );
     expect(r.ok ? [] : r.issues).toEqual([]);
     if (!r.ok) return;

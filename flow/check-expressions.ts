@@ -36,6 +36,8 @@ interface ExpressionScope {
   readonly kind: 'flow' | 'condition' | 'job';
   /** Names of `env` (flow environments, and the job's own for job fields). */
   readonly envNames: ReadonlySet<string>;
+  /** Names of the flow's inputs (`inputs.NAME`). */
+  readonly inputNames: ReadonlySet<string>;
   /** Every job of the flow, for `jobs.<ref>` resolution. */
   readonly jobs: readonly PlacedJob[];
   /** Whether a job has finished before the expression runs. */
@@ -45,10 +47,11 @@ interface ExpressionScope {
 }
 
 /** Scope of a stage's `if:` (stageIndex) or an action's (with actionIndex and whether the stage is parallel). */
-function conditionScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, stageIndex: number, action?: { index: number; parallelStage: boolean }): ExpressionScope {
+function conditionScope(jobs: readonly PlacedJob[], sites: ExpressionSites, stageIndex: number, action?: { index: number; parallelStage: boolean }): ExpressionScope {
   return {
     kind: 'condition',
-    envNames,
+    envNames: sites.envNames,
+    inputNames: sites.inputNames,
     jobs,
     finishedBefore: (p) =>
       p.stageIndex < stageIndex ||
@@ -57,8 +60,8 @@ function conditionScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string
 }
 
 /** Scope of a job's fields and its `if:`. */
-function jobScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, job: PlacedJob): ExpressionScope {
-  return { kind: 'job', envNames, jobs, finishedBefore: (p) => runsBefore(p, job) };
+function jobScope(jobs: readonly PlacedJob[], envNames: ReadonlySet<string>, inputNames: ReadonlySet<string>, job: PlacedJob): ExpressionScope {
+  return { kind: 'job', envNames, inputNames, jobs, finishedBefore: (p) => runsBefore(p, job) };
 }
 
 /** Checks an `if:` field (a string or a boolean). */
@@ -103,7 +106,8 @@ function checkTemplateField(r: YamlReader, field: Field, scope: ExpressionScope)
         r.reportAt(offsetIn(field, part.offset), field.path, 'an expression that reads secrets may read nothing else; split it into separate ${{ }}');
       }
     }
-    for (const ref of references(part.expr)) checkReference(r, field, part.offset + ref.pos, ref, scope);
+    // The parts' expressions are lexed in place: their positions are already offsets in `text`.
+    for (const ref of references(part.expr)) checkReference(r, field, ref.pos, ref, scope);
   }
 }
 
@@ -199,6 +203,12 @@ function checkReference(r: YamlReader, field: Field, at: number, ref: ExprRefere
     report(`unknown environment variable "${first}"${hint === undefined ? '' : `; did you mean "${hint}"?`} (env holds the flow's environments)`);
     return;
   }
+  if (context === 'inputs' && first !== undefined && !scope.inputNames.has(first)) {
+    const hint = closestName(first, [...scope.inputNames]);
+    const declared = scope.inputNames.size === 0 ? 'the flow declares no inputs' : `the flow declares ${[...scope.inputNames].join(', ')}`;
+    report(`unknown input "${first}"${hint === undefined ? '' : `; did you mean "${hint}"?`} (${declared} under "inputs:")`);
+    return;
+  }
   if (context === 'secrets') {
     if (first === undefined) report('name one secret: secrets.NAME');
     else if (!SECRET_NAME.test(first)) report(`"${first}" is not a secret name (letters, digits and _)`);
@@ -241,6 +251,8 @@ export interface ExpressionSites {
   readonly flowEnvironments: Field | undefined;
   /** Names of the flow's environments. */
   readonly envNames: ReadonlySet<string>;
+  /** Names of the flow's inputs (`inputs:`). */
+  readonly inputNames: ReadonlySet<string>;
   readonly stages: readonly {
     readonly ifField?: Field | undefined;
     readonly parallel: boolean;
@@ -254,17 +266,17 @@ export interface ExpressionSites {
 
 /** Checks every expression of a flow: flow environments, stage/action/job `if:`, and job fields. */
 export function checkFlowExpressions(r: YamlReader, sites: ExpressionSites, jobs: readonly PlacedJob[]): void {
-  const flowScope: ExpressionScope = { kind: 'flow', envNames: sites.envNames, jobs, finishedBefore: () => false };
+  const flowScope: ExpressionScope = { kind: 'flow', envNames: sites.envNames, inputNames: sites.inputNames, jobs, finishedBefore: () => false };
   if (sites.flowEnvironments !== undefined) for (const leaf of leaves(sites.flowEnvironments)) checkTemplateField(r, leaf, flowScope);
   for (const [stageIndex, stage] of sites.stages.entries()) {
-    if (stage.ifField !== undefined) checkConditionField(r, stage.ifField, conditionScope(jobs, sites.envNames, stageIndex));
+    if (stage.ifField !== undefined) checkConditionField(r, stage.ifField, conditionScope(jobs, sites, stageIndex));
     for (const [actionIndex, action] of stage.actions.entries()) {
       if (action.ifField !== undefined) {
-        checkConditionField(r, action.ifField, conditionScope(jobs, sites.envNames, stageIndex, { index: actionIndex, parallelStage: stage.parallel }));
+        checkConditionField(r, action.ifField, conditionScope(jobs, sites, stageIndex, { index: actionIndex, parallelStage: stage.parallel }));
       }
       for (const job of action.jobs) {
         const placed = jobs.find((j) => j.path === job.path);
-        if (placed !== undefined) checkJobExpressions(r, job.field, jobScope(jobs, job.envNames, placed));
+        if (placed !== undefined) checkJobExpressions(r, job.field, jobScope(jobs, job.envNames, sites.inputNames, placed));
       }
     }
   }

@@ -241,6 +241,23 @@ export interface ReceiverSpec {
   readonly secret?: string;
 }
 
+/**
+ * A flow input (`inputs:`): a value a person gives when starting a run by hand;
+ * expressions read it as `${{ inputs.NAME }}`. Scheduled and webhook runs take the defaults.
+ */
+export interface FlowInputSpec {
+  readonly description?: string;
+  /** The value when the run gives none. */
+  readonly default?: string;
+  /** A run must give a value (never with a default). */
+  readonly required: boolean;
+  /** The only values allowed, when present. */
+  readonly options?: readonly string[];
+}
+
+/** Names of flow inputs: what `inputs.NAME` can read plainly. */
+export const FLOW_INPUT_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
 export interface FlowSpec {
   /** `namespace/repository/name`. */
   readonly uri: string;
@@ -254,6 +271,8 @@ export interface FlowSpec {
   readonly triggers?: readonly TriggerSpec[];
   /** Present when the flow declares notification receivers. */
   readonly receivers?: readonly ReceiverSpec[];
+  /** Present when the flow declares inputs, by name in declaration order. */
+  readonly inputs?: Readonly<Record<string, FlowInputSpec>>;
 }
 
 /** Every job of a flow, in declaration order. */

@@ -115,10 +115,10 @@ describe('service jobs', () => {
         ),
       ),
     ).toEqual([
-      '7:78 stages[0].actions[0].jobs[0].service.url: expression: callback.url needs "callback: true" (or { timeout }) on the service: without it nothing calls back',
+      '7:69 stages[0].actions[0].jobs[0].service.url: expression: callback.url needs "callback: true" (or { timeout }) on the service: without it nothing calls back',
       '8:79 stages[0].actions[0].jobs[1].service.body: expression: "callback" has one property: url',
-      '9:66 stages[0].actions[0].jobs[2].script: expression: "callback" can be used only in the url, headers and body of a service job that waits for a callback',
-      '10:121 stages[0].actions[0].jobs[3].service.headers.X: expression: unknown environment variable "NOPE" (env holds the flow\'s environments)',
+      '9:61 stages[0].actions[0].jobs[2].script: expression: "callback" can be used only in the url, headers and body of a service job that waits for a callback',
+      '10:104 stages[0].actions[0].jobs[3].service.headers.X: expression: unknown environment variable "NOPE" (env holds the flow\'s environments)',
     ]);
   });
 });

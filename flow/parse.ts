@@ -15,6 +15,7 @@ import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
 import { readConcurrency, readTriggers } from './parse-triggers.ts';
 import { readReceivers } from './parse-receivers.ts';
+import { readFlowInputs } from './parse-inputs.ts';
 import { distinctNames } from './duplicate-names.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
@@ -36,7 +37,7 @@ export type FlowValidation =
   | { readonly ok: false; readonly issues: readonly FlowIssue[]; readonly warnings: readonly FlowIssue[] };
 
 const FLOW_FIELDS = [
-  'uri', 'title', 'version', 'tag', 'timeout', 'environments', 'workspace', 'triggers', 'concurrency', 'receivers', 'stages',
+  'uri', 'title', 'version', 'tag', 'timeout', 'environments', 'workspace', 'triggers', 'concurrency', 'receivers', 'inputs', 'stages',
   // ContainerOps: `namespace` (Kubernetes namespace of the demo flows), and run state
   // (`number`, `status`, `logs`) written into runtime copies of a flow. Accepted, ignored.
   'namespace', 'number', 'status', 'logs',
@@ -110,12 +111,18 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const receivers = receiversField === undefined ? [] : readReceivers(r, receiversField);
   const triggersField = m.get('triggers');
   const triggers = triggersField === undefined ? [] : readTriggers(r, triggersField);
+  const inputsField = m.get('inputs');
+  const { inputs, names: inputNames } = inputsField === undefined ? { inputs: {}, names: new Set<string>() } : readFlowInputs(r, inputsField, triggers);
 
   const concurrencyField = m.get('concurrency');
   const concurrency = concurrencyField === undefined ? undefined : readConcurrency(r, concurrencyField);
 
-  const stages = readStages(r, m, { environments, workspace });
-  return { uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages, ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}), ...(receivers.length > 0 ? { receivers } : {}) };
+  const stages = readStages(r, m, { environments, workspace }, inputNames);
+  return {
+    uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages,
+    ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}), ...(receivers.length > 0 ? { receivers } : {}),
+    ...(Object.keys(inputs).length > 0 ? { inputs } : {}),
+  };
 }
 
 function readUri(r: YamlReader, m: MapFields): string {
@@ -132,7 +139,7 @@ function readUri(r: YamlReader, m: MapFields): string {
 }
 
 /** Reads stages, names unnamed jobs, resolves data links, and assembles the model. */
-function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSpec[] {
+function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults, inputNames: ReadonlySet<string>): StageSpec[] {
   const f = m.get('stages');
   if (f === undefined) {
     r.report(m.missing('stages'), 'a flow needs at least one stage');
@@ -174,7 +181,7 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults): StageSp
   }
   if (placed.length === 0 && items.length > 0) r.report(f, 'a flow needs at least one job');
   const links = resolveLinks(r, placed);
-  checkFlowExpressions(r, expressionSites(m, defaults, drafts), placed);
+  checkFlowExpressions(r, { ...expressionSites(m, defaults, drafts), inputNames }, placed);
 
   return drafts.map((stage) => ({
     name: stage.name ?? '',
@@ -221,7 +228,7 @@ interface DraftAction {
 }
 
 /** The flow's expression-bearing fields, for checkFlowExpressions. */
-function expressionSites(m: MapFields, defaults: JobDefaults, drafts: readonly DraftStage[]): ExpressionSites {
+function expressionSites(m: MapFields, defaults: JobDefaults, drafts: readonly DraftStage[]): Omit<ExpressionSites, 'inputNames'> {
   return {
     flowEnvironments: m.get('environments'),
     envNames: new Set(Object.keys(defaults.environments)),

@@ -103,3 +103,19 @@ export class DecisionRefusedError extends Error {
     this.user = user;
   }
 }
+
+/** One problem with a run's inputs. */
+export interface RunInputProblem {
+  readonly input: string;
+  readonly message: string;
+}
+
+/** A start's inputs do not fit the flow's `inputs:` (unknown, missing required, outside options): nothing started. */
+export class RunInputsError extends Error {
+  override readonly name = 'RunInputsError';
+  readonly problems: readonly RunInputProblem[];
+  constructor(problems: readonly RunInputProblem[]) {
+    super(problems.map((p) => p.message).join('; '));
+    this.problems = problems;
+  }
+}

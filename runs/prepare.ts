@@ -10,6 +10,7 @@ import type { JobOutputs, RunInput } from '../contracts/run-input.ts';
 import type { TriggerContext } from '../contracts/triggers.ts';
 import { parseFlow } from '../flow/index.ts';
 import type { FlowSpec } from '../flow/model.ts';
+import { resolveRunInputs, type GivenInputs } from './inputs.ts';
 import type { FlowStore, RunNumberStore, StoredFlow } from '../store/store.ts';
 
 export interface PrepareDeps {
@@ -25,6 +26,8 @@ export interface RunRequest {
    * request with the same key gets the same run number, hence the same workflow id.
    */
   readonly deliveryKey?: string;
+  /** The flow inputs' values a person gave (manual runs); the others take their defaults. */
+  readonly inputs?: GivenInputs;
 }
 
 export interface PreparedRun {
@@ -45,9 +48,13 @@ export function pinnedSpec(stored: StoredFlow): FlowSpec {
   return receivers === undefined ? stored.spec : { ...stored.spec, receivers };
 }
 
-/** The run's input from a stored flow. Throws ComponentNotFoundError for a component the catalog lacks. */
+/**
+ * The run's input from a stored flow. Throws ComponentNotFoundError for a component the
+ * catalog lacks, RunInputsError for inputs that do not fit the flow's.
+ */
 export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request: RunRequest): Promise<PreparedRun> {
   const flow = resolveComponents(pinnedSpec(stored), deps.catalog);
+  const inputs = resolveRunInputs(flow, request.inputs); // RunInputsError before a number is taken
   const { number, fresh } = request.deliveryKey === undefined
     ? { number: await deps.store.nextRunNumber(request.uri), fresh: true }
     : await deps.store.claimRunNumber(request.uri, request.deliveryKey);
@@ -57,13 +64,14 @@ export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request:
     flowVersion: stored.version,
     flow,
     trigger: request.trigger,
+    ...(inputs === undefined ? {} : { inputs }),
     ...(request.trigger.actor !== undefined ? { triggeredBy: request.trigger.actor } : {}),
   };
   return { input, fresh };
 }
 
 /**
- * A re-run's input: the original's pinned flow and trigger under a new
+ * A re-run's input: the original's pinned flow, trigger and inputs under a new
  * number, reusing `reuse` (the outputs of the jobs that succeeded).
  */
 export async function prepareRerun(store: RunNumberStore, original: RunInput, reuse: JobOutputs, user: string): Promise<RunInput> {

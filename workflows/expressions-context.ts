@@ -23,7 +23,7 @@ export function runContexts(ctx: RunContext): ExprContexts {
     run: { id: input.runId, number: input.number },
     flow: { uri: flow.uri, version: input.flowVersion, ...(flow.title === undefined ? {} : { title: flow.title }) },
     trigger: (input.trigger ?? {}) as unknown as ExprValue,
-    inputs: (input as { inputs?: Readonly<Record<string, string>> }).inputs ?? {},
+    inputs: input.inputs ?? {},
     jobs,
   };
   // `env` is the flow's environments, themselves interpolated (they cannot read env or jobs).

@@ -36,6 +36,7 @@ export function startingStatus(input: RunInput, now: string): RunStatus {
   const status = initialStatus(input.flow, input.runId, input.number, input.flowVersion, now);
   if (input.triggeredBy !== undefined) status.triggeredBy = input.triggeredBy;
   if (input.rerunOf !== undefined) status.rerunOf = input.rerunOf;
+  if (input.inputs !== undefined) status.inputs = input.inputs;
   for (const [si, stage] of input.flow.stages.entries()) {
     if (stage.type === 'end') continue; // `end` jobs always run again
     for (const [ai, action] of stage.actions.entries()) {

@@ -5,6 +5,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import { parseFlowWithWarnings } from '../../flow/index.ts';
+import type { FlowSpec } from '../../flow/model.ts';
 import { inlinePodTemplates } from '../../flow/template-refs.ts';
 import { fetchPodTemplate } from '../fetch-template.ts';
 import { resolveComponents } from '../../components/catalog.ts';
@@ -31,6 +32,11 @@ async function flowText(req: { text(): Promise<string> }): Promise<string> {
 }
 
 const tags = ['flows'];
+
+/** A flow's declared inputs as JSON ({} when none). */
+function declaredInputs(spec: FlowSpec): Record<string, { description?: string; default?: string; required: boolean; options?: string[] }> {
+  return Object.fromEntries(Object.entries(spec.inputs ?? {}).map(([name, { options, ...rest }]) => [name, { ...rest, ...(options ? { options: [...options] } : {}) }]));
+}
 
 /** Validate and apply (write) routes. */
 function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
@@ -90,7 +96,7 @@ function flowReadRoutes(app: ApiApp, deps: ApiDeps): void {
       const all = (await store.listFlows()).filter((f) => f.uri > after);
       const page = all.slice(0, limit);
       const next = all.length > limit ? encodeCursor(page[page.length - 1]!.uri) : null;
-      return c.json({ flows: page.map((f) => ({ uri: f.uri, version: f.version, title: f.spec.title ?? null, createdAt: f.createdAt })), next }, 200);
+      return c.json({ flows: page.map((f) => ({ uri: f.uri, version: f.version, title: f.spec.title ?? null, createdAt: f.createdAt, inputs: declaredInputs(f.spec) })), next }, 200);
     },
   );
 

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api-client.ts';
 import { renderRun } from '../render.ts';
 import { isFinal, type RunStatus } from '../../contracts/run-status.ts';
 import { UsageError } from '../errors.ts';
-import { optionText, type Command } from './types.ts';
+import { optionText, type Command, type OptionValues } from './types.ts';
 
 /** Follows a run over its SSE event stream, redrawing the tree; returns the final status. */
 async function followRun(api: ApiClient, runId: string, json: boolean): Promise<RunStatus> {
@@ -33,14 +33,29 @@ async function followRun(api: ApiClient, runId: string, json: boolean): Promise<
 
 const exitOf = (status: RunStatus): number => (status.state === 'succeeded' ? 0 : 1);
 
+/** `--input NAME=VALUE` (repeatable) as a map; a name given twice is refused. */
+export function inputValues(option: OptionValues[string]): Record<string, string> {
+  const items = option === undefined ? [] : Array.isArray(option) ? option : [option];
+  const inputs: Record<string, string> = {};
+  for (const item of items) {
+    const text = String(item);
+    const eq = text.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--input takes NAME=VALUE, got "${text}"`);
+    const name = text.slice(0, eq);
+    if (Object.hasOwn(inputs, name)) throw new UsageError(`--input ${name} is given twice`);
+    inputs[name] = text.slice(eq + 1);
+  }
+  return inputs;
+}
+
 export const run: Command = {
   name: 'run',
-  synopsis: 'run FLOW [--follow]',
-  summary: 'start a run of a flow (uri namespace/repository/name)',
-  options: { follow: { type: 'boolean', short: 'f' } },
+  synopsis: 'run FLOW [--input NAME=VALUE]... [--follow]',
+  summary: 'start a run of a flow (uri namespace/repository/name), with values for its inputs (the others take their defaults)',
+  options: { follow: { type: 'boolean', short: 'f' }, input: { type: 'string', short: 'i', multiple: true } },
   async run(ctx, [uri]) {
     if (!uri) throw new UsageError('run needs a FLOW uri');
-    const started = await ctx.api.startRun(uri);
+    const started = await ctx.api.startRun(uri, inputValues(ctx.values.input));
     if (ctx.values.follow !== true) {
       ctx.out(started, () => `started ${started.runId}`);
       return 0;
