@@ -23,6 +23,8 @@ function span(startedAt: string | undefined, endedAt: string | undefined, now: n
 /** One line per stage, action and job; under a job, its error and warnings. */
 export function renderRun(run: RunStatus, now = Date.now()): string[] {
   const lines = [`run ${run.runId} (flow version ${run.flowVersion})  ${MARK[run.state]} ${run.state}  ${span(run.startedAt, run.endedAt, now)}`];
+  const inputs = Object.entries(run.inputs ?? {});
+  if (inputs.length > 0) lines.push(`  inputs: ${inputs.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   for (const stage of run.stages) {
     lines.push(`  ${MARK[stage.state]} ${stage.name} [${stage.type}] ${stage.state} ${span(stage.startedAt, stage.endedAt, now)}`.trimEnd());
     for (const action of stage.actions) {
