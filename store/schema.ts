@@ -35,6 +35,7 @@ export interface SchemaStep {
 export const SCHEMA_STEPS: readonly SchemaStep[] = [
   { version: 1, name: 'flows, run numbers, deliveries, logs, callbacks, secrets', oldestCode: 1 },
   { version: 2, name: 'logs of one job in cursor order', oldestCode: 1 },
+  { version: 3, name: 'revoked sessions', oldestCode: 1 },
 ];
 
 /** The schema version this build of coflow knows and needs. */

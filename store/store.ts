@@ -1,7 +1,7 @@
 /**
  * Everything coflow keeps outside Temporal, behind one asynchronous
  * interface: flows and their versions, run-number and delivery claims, job
- * logs, service-job callback tokens and stored secrets. One implementation is
+ * logs, service-job callback tokens, stored secrets and signed-out sessions. One implementation is
  * chosen at start-up by `openStore` (store/open-store.ts): the embedded
  * SQLite file for one machine; PostgreSQL for several servers. Every
  * implementation passes the shared suite in test/support/store-suite.ts.
@@ -120,9 +120,20 @@ export interface SecretStore {
   listSecretNames(): Promise<string[]>;
 }
 
+/**
+ * Signed-out web sessions (api/auth/sessions.ts). A session lives in its
+ * signed cookie, not here; only its revocation is shared, so every API server
+ * refuses a cookie once it was signed out on any of them.
+ */
+export interface SessionStore {
+  /** Records that session `id` was signed out; kept until `expiresAt` (the cookie's own end). Forgets rows already past theirs. */
+  revokeSession(id: string, expiresAt: Date): Promise<void>;
+  isSessionRevoked(id: string): Promise<boolean>;
+}
+
 export type StoreKind = 'sqlite' | 'postgres';
 
-export interface Store extends FlowStore, RunNumberStore, LogStore, CallbackStore, SecretStore {
+export interface Store extends FlowStore, RunNumberStore, LogStore, CallbackStore, SecretStore, SessionStore {
   readonly kind: StoreKind;
   /** The schema version the store is at (its highest applied migration). */
   schemaVersion(): Promise<number>;

@@ -26,6 +26,8 @@ export interface TokenTable {
   /** False when no token is configured: the API then runs without authentication. */
   readonly enabled: boolean;
   lookup(token: string): Actor | undefined;
+  /** The actor of the token with this SHA-256 (hex), if it is still configured (sessions keep only the digest). */
+  lookupDigest(digest: string): Actor | undefined;
 }
 
 /** Builds the table; rejects entries without a user, a permission role or a token. */
@@ -43,7 +45,12 @@ export function tokenTable(entries: readonly TokenEntry[]): TokenTable {
     if (byDigest.has(digest)) throw new TokenConfigError(`${where}: the same token is configured twice`);
     byDigest.set(digest, { user: e.user, roles: [...e.roles] });
   });
-  return { enabled: byDigest.size > 0, lookup: (token) => byDigest.get(sha256Hex(token)) };
+  const copy = (actor: Actor | undefined): Actor | undefined => actor && { user: actor.user, roles: [...actor.roles] };
+  return {
+    enabled: byDigest.size > 0,
+    lookup: (token) => copy(byDigest.get(sha256Hex(token))),
+    lookupDigest: (digest) => copy(byDigest.get(digest)),
+  };
 }
 
 /** True when the actor holds `role` or a stronger permission role. */

@@ -13,6 +13,7 @@ import { postgresLogs } from './logs.ts';
 import { migratePostgres, readSchemaState } from './migrations.ts';
 import { postgresOptions, type PostgresStoreConfig } from './options.ts';
 import { postgresSecrets } from './secrets.ts';
+import { postgresSessions } from './sessions.ts';
 
 /** Opens the store on an already migrated database; waits out an outage at start-up like any call. */
 export async function openPostgresStore(config: PostgresStoreConfig): Promise<Store> {
@@ -30,6 +31,7 @@ export async function openPostgresStore(config: PostgresStoreConfig): Promise<St
     ...postgresLogs(db),
     ...postgresCallbacks(db),
     ...postgresSecrets(db),
+    ...postgresSessions(db),
     async schemaVersion() {
       return (await readSchemaState(db)).version;
     },

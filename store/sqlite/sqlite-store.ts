@@ -13,6 +13,7 @@ import { sqliteFlows } from './flows.ts';
 import { sqliteLogs } from './logs.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSecrets } from './secrets.ts';
+import { sqliteSessions } from './sessions.ts';
 import { settle } from './settle.ts';
 
 /** How long a call waits for another process's write lock. */
@@ -78,6 +79,7 @@ function storeOn(db: DatabaseSync): Store {
     ...sqliteLogs(db),
     ...sqliteCallbacks(db),
     ...sqliteSecrets(db),
+    ...sqliteSessions(db),
     schemaVersion: () => settle(() => (version.get() as { v: number }).v),
     ping: () => settle(() => void one.get()),
     close() {

@@ -246,6 +246,25 @@ export function storeSuite(target: StoreTarget): void {
     });
   });
 
+  describe('revoked sessions', () => {
+    it('shares a sign-out with every handle; signing out twice is harmless; other sessions stay valid', async () => {
+      const [other] = (await otherHandles(1)) as [Store];
+      const later = new Date(Date.now() + 3_600_000);
+      expect(await other.isSessionRevoked('s-1')).toBe(false);
+      await store.revokeSession('s-1', later);
+      await store.revokeSession('s-1', later);
+      expect(await other.isSessionRevoked('s-1')).toBe(true);
+      expect(await other.isSessionRevoked('s-2')).toBe(false);
+    });
+
+    it('forgets a revocation once its session would have expired anyway, when another is recorded', async () => {
+      await store.revokeSession('old', new Date(Date.now() - 1_000));
+      expect(await store.isSessionRevoked('old')).toBe(true);
+      await store.revokeSession('new', new Date(Date.now() + 3_600_000));
+      expect([await store.isSessionRevoked('old'), await store.isSessionRevoked('new')]).toEqual([false, true]);
+    });
+  });
+
   describe('the store itself', () => {
     it('is of its kind and at the latest schema version, on every handle', async () => {
       expect(store.kind).toBe(target.kind);
