@@ -72,7 +72,7 @@ describe('authentication and roles', () => {
   it('answers 401 without a token, with a malformed header or an unknown token, and says how to authenticate', async () => {
     const none = await call(undefined, 'GET', '/api/v1/flows');
     expect(none.status).toBe(401);
-    expect(none.body.error).toMatchObject({ code: 'unauthorized', message: 'a bearer token is required' });
+    expect(none.body.error).toMatchObject({ code: 'unauthorized', message: 'a bearer token or a session (POST /api/v1/session) is required' });
     expect(none.headers.get('www-authenticate')).toBe('Bearer realm="coflow"');
     const basic = await app.request('/api/v1/flows', { headers: { authorization: 'Basic dXNlcjpwYXNz' } });
     expect(basic.status).toBe(401);

@@ -6,7 +6,9 @@
  * Each concept lives in its own route module (`api/routes/*.ts`); to add one,
  * write a {@link RouteModule} and list it in {@link ROUTE_MODULES}. Every
  * `/api/v1` handler can read `c.get('actor')` (user and roles, set by the auth
- * middleware) and guard itself with `requireRole('viewer' | 'operator' | 'admin')`.
+ * middleware from a bearer token or the web session cookie) and guard itself
+ * with `requireRole('viewer' | 'operator' | 'admin')`. Every response carries
+ * the security headers of api/security-headers.ts.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
@@ -16,6 +18,8 @@ import type { SecretResolver } from '../contracts/secrets.ts';
 import type { SecretVault } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
 import { authenticate, tokenTable, type TokenEntry, type TokenTable } from './auth/index.ts';
+import { SESSION_COOKIE } from './auth/session-cookie.ts';
+import { createSessions } from './auth/sessions.ts';
 import type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
@@ -28,6 +32,8 @@ import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
 import { logRoutes } from './routes/logs.ts';
 import { runRoutes } from './routes/runs.ts';
+import { SESSION_PATH, sessionRoutes } from './routes/session.ts';
+import { securityHeaders } from './security-headers.ts';
 import { registerWebUi } from './web-ui.ts';
 import { runListEventRoutes } from './routes/run-list-events.ts';
 
@@ -39,6 +45,7 @@ export type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
  */
 const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
+  sessionRoutes,
   flowRoutes,
   runRoutes,
   runListEventRoutes,
@@ -67,6 +74,14 @@ export interface ApiOptions {
   readonly pollMs?: number;
   /** Where `PUT /api/v1/secrets/{name}` keeps values (encrypted); absent: 409 `no_secret_store`. */
   readonly secrets?: SecretVault;
+  /** COFLOW_SESSION_KEY: signs session cookies; every API server of a platform needs the same one. Absent: a random key of this process. */
+  readonly sessionKey?: string;
+  /** COFLOW_SESSION_TTL: how long a web session lasts (ms); default 8 h. */
+  readonly sessionTtlMs?: number;
+  /** COFLOW_PUBLIC_URL: the address users reach the server at, an origin the CSRF rules accept besides the request's own. */
+  readonly publicUrl?: string;
+  /** Where one-line notices go (a missing session key); default stderr. */
+  readonly log?: (line: string) => void;
   /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */
   readonly routes?: readonly RouteModule[];
   /** The built web UI served at `/` (web/build.ts); absent: `/` answers 503 saying the UI is not built. */
@@ -85,9 +100,15 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   if (!Number.isFinite(pollMs) || pollMs <= 0) throw new RangeError('createApi: pollMs must be a positive number');
   const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
   const metrics = options.metrics ?? createMetrics();
+  const sessions = createSessions(tokens, store, {
+    ...(options.sessionKey === undefined ? {} : { key: options.sessionKey }),
+    ...(options.sessionTtlMs === undefined ? {} : { ttlMs: options.sessionTtlMs }),
+    ...(options.log ? { log: options.log } : {}),
+  });
   const runs = { store, catalog, temporal, taskQueue, onStarted: (trigger: string) => metrics.runsStarted.inc({ trigger }) };
   const deps: ApiDeps = {
-    store, temporal, namespace, taskQueue, catalog, metrics, pollMs, runs,
+    store, temporal, namespace, taskQueue, catalog, metrics, pollMs, runs, sessions,
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     resolveSecret: options.resolveSecret ?? (() => Promise.resolve(undefined)),
     ...(options.secrets ? { secrets: options.secrets } : {}),
   };
@@ -104,6 +125,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   app.onError(errorResponse);
   app.notFound((c) => errorResponse(new ApiError('not_found', `no route for ${c.req.method} ${c.req.path}`), c));
 
+  app.use('*', securityHeaders());
   app.use('*', async (c, next) => {
     const started = performance.now();
     await next();
@@ -114,15 +136,20 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   };
   app.use('/hooks/*', bodyLimit({ maxSize: MAX_HOOK_BODY, onError: tooLarge(MAX_HOOK_BODY) }));
   app.use('/api/v1/*', bodyLimit({ maxSize: MAX_API_BODY, onError: tooLarge(MAX_API_BODY) }));
-  const auth = authenticate(tokens);
+  const auth = authenticate(tokens, sessions, options.publicUrl);
   app.use('/api/v1/*', async (c, next) => {
-    if (c.req.path === OPENAPI_PATH) return next();
+    // Signing in authenticates by the token in its body.
+    if (c.req.path === OPENAPI_PATH || (c.req.path === SESSION_PATH && c.req.method === 'POST')) return next();
     return auth(c as Parameters<typeof auth>[0], next);
   });
 
   for (const register of [...ROUTE_MODULES, ...(options.routes ?? [])]) register(app, deps);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' });
+  app.openAPIRegistry.registerComponent('securitySchemes', 'session', {
+    type: 'apiKey', in: 'cookie', name: SESSION_COOKIE,
+    description: 'set by POST /api/v1/session; a request other than GET/HEAD/OPTIONS also needs the X-Coflow-CSRF header (docs/web-ui.md)',
+  });
   app.doc31(OPENAPI_PATH, {
     openapi: '3.1.0',
     info: {
@@ -131,7 +158,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
       description: 'Durable DevOps flows on Temporal. Errors are { "error": { "code", "message", "details" } }. '
         + 'Roles: viewer reads; operator also starts and steers runs; admin also applies flows.',
     },
-    security: [{ bearer: [] }],
+    security: [{ bearer: [] }, { session: [] }],
   });
   // Last: every GET no route above answered, outside /api and /hooks, is a page of the UI.
   registerWebUi(app, options.webRoot);

@@ -11,6 +11,8 @@ import type { Actor } from '../contracts/signals.ts';
 import type { StartDeps } from '../runs/start.ts';
 import type { SecretVault } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
+import type { Session } from './auth/session-cookie.ts';
+import type { Sessions } from './auth/sessions.ts';
 import type { ApiMetrics } from './metrics.ts';
 
 export type { Actor };
@@ -20,6 +22,8 @@ export interface ApiEnv {
   Variables: {
     /** Set by the auth middleware on every `/api/v1` request (anonymous admin when auth is off). */
     actor: Actor;
+    /** The web session the request was signed in by; absent for a bearer token (or with authentication off). */
+    session?: Session;
   };
 }
 
@@ -38,6 +42,10 @@ export interface ApiDeps {
   readonly secrets?: SecretVault;
   /** What starting and steering runs needs (runs/start.ts, runs/control.ts); starts are counted in the metrics. */
   readonly runs: StartDeps;
+  /** Web sign-in (`/api/v1/session`). */
+  readonly sessions: Sessions;
+  /** COFLOW_PUBLIC_URL: an origin of this server besides the one a request arrived at (CSRF rules). */
+  readonly publicUrl?: string;
 }
 
 export type ApiApp = OpenAPIHono<ApiEnv>;

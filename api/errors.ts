@@ -41,6 +41,7 @@ const ERROR_STATUS = {
   unauthorized: 401,
   bad_signature: 401,
   forbidden: 403,
+  csrf: 403,
   decision_refused: 403,
   not_found: 404,
   no_trigger: 404,

@@ -27,8 +27,8 @@ export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 422)[
 
 const ERROR_TEXT = {
   400: 'bad request (details.issues names the fields)',
-  401: 'no bearer token, or an unknown one',
-  403: 'the token\'s role may not do this',
+  401: 'no bearer token or session, or an unknown, expired or signed-out one',
+  403: 'the token\'s role may not do this (forbidden), or a session request failed the CSRF rules (csrf)',
   404: 'not found',
   409: 'conflict with the current state',
   422: 'the flow is invalid (details.issues: path, line, column, message)',
@@ -209,3 +209,15 @@ export const HookResult = z
     trigger: z.record(z.string(), z.unknown()).optional().openapi({ description: 'the normalised trigger context the run got (without the raw payload)' }),
   })
   .openapi('HookResult');
+
+export const SignIn = z.object({ token: z.string().min(1).openapi({ description: 'a bearer token of COFLOW_TOKENS / COFLOW_TOKENS_FILE' }) }).openapi('SignIn');
+
+export const SessionInfo = z
+  .object({
+    user: z.string().openapi({ example: 'alice' }),
+    roles: z.array(z.string()).openapi({ example: ['operator'] }),
+    authEnabled: z.boolean().openapi({ description: 'false: no token is configured and everyone acts as the anonymous admin' }),
+    csrf: z.string().openapi({ description: 'send as the X-Coflow-CSRF header with every request that changes something' }),
+    expiresAt: z.string().nullable().openapi({ description: 'when the session ends (ISO 8601); null for a bearer token or with authentication off' }),
+  })
+  .openapi('Session');
