@@ -8,7 +8,7 @@ import { choiceList } from '../flow/suggest.ts';
 import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import { loadSmtpConfig, type SmtpConfig } from './smtp-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
-import { loadApiConfig } from './api-config.ts';
+import { loadApiConfig, type ApiConfig } from './api-config.ts';
 import { ConfigError } from './errors.ts';
 import { loadTemporalConfig, type TemporalSettings } from './temporal-config.ts';
 import type { StoreConfig } from '../store/open-store.ts';
@@ -18,7 +18,7 @@ import { loadWorkspaceClaimSettings, loadWorkspaceConfig, type WorkspaceClaimSet
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig extends LogicConfig, SmtpConfig, TemporalSettings, WorkspaceConfig {
+export interface CoflowConfig extends ApiConfig, LogicConfig, SmtpConfig, TemporalSettings, WorkspaceConfig {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
   /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */

@@ -32,6 +32,10 @@ export interface PlatformOptions extends BaseOptions {
   readonly dockerSocket: string;
   /** Bearer tokens of the API; none turns authentication off. */
   readonly tokens?: readonly TokenEntry[];
+  /** COFLOW_SESSION_KEY: signs web session cookies; every API server of a platform needs the same one. */
+  readonly sessionKey?: string;
+  /** COFLOW_SESSION_TTL: how long a web session lasts (ms); default 8 h. */
+  readonly sessionTtlMs?: number;
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
   readonly heartbeatEveryMs?: number;
@@ -118,7 +122,15 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
 
 function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServer> {
   const { store, client, catalog, metrics, vault, fromConfig } = base;
-  const apiOptions = { store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault, ...(options.tokens ? { tokens: options.tokens } : {}), ...(options.webRoot ? { webRoot: options.webRoot } : {}) };
+  const apiOptions = {
+    store, temporal: client, namespace: options.namespace, taskQueue: options.taskQueue, catalog, metrics, resolveSecret: fromConfig, secrets: vault,
+    ...(options.tokens ? { tokens: options.tokens } : {}),
+    ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
+    ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
+    ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.webRoot ? { webRoot: options.webRoot } : {}),
+  };
   return serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, base.payloadCodec);
 }
 
