@@ -48,6 +48,7 @@ describe('coflow on docker-compose (one host)', () => {
     project = new ComposeProject(projectName('coflow-compose-test'), [join(repoRoot, 'docker-compose.yml'), join(import.meta.dirname, 'docker-compose.test.yml')], {
       COFLOW_VERSION: coflowVersion,
       COFLOW_SECRETS_KEY: randomBytes(32).toString('base64'),
+      COFLOW_SESSION_KEY: randomBytes(36).toString('base64'),
       COFLOW_POSTGRES_PASSWORD: randomBytes(12).toString('hex'),
       COFLOW_DOCKER_GID: dockerSocketGid(),
       COFLOW_HTTP_PORT: String(port),

@@ -154,6 +154,7 @@ describe('the Temporal server, its UI and PostgreSQL (the compose file\'s servic
     project = new ComposeProject(projectName('coflow-images-test'), [join(repoRoot, 'docker-compose.yml')], {
       COFLOW_VERSION: coflowVersion,
       COFLOW_SECRETS_KEY: randomBytes(32).toString('base64'),
+      COFLOW_SESSION_KEY: randomBytes(36).toString('base64'),
       COFLOW_DOCKER_GID: dockerSocketGid(),
       COFLOW_HTTP_PORT: String(await freePort()),
       COFLOW_TEMPORAL_UI_PORT: String(await freePort()),

@@ -83,7 +83,8 @@ beforeAll(async () => {
   const password = randomBytes(12).toString('hex');
   kubectl('-n', NAMESPACE, 'create', 'secret', 'generic', 'postgres', `--from-literal=password=${password}`);
   kubectl('-n', NAMESPACE, 'create', 'secret', 'generic', 'coflow',
-    `--from-literal=COFLOW_DATABASE_URL=postgres://coflow:${password}@postgres:5432/coflow`, `--from-literal=COFLOW_SECRETS_KEY=${randomBytes(32).toString('base64')}`);
+    `--from-literal=COFLOW_DATABASE_URL=postgres://coflow:${password}@postgres:5432/coflow`, `--from-literal=COFLOW_SECRETS_KEY=${randomBytes(32).toString('base64')}`,
+    `--from-literal=COFLOW_SESSION_KEY=${randomBytes(36).toString('base64')}`);
   // The single-node overlay as it is, in this test's namespace.
   writeFileSync(join(overlayDir, 'kustomization.yaml'), `namespace: ${NAMESPACE}\nresources: [ ${relative(overlayDir, join(repoRoot, 'deploy/kubernetes/overlays/single-node'))} ]\npatches:\n  - target: { kind: Namespace }\n    patch: '[{ "op": "replace", "path": "/metadata/name", "value": "${NAMESPACE}" }]'\n`);
   kubectl('apply', '-k', overlayDir);

@@ -88,6 +88,7 @@ export async function startTopology(name: string, serverUrl: string): Promise<To
   const env = {
     COFLOW_DATABASE_URL: databaseUrl,
     COFLOW_SECRETS_KEY: randomBytes(32).toString('base64'),
+    COFLOW_SESSION_KEY: randomBytes(36).toString('base64'),
     COFLOW_TEMPORAL_ADDRESS: inject('prodTemporalAddress'),
     COFLOW_TASK_QUEUE: taskQueue,
     COFLOW_DATA_DIR: dataDir,
