@@ -107,7 +107,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   });
   const runs = { store, catalog, temporal, taskQueue, onStarted: (trigger: string) => metrics.runsStarted.inc({ trigger }) };
   const deps: ApiDeps = {
-    store, temporal, namespace, taskQueue, catalog, metrics, pollMs, runs, sessions,
+    store, temporal, namespace, taskQueue, catalog, metrics, pollMs, runs, sessions, tokens,
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
     resolveSecret: options.resolveSecret ?? (() => Promise.resolve(undefined)),
     ...(options.secrets ? { secrets: options.secrets } : {}),

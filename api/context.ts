@@ -13,6 +13,7 @@ import type { SecretVault } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
 import type { Session } from './auth/session-cookie.ts';
 import type { Sessions } from './auth/sessions.ts';
+import type { TokenTable } from './auth/tokens.ts';
 import type { ApiMetrics } from './metrics.ts';
 
 export type { Actor };
@@ -44,6 +45,8 @@ export interface ApiDeps {
   readonly runs: StartDeps;
   /** Web sign-in (`/api/v1/session`). */
   readonly sessions: Sessions;
+  /** The configured bearer tokens (who exists, for signing a user out). */
+  readonly tokens: TokenTable;
   /** COFLOW_PUBLIC_URL: an origin of this server besides the one a request arrived at (CSRF rules). */
   readonly publicUrl?: string;
 }

@@ -221,3 +221,10 @@ export const SessionInfo = z
     expiresAt: z.string().nullable().openapi({ description: 'when the session ends (ISO 8601); null for a bearer token or with authentication off' }),
   })
   .openapi('Session');
+
+export const UserSignOut = z
+  .object({
+    user: z.string(),
+    revokedBefore: z.string().openapi({ description: 'sessions of the user signed in before this moment (ISO 8601) are refused by every API server' }),
+  })
+  .openapi('UserSignOut');

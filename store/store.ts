@@ -129,6 +129,14 @@ export interface SessionStore {
   /** Records that session `id` was signed out; kept until `expiresAt` (the cookie's own end). Forgets rows already past theirs. */
   revokeSession(id: string, expiresAt: Date): Promise<void>;
   isSessionRevoked(id: string): Promise<boolean>;
+  /**
+   * Records that every session of `user` signed in before `before` is signed
+   * out; kept until `expiresAt` (when the last of them ends). A later call
+   * moves `before` forward, never back.
+   */
+  revokeUserSessions(user: string, before: Date, expiresAt: Date): Promise<void>;
+  /** The latest `before` recorded for `user`, if any is still kept. */
+  userSessionsRevokedBefore(user: string): Promise<Date | undefined>;
 }
 
 export type StoreKind = 'sqlite' | 'postgres';

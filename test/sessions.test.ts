@@ -170,6 +170,29 @@ describe('sessions across API servers', () => {
   });
 });
 
+describe('signing a user out everywhere (admin)', () => {
+  it('ends every session of that user signed in before, on every server, and no one else\'s', async () => {
+    const first = await signIn(api.a, TOKENS[0]!.token);
+    const second = await signIn(api.b, TOKENS[0]!.token);
+    const viewer = await signIn(api.a, TOKENS[1]!.token);
+    const asRoot = { authorization: `Bearer ${TOKENS[0]!.token}` };
+    expect((await call(api.a, 'DELETE', '/api/v1/sessions?user=vic', { cookie: viewer.cookie, 'x-coflow-csrf': viewer.csrf })).status).toBe(403);
+    expect((await call(api.a, 'DELETE', '/api/v1/sessions?user=nobody', asRoot)).status).toBe(404);
+
+    const done = await call(api.a, 'DELETE', '/api/v1/sessions?user=root', asRoot);
+    expect(done.status).toBe(200);
+    expect(done.body.user).toBe('root');
+    for (const [base, { cookie }] of [[api.b, first], [api.a, second]] as const) {
+      const r = await call(base, 'GET', '/api/v1/session', { cookie });
+      expect([r.status, r.body.error?.message]).toEqual([401, `an admin signed out every session of root at ${String(done.body.revokedBefore)}; sign in again`]);
+    }
+    expect((await call(api.b, 'GET', '/api/v1/session', { cookie: viewer.cookie })).status).toBe(200);
+    // A session signed in after that moment (a later millisecond) is not affected.
+    await new Promise((resolve) => setTimeout(resolve, 2));
+    expect((await call(api.b, 'GET', '/api/v1/session', { cookie: (await signIn(api.a, TOKENS[0]!.token)).cookie })).status).toBe(200);
+  });
+});
+
 describe('every response', () => {
   it('carries the security headers, errors and probes included', async () => {
     for (const [path, status] of [['/api/v1/flows', 401], ['/healthz', 200], ['/api/v1/openapi.json', 200], ['/nowhere', 404]] as const) {

@@ -40,6 +40,8 @@ export interface Sessions {
   resume(cookieHeader: string | undefined): Promise<SignedIn | { readonly reason: string } | undefined>;
   /** Records the sign-out in the shared store. */
   signOut(session: Session): Promise<void>;
+  /** Signs out every session of `user` signed in until now (this millisecond included), on every server; returns that moment. */
+  signOutUser(user: string): Promise<Date>;
 }
 
 export function createSessions(tokens: TokenTable, store: SessionStore, options: SessionOptions = {}): Sessions {
@@ -69,9 +71,18 @@ export function createSessions(tokens: TokenTable, store: SessionStore, options:
       const actor = tokens.lookupDigest(session.digest);
       if (actor === undefined) return { reason: 'the token this session was signed in with is no longer configured; sign in again' };
       if (actor.user !== session.user) return { reason: `the token this session was signed in with now belongs to ${actor.user}; sign in again` };
-      if (await store.isSessionRevoked(session.id)) return { reason: 'this session was signed out; sign in again' };
+      const [revoked, userRevokedBefore] = await Promise.all([store.isSessionRevoked(session.id), store.userSessionsRevokedBefore(session.user)]);
+      if (revoked) return { reason: 'this session was signed out; sign in again' };
+      if (userRevokedBefore !== undefined && session.issuedAt <= userRevokedBefore.getTime()) {
+        return { reason: `an admin signed out every session of ${session.user} at ${userRevokedBefore.toISOString()}; sign in again` };
+      }
       return { session, actor };
     },
     signOut: (session) => store.revokeSession(session.id, new Date(session.expiresAt)),
+    async signOutUser(user) {
+      const now = Date.now();
+      await store.revokeUserSessions(user, new Date(now), new Date(now + codec.ttlMs));
+      return new Date(now);
+    },
   };
 }

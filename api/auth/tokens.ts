@@ -28,6 +28,8 @@ export interface TokenTable {
   lookup(token: string): Actor | undefined;
   /** The actor of the token with this SHA-256 (hex), if it is still configured (sessions keep only the digest). */
   lookupDigest(digest: string): Actor | undefined;
+  /** True when some configured token stands for `user`. */
+  hasUser(user: string): boolean;
 }
 
 /** Builds the table; rejects entries without a user, a permission role or a token. */
@@ -50,6 +52,7 @@ export function tokenTable(entries: readonly TokenEntry[]): TokenTable {
     enabled: byDigest.size > 0,
     lookup: (token) => copy(byDigest.get(sha256Hex(token))),
     lookupDigest: (digest) => copy(byDigest.get(digest)),
+    hasUser: (user) => [...byDigest.values()].some((a) => a.user === user),
   };
 }
 

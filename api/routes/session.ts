@@ -5,16 +5,16 @@
  * "Sign-in and sessions"). With authentication off, every call answers as
  * the anonymous admin and no cookie is set.
  */
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { Actor } from '../../contracts/signals.ts';
-import { ANONYMOUS_ADMIN, arrival } from '../auth/index.ts';
+import { ANONYMOUS_ADMIN, arrival, requireRole } from '../auth/index.ts';
 import { originProblem } from '../auth/csrf.ts';
 import type { Session } from '../auth/session-cookie.ts';
 import type { Sessions } from '../auth/sessions.ts';
 import type { ApiEnv, RouteModule } from '../context.ts';
-import { ApiError } from '../errors.ts';
-import { errorResponses, SessionInfo, SignIn } from '../schemas.ts';
+import { ApiError, notFound } from '../errors.ts';
+import { errorResponses, SessionInfo, SignIn, UserSignOut } from '../schemas.ts';
 
 export const SESSION_PATH = '/api/v1/session';
 const tags = ['session'];
@@ -84,6 +84,24 @@ export const sessionRoutes: RouteModule = (app, deps) => {
       if (session !== undefined) await sessions.signOut(session);
       if (sessions.authEnabled) c.header('Set-Cookie', sessions.codec.clearCookie(arrival(c, publicUrl).secure));
       return c.body(null, 204);
+    },
+  );
+
+  app.openapi(
+    createRoute({
+      method: 'delete', path: '/api/v1/sessions', tags, middleware: [requireRole('admin')] as const,
+      summary: 'Sign out every session of a user (admin), on every API server; sessions signed in afterwards are not affected',
+      request: { query: z.object({ user: z.string().min(1).openapi({ example: 'alice' }) }) },
+      responses: {
+        200: { description: 'recorded', content: { 'application/json': { schema: UserSignOut } } },
+        ...errorResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { user } = c.req.valid('query');
+      if (!deps.tokens.hasUser(user)) throw notFound(`a token of user ${user}`);
+      const before = await sessions.signOutUser(user);
+      return c.json({ user, revokedBefore: before.toISOString() }, 200);
     },
   );
 };

@@ -30,7 +30,10 @@ CREATE TABLE secrets (
   name text COLLATE "C" PRIMARY KEY, iv bytea NOT NULL, data bytea NOT NULL, tag bytea NOT NULL, updated_at timestamptz NOT NULL);
 `,
   2: 'CREATE INDEX logs_by_job ON logs (run_id, job_path, id);',
-  3: 'CREATE TABLE revoked_sessions (id text PRIMARY KEY, expires_at timestamptz NOT NULL);',
+  3: `
+CREATE TABLE revoked_sessions (id text PRIMARY KEY, expires_at timestamptz NOT NULL);
+CREATE TABLE revoked_user_sessions (username text PRIMARY KEY, before timestamptz NOT NULL, expires_at timestamptz NOT NULL);
+`,
 });
 
 const SCHEMA_VERSION_TABLE = `

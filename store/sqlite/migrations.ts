@@ -28,7 +28,10 @@ CREATE TABLE IF NOT EXISTS callbacks (
 CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, iv BLOB NOT NULL, data BLOB NOT NULL, tag BLOB NOT NULL, updated_at TEXT NOT NULL);
 `,
   2: 'CREATE INDEX IF NOT EXISTS logs_by_job ON logs (run_id, job_path, id);',
-  3: 'CREATE TABLE revoked_sessions (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);',
+  3: `
+CREATE TABLE revoked_sessions (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
+CREATE TABLE revoked_user_sessions (user TEXT PRIMARY KEY, before INTEGER NOT NULL, expires_at INTEGER NOT NULL);
+`,
 });
 
 /**

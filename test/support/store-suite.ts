@@ -263,6 +263,21 @@ export function storeSuite(target: StoreTarget): void {
       await store.revokeSession('new', new Date(Date.now() + 3_600_000));
       expect([await store.isSessionRevoked('old'), await store.isSessionRevoked('new')]).toEqual([false, true]);
     });
+
+    it('keeps the latest "signed out before" of a user, shared by every handle, until it expires', async () => {
+      const [other] = (await otherHandles(1)) as [Store];
+      const t = (s: number): Date => new Date(Date.UTC(2030, 0, 1, 0, 0, s));
+      expect(await other.userSessionsRevokedBefore('alice')).toBeUndefined();
+      await store.revokeUserSessions('alice', t(10), t(100));
+      await store.revokeUserSessions('alice', t(5), t(50));
+      expect(await other.userSessionsRevokedBefore('alice')).toEqual(t(10));
+      await store.revokeUserSessions('alice', t(20), t(110));
+      expect(await other.userSessionsRevokedBefore('alice')).toEqual(t(20));
+      expect(await other.userSessionsRevokedBefore('bob')).toBeUndefined();
+      await store.revokeUserSessions('bob', new Date(Date.now() - 2_000), new Date(Date.now() - 1_000));
+      await store.revokeUserSessions('carol', t(1), t(2));
+      expect(await store.userSessionsRevokedBefore('bob')).toBeUndefined();
+    });
   });
 
   describe('the store itself', () => {
