@@ -194,8 +194,8 @@ describe('signing a user out everywhere (admin)', () => {
 });
 
 describe('every response', () => {
-  it('carries the security headers, errors and probes included', async () => {
-    for (const [path, status] of [['/api/v1/flows', 401], ['/healthz', 200], ['/api/v1/openapi.json', 200], ['/nowhere', 404]] as const) {
+  it('carries the security headers, errors, probes and the UI\'s pages included', async () => {
+    for (const [path, status] of [['/api/v1/flows', 401], ['/healthz', 200], ['/api/v1/openapi.json', 200], ['/hooks/nowhere', 404], ['/runs/x/1', 503]] as const) {
       const r = await fetch(api.a + path);
       expect(r.status).toBe(status);
       expect(r.headers.get('content-security-policy')).toBe(
