@@ -56,6 +56,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     bundle: { codePath: inject('workflowBundlePath') },
     heartbeatEveryMs: 1_000,
     webRoot: inject('webRoot'),
+    // One signing key per test platform (two platforms of a test that share it would share sessions).
+    sessionKey: `test-session-key-${taskQueue}`,
     ...(options.runner ? { runner: options.runner } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
