@@ -82,12 +82,16 @@ export function LogViewer({ runId, jobPath, attempts, live }: LogViewerProps) {
     const el = scrollRef.current;
     if (el && stick.current && rows.length > 0) el.scrollTop = el.scrollHeight;
   }, [rows.length, log.version, attempt]);
+  // Scroll events come a frame late, when more lines may have grown the list: only a move
+  // up (the user's) lets go of the bottom; reaching the bottom again sticks.
+  const lastTop = useRef(0);
   const onScroll = () => {
     const el = scrollRef.current;
     if (!el) return;
-    const atBottom = el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2;
-    stick.current = atBottom;
-    if (atBottom !== stuck) setStuck(atBottom);
+    if (el.scrollTop + el.clientHeight >= el.scrollHeight - ROW_HEIGHT * 2) stick.current = true;
+    else if (el.scrollTop < lastTop.current - 1) stick.current = false;
+    lastTop.current = el.scrollTop;
+    if (stick.current !== stuck) setStuck(stick.current);
   };
   const followNow = () => {
     stick.current = true;
