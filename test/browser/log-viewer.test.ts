@@ -34,6 +34,7 @@ stages:
               echo "token is $TOKEN"
               sleep 3
               seq 1 ${COUNT}
+              sleep 1
               echo done >&2
           - name: flaky
             endpoint: coflow/shell:1.0.0
