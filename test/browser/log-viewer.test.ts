@@ -145,7 +145,7 @@ describe('the log viewer', () => {
     await p.page.goto(`${runUrl}?job=s.a.big#L1`);
     await expect.poll(() => row(p, 1).isVisible(), { timeout: 20_000 }).toBe(true);
     const red = row(p, 1).getByText('bold red');
-    expect(await look(red)).toEqual(['rgb(187, 0, 0)', '700']);
+    expect(await look(red)).toEqual(['rgb(241, 76, 76)', '700']);
     expect((await look(row(p, 2).getByText('256 orange')))[0]).toBe('rgb(255, 135, 0)');
     expect((await look(row(p, 3).getByText('truecolor green')))[0]).toBe('rgb(10, 200, 30)');
     expect(await row(p, 1).locator('.txt').innerText()).toBe('bold red plain'); // no escape codes left

@@ -10,7 +10,7 @@ describe('ANSI → segments', () => {
   });
 
   it('reads bold + 8-colour foreground, and a reset', () => {
-    expect(ansiSegments(`${E}1;31mERROR${E}0m done`)).toEqual([{ text: 'ERROR', fg: 'rgb(187, 0, 0)', bold: true }, { text: ' done' }]);
+    expect(ansiSegments(`${E}1;31mERROR${E}0m done`)).toEqual([{ text: 'ERROR', fg: 'rgb(241, 76, 76)', bold: true }, { text: ' done' }]);
   });
 
   it('reads 256-colour and truecolor foreground and background', () => {
@@ -20,7 +20,7 @@ describe('ANSI → segments', () => {
 
   it('ends a colour at its default code and keeps decorations apart', () => {
     expect(ansiSegments(`${E}32mgreen${E}39m x ${E}4;3munder`)).toEqual([
-      { text: 'green', fg: 'rgb(0, 187, 0)' }, { text: ' x ' }, { text: 'under', underline: true, italic: true },
+      { text: 'green', fg: 'rgb(35, 209, 139)' }, { text: ' x ' }, { text: 'under', underline: true, italic: true },
     ]);
   });
 
@@ -34,8 +34,8 @@ describe('search marks over segments', () => {
   it('splits coloured segments at the match and flags the current one', () => {
     const segs = ansiSegments(`${E}31mred${E}0m and blue`);
     expect(markSegments(segs, [{ start: 1, end: 5 }, { start: 8, end: 12, current: true }])).toEqual([
-      { text: 'r', fg: 'rgb(187, 0, 0)' },
-      { text: 'ed', fg: 'rgb(187, 0, 0)', mark: true },
+      { text: 'r', fg: 'rgb(241, 76, 76)' },
+      { text: 'ed', fg: 'rgb(241, 76, 76)', mark: true },
       { text: ' a', mark: true },
       { text: 'nd ' },
       { text: 'blue', mark: true, current: true },

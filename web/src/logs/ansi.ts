@@ -31,6 +31,16 @@ export function plainText(text: string): string {
 
 const rgb = (c: string | null | undefined) => (c ? `rgb(${c})` : undefined);
 
+/**
+ * The basic colours as anser gives them are the old xterm ones, made for a light
+ * page: on the viewer's dark background dark red or blue text is hard to read, and
+ * black is invisible. Foregrounds in those colours take a terminal's dark-theme ones.
+ */
+const ON_DARK: Record<string, string> = {
+  '0, 0, 0': '118, 118, 118', '187, 0, 0': '241, 76, 76', '0, 187, 0': '35, 209, 139', '187, 187, 0': '229, 229, 16',
+  '0, 0, 187': '59, 142, 234', '187, 0, 187': '214, 112, 214', '0, 187, 187': '41, 184, 219', '85, 85, 255': '102, 153, 255',
+};
+
 /** The styled segments of a line (one plain segment when it has no escapes). */
 export function ansiSegments(text: string): Segment[] {
   if (!text.includes('\u001b')) return text === '' ? [] : [{ text }];
@@ -40,7 +50,7 @@ export function ansiSegments(text: string): Segment[] {
     if (content === '') continue;
     const d = new Set(e.decorations);
     const seg: { -readonly [K in keyof Segment]: Segment[K] } = { text: content };
-    const fg = rgb(e.fg);
+    const fg = rgb(e.fg === null ? null : (ON_DARK[e.fg] ?? e.fg));
     const bg = rgb(e.bg);
     if (fg) seg.fg = fg;
     if (bg) seg.bg = bg;
