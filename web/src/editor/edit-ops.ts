@@ -60,7 +60,7 @@ function jobOf(outline: Outline, path: string): { stage: OutlineStage; action: O
 function stagesSeq(outline: Outline): YAMLSeq | undefined {
   const node = valueOf(outline.doc.contents, 'stages');
   if (node !== undefined && !isSeq(node)) throw new EditRefused('"stages" is not a list');
-  return node as YAMLSeq | undefined;
+  return node;
 }
 
 /** Appends `value` to the list under `key` of `map`, creating the key when missing. */
@@ -75,7 +75,7 @@ function appendUnder(text: string, map: YAMLMap, key: string, value: NewValue): 
     return { from, to, insert: blockPair(key, [value], columnOf(text, from + (text.slice(from).search(/\S/)))) };
   }
   if (!isSeq(node)) throw new EditRefused(`"${key}" is not a list`);
-  return appendItem(text, node as YAMLSeq, value);
+  return appendItem(text, node, value);
 }
 
 /** Adds a stage after `after` (a stage name), else before the end stage, else last. */
@@ -195,13 +195,13 @@ export function linkOutput(outline: Outline, link: Link): TextEdit[] {
   if (!producer.outputs.includes(link.output)) {
     const outputs = valueOf(producer.node, 'outputs') ?? valueOf(producer.node, 'output');
     if (outputs !== undefined && !isSeq(outputs)) throw new EditRefused(`the outputs of ${link.from} are not a list`);
-    edits.push(outputs === undefined ? addPair(outline.text, producer.node, 'outputs', [link.output]) : appendItem(outline.text, outputs as YAMLSeq, link.output));
+    edits.push(outputs === undefined ? addPair(outline.text, producer.node, 'outputs', [link.output]) : appendItem(outline.text, outputs, link.output));
   }
   const entry = { [`${link.from}[${link.output}]`]: link.env };
   const subs = valueOf(consumer.node, 'subscriptions');
   if (subs === undefined) edits.push(addPair(outline.text, consumer.node, 'subscriptions', [entry]));
-  else if (isSeq(subs)) edits.push(appendItem(outline.text, subs as YAMLSeq, entry));
-  else if (isMap(subs)) edits.push(addPair(outline.text, subs as YAMLMap, `${link.from}[${link.output}]`, link.env));
+  else if (isSeq(subs)) edits.push(appendItem(outline.text, subs, entry));
+  else if (isMap(subs)) edits.push(addPair(outline.text, subs, `${link.from}[${link.output}]`, link.env));
   else throw new EditRefused(`the subscriptions of ${link.to} are not a list`);
   return edits;
 }

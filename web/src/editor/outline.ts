@@ -6,7 +6,7 @@
  * action, numbered on repeats), outputs and data links. Edits and the graph
  * are computed from it.
  */
-import { parseDocument, type Document, type Node, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { parseDocument, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
 import { isMap, isScalar, isSeq, valueOf } from './yaml-spans.ts';
 
 export interface OutlineJob {
@@ -56,7 +56,7 @@ export function readOutline(text: string): { ok: true; outline: Outline } | { ok
   const stages: OutlineStage[] = [];
   const jobs: OutlineJob[] = [];
   if (isSeq(stagesNode)) {
-    (stagesNode as YAMLSeq).items.forEach((item, si) => {
+    (stagesNode).items.forEach((item, si) => {
       if (!isMap(item)) return;
       const stage = readStage(item, si, jobs);
       stages.push(stage);
@@ -66,7 +66,9 @@ export function readOutline(text: string): { ok: true; outline: Outline } | { ok
 }
 
 function text(node: Node | undefined): string | undefined {
-  return isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined;
+  if (!isScalar(node)) return undefined;
+  const v = node.value;
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined;
 }
 
 function nameOf(map: YAMLMap): { name: string | undefined; nameNode: Scalar | undefined } {
@@ -78,11 +80,11 @@ function readStage(map: YAMLMap, si: number, all: OutlineJob[]): OutlineStage {
   const { name, nameNode } = nameOf(map);
   const stageName = name ?? `stage-${si + 1}`;
   const actionsNode = valueOf(map, 'actions');
-  const actionMaps = isSeq(actionsNode) ? (actionsNode as YAMLSeq).items.filter(isMap) : [];
-  const actions = distinct(actionMaps.map((a) => nameOf(a as YAMLMap).name), () => 'action').map((actionName, ai) => {
+  const actionMaps = isSeq(actionsNode) ? (actionsNode).items.filter(isMap) : [];
+  const actions = distinct(actionMaps.map((a) => nameOf(a).name), () => 'action').map((actionName, ai) => {
     const node = actionMaps[ai] as YAMLMap;
     const jobsNode = valueOf(node, 'jobs');
-    const jobMaps = (isSeq(jobsNode) ? (jobsNode as YAMLSeq).items.filter(isMap) : []) as YAMLMap[];
+    const jobMaps = (isSeq(jobsNode) ? (jobsNode).items.filter(isMap) : []);
     const jobNames = distinct(jobMaps.map((j) => nameOf(j).name), (i) => baseName(jobMaps[i]!) ?? actionName);
     const jobs = jobMaps.map((j, ji): OutlineJob => ({
       path: `${stageName}.${actionName}.${jobNames[ji]!}`,
@@ -104,7 +106,7 @@ function readStage(map: YAMLMap, si: number, all: OutlineJob[]): OutlineStage {
 }
 
 function stringList(node: Node | undefined): string[] {
-  if (isSeq(node)) return (node as YAMLSeq).items.map((i) => text(i as Node)).filter((s): s is string => s !== undefined);
+  if (isSeq(node)) return (node).items.map((i) => text(i as Node)).filter((s): s is string => s !== undefined);
   const one = text(node);
   return one === undefined ? [] : one.split(/[\s,]+/).filter(Boolean);
 }
@@ -112,8 +114,8 @@ function stringList(node: Node | undefined): string[] {
 const LINK = /^([^[\]\s]+)\[([^[\]\s]+)\]$/;
 
 function linksOf(node: Node | undefined): { ref: string; output: string }[] {
-  const maps = isSeq(node) ? (node as YAMLSeq).items.filter(isMap) : isMap(node) ? [node] : [];
-  return maps.flatMap((m) => (m as YAMLMap).items.flatMap((p) => {
+  const maps = isSeq(node) ? (node).items.filter(isMap) : isMap(node) ? [node] : [];
+  return maps.flatMap((m) => (m).items.flatMap((p) => {
     const match = LINK.exec(text(p.key as Node) ?? '');
     return match ? [{ ref: match[1]!, output: match[2]! }] : [];
   }));

@@ -7,7 +7,7 @@
 import { EditorState } from '@codemirror/state';
 import { describe, expect, it } from 'vitest';
 import { parseFlowWithWarnings } from '../../../flow/index.ts';
-import { repositoryFlowFiles } from './flow-files.ts';
+import { repositoryFlowFiles } from '../../../test/support/flow-files.ts';
 import { readOutline } from './outline.ts';
 import { lineSeparatorOf, textOf } from './cm-text.ts';
 

@@ -125,7 +125,7 @@ export function removePair(text: string, map: YAMLMap, pair: Pair): TextEdit {
 
 /** Adds `key: value` to a mapping: a block mapping gets a line after its last pair, a flow mapping `, key: value`. */
 export function addPair(text: string, map: YAMLMap, key: string, value: NewValue, first = false): TextEdit {
-  const pairs = map.items as Pair[];
+  const pairs = map.items;
   if (map.flow) {
     if (pairs.length === 0) {
       const open = text.indexOf('{', rangeOf(map)[0]);
@@ -159,7 +159,7 @@ export function replaceScalar(scalar: Scalar, value: string): TextEdit {
 /** The pair of `key` in a mapping node, if any. */
 export function pairOf(map: unknown, key: string): Pair | undefined {
   if (!isMap(map)) return undefined;
-  return (map.items as Pair[]).find((p) => isScalar(p.key) && p.key.value === key);
+  return (map.items).find((p) => isScalar(p.key) && p.key.value === key);
 }
 
 /** The value node of `key` in a mapping node, if any. */

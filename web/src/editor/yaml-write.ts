@@ -34,7 +34,7 @@ export function blockPair(key: string, value: NewValue, col: number): string {
   const pad = ' '.repeat(col);
   if (typeof value === 'string' || isEmpty(value)) return `${pad}${scalarText(key)}: ${flowText(value)}\n`;
   if (isSeq(value)) return `${pad}${scalarText(key)}:\n${value.map((v) => blockItem(v, col + 2)).join('')}`;
-  return `${pad}${scalarText(key)}:\n${blockMap(value as { readonly [key: string]: NewValue }, col + 2)}`;
+  return `${pad}${scalarText(key)}:\n${blockMap(value, col + 2)}`;
 }
 
 function blockMap(value: { readonly [key: string]: NewValue }, col: number): string {
@@ -45,6 +45,6 @@ function blockMap(value: { readonly [key: string]: NewValue }, col: number): str
 export function blockItem(value: NewValue, dashCol: number): string {
   const pad = ' '.repeat(dashCol);
   if (typeof value === 'string' || isEmpty(value) || isSeq(value)) return `${pad}- ${flowText(value)}\n`;
-  const body = blockMap(value as { readonly [key: string]: NewValue }, dashCol + 2);
+  const body = blockMap(value, dashCol + 2);
   return `${pad}- ${body.slice(dashCol + 2)}`;
 }
