@@ -81,9 +81,11 @@ function appendUnder(text: string, map: YAMLMap, key: string, value: NewValue): 
 /** Adds a stage after `after` (a stage name), else before the end stage, else last. */
 export function addStage(outline: Outline, name: string, after?: string): TextEdit[] {
   checkName(name, outline.stages, 'stage');
-  const seq = stagesSeq(outline);
   const value: NewValue = { name };
-  if (seq === undefined) return [addPair(outline.text, outline.doc.contents as YAMLMap, 'stages', [value])];
+  const root = outline.doc.contents as YAMLMap;
+  const node = valueOf(root, 'stages');
+  if (!isSeq(node)) return [appendUnder(outline.text, root, 'stages', value)];
+  const seq = node;
   const at = after === undefined ? outline.stages.findIndex((s) => s.type === 'end') : outline.stages.findIndex((s) => s.name === after) + 1;
   const index = at < 0 || at >= outline.stages.length ? -1 : seq.items.indexOf(outline.stages[at]!.node);
   return [index < 0 ? appendItem(outline.text, seq, value) : insertItem(outline.text, seq, index, value)];
