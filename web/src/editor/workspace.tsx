@@ -49,7 +49,8 @@ function useValidation(text: string, view: EditorView | undefined) {
   return { problems, setProblems, failure, pending };
 }
 
-export function Workspace({ initial, onNew }: { initial: string; onNew?: (() => void) | undefined }) {
+/** `empty`: the text "Start from an empty flow" puts in the editor (new flows only). */
+export function Workspace({ initial, empty }: { initial: string; empty?: string | undefined }) {
   const [text, setText] = useState(initial);
   const [view, setView] = useState<EditorView>();
   const [selected, setSelected] = useState<GraphSelection>();
@@ -92,12 +93,14 @@ export function Workspace({ initial, onNew }: { initial: string; onNew?: (() => 
   return (
     <div class="flow-editor">
       <div class="editor-pane">
-        <div class="editor-status" role="status" aria-live="polite">
-          {!read.ok ? <span class="status-bad">YAML does not parse: {read.reason}</span>
-            : pending ? <span class="muted">checking…</span>
-            : errors > 0 ? <span class="status-bad">{errors} error{errors === 1 ? '' : 's'}</span>
-            : <span class="status-good">valid{problems.length > 0 ? `, ${problems.length} warning${problems.length === 1 ? '' : 's'}` : ''}</span>}
-          {onNew ? <button type="button" class="link" onClick={() => view && view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: 'uri: my-team/my-repo/my-flow\n' } })}>Start from an empty flow</button> : null}
+        <div class="editor-status">
+          <span class="validity" role="status" aria-live="polite">
+            {!read.ok ? <span class="status-bad">YAML does not parse: {read.reason}</span>
+              : pending ? <span class="muted">checking…</span>
+              : errors > 0 ? <span class="status-bad">{errors} error{errors === 1 ? '' : 's'}</span>
+              : <span class="status-good">valid{problems.length > 0 ? `, ${problems.length} warning${problems.length === 1 ? '' : 's'}` : ''}</span>}
+          </span>
+          {empty ? <button type="button" class="link" onClick={() => view && view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: empty } })}>Start from an empty flow</button> : null}
         </div>
         <CodeEditor initial={initial} onChange={setText} onView={setView} />
         {failure ? <ErrorBox error={failure} title="The validator did not answer" /> : null}

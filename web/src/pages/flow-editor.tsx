@@ -27,6 +27,9 @@ stages:
     name: end
 `;
 
+/** "Start from an empty flow": only a uri; the graph adds the rest. */
+const EMPTY = 'uri: my-team/my-repo/my-flow\n';
+
 export default function Page({ params }: PageProps) {
   const uri = params['ns'] ? `${params['ns']}/${params['repo']}/${params['name']}` : undefined;
   const [loaded, setLoaded] = useState<{ text: string; version?: number } | { error: unknown }>();
@@ -46,7 +49,7 @@ export default function Page({ params }: PageProps) {
         : (
           <>
             {loaded.version !== undefined ? <p class="muted">Editing version {loaded.version}.</p> : null}
-            <Workspace key={uri ?? 'new'} initial={loaded.text} onNew={uri === undefined ? () => undefined : undefined} />
+            <Workspace key={uri ?? 'new'} initial={loaded.text} empty={uri === undefined ? EMPTY : undefined} />
           </>
         )}
     </section>
