@@ -3,8 +3,8 @@
  * a flow drawn from nothing on the graph (stages, actions, a rename, a data
  * link), a mistake marked at its line while typing and cleared when fixed,
  * applied and run to success; and an existing flow with comments opened and
- * applied without edits — the API answers "unchanged" and the stored source
- * is byte for byte what was applied.
+ * applied without edits (and after a graph edit undone) — the API answers
+ * "unchanged" and the stored source is byte for byte what was applied.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -110,7 +110,7 @@ describe('the flow editor', () => {
     expect(problems).toEqual([]);
   });
 
-  it('opens a flow with comments and applies it without edits: unchanged, byte for byte', async () => {
+  it('opens a flow with comments and applies it without edits (a rename undone): unchanged, byte for byte', async () => {
     const source = [
       '# kept as written',
       "uri: 'test/editor/kept'   # quoted on purpose",
@@ -127,6 +127,13 @@ describe('the flow editor', () => {
     await page.goto('/flows/test/editor/kept/edit');
     await page.locator('[data-path="only.a.j"]').waitFor();
     await expect.poll(() => page.locator('.validity').innerText()).toBe('valid');
+    // A graph edit is one undo step: renamed in place, then undone to the very same text.
+    await page.locator('[data-path="only.a.j"]').click();
+    await named(page, 'Rename', 'k');
+    await expect.poll(() => yamlText(page)).toContain('jobs: [ { name: k, endpoint: "coflow/shell:1.0.0", script: "true" } ]');
+    await page.locator('.cm-content').click();
+    await page.keyboard.press('Control+Z');
+    await page.locator('[data-path="only.a.j"]').waitFor();
     await page.getByRole('button', { name: 'Apply' }).click();
     await expect.poll(() => page.locator('.apply-outcome').innerText()).toContain(`Unchanged: test/editor/kept stays at version ${first.version}.`);
     await shot('6-existing-unchanged');
