@@ -4,8 +4,6 @@
  * up), search over every loaded line, `#L123` line links, download as text.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-// web/src/components (not the top-level components/ room, which the lint pattern cannot tell apart)
-// eslint-disable-next-line @typescript-eslint/no-restricted-imports
 import { ErrorBox } from '../components/error-box.tsx';
 import { hashOfLine, lineOfHash } from './line-link.ts';
 import { LogLine } from './log-row.tsx';
