@@ -91,6 +91,20 @@ export interface StageStatus {
   approval?: ApprovalStatus;
 }
 
+/** What started a run, in short (the trigger context without its payload), for the UI and CLI. */
+export interface TriggerSummary {
+  /** manual, a webhook forge, schedule, rerun (`TRIGGER_KINDS`). */
+  readonly kind: string;
+  /** push, tag, pull_request, schedule, manual, … */
+  readonly event: string;
+  readonly actor?: string;
+  readonly branch?: string;
+  readonly tag?: string;
+  readonly commit?: string;
+  /** The commit message's first line. */
+  readonly message?: string;
+}
+
 /** How a re-run got its workspace: a copy of the original's, or rebuilt by running its writers again. */
 export interface WorkspaceStatus {
   /** The run whose workspace was copied into this one's before any job ran. */
@@ -114,6 +128,8 @@ export interface RunStatus {
   paused: boolean;
   /** Who started the run, when known. */
   triggeredBy?: string;
+  /** What started it (absent for runs started before this was recorded, or without a trigger context). */
+  trigger?: TriggerSummary;
   /** The run this one re-runs. */
   rerunOf?: string;
   /** The flow inputs' values the run started with (defaults filled in), when the flow declares inputs. */

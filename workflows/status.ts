@@ -4,7 +4,8 @@
  */
 import type { FlowSpec } from '../flow/model.ts';
 import type { RunInput } from '../contracts/run-input.ts';
-import type { RunStatus } from '../contracts/run-status.ts';
+import type { RunStatus, TriggerSummary } from '../contracts/run-status.ts';
+import type { TriggerContext } from '../contracts/triggers.ts';
 
 /** A fresh tree with everything pending. */
 export function initialStatus(flow: FlowSpec, runId: string, number: number, flowVersion: number, now: string): RunStatus {
@@ -30,6 +31,16 @@ export function initialStatus(flow: FlowSpec, runId: string, number: number, flo
   };
 }
 
+/** The short form of a trigger context kept in the tree (no payload, no file lists). */
+export function triggerSummary(t: TriggerContext): TriggerSummary {
+  const message = t.message?.split('\n')[0]?.slice(0, 200);
+  return {
+    kind: t.kind, event: t.event,
+    ...(t.actor ? { actor: t.actor } : {}), ...(t.branch ? { branch: t.branch } : {}), ...(t.tag ? { tag: t.tag } : {}),
+    ...(t.commit ? { commit: t.commit } : {}), ...(message ? { message } : {}),
+  };
+}
+
 /** The tree an execution starts from: the carried one, or a fresh one where a re-run marks the reused jobs as succeeded. */
 export function startingStatus(input: RunInput, now: string): RunStatus {
   if (input.carried) return input.carried.status;
@@ -37,6 +48,7 @@ export function startingStatus(input: RunInput, now: string): RunStatus {
   if (input.triggeredBy !== undefined) status.triggeredBy = input.triggeredBy;
   if (input.rerunOf !== undefined) status.rerunOf = input.rerunOf;
   if (input.inputs !== undefined) status.inputs = input.inputs;
+  if (input.trigger !== undefined) status.trigger = triggerSummary(input.trigger);
   for (const [si, stage] of input.flow.stages.entries()) {
     if (stage.type === 'end') continue; // `end` jobs always run again
     for (const [ai, action] of stage.actions.entries()) {
