@@ -40,9 +40,10 @@ function JobBox({ job, decoration, selected, onSelect }: { job: PlacedJob; decor
       onSelect();
     }
   };
+  // `tabindex` in lower case: in SVG, Preact sets attributes by the name given, and only `tabindex` makes the box focusable.
   return (
     <g class={`job state-${state}${selected ? ' selected' : ''}`} data-path={job.path} data-state={state} transform={`translate(${job.x},${job.y})`}
-      role={onSelect ? 'button' : undefined} tabIndex={onSelect ? 0 : undefined} aria-label={`job ${job.path}: ${state}`} onClick={onSelect} onKeyDown={key}>
+      role={onSelect ? 'button' : undefined} tabindex={onSelect ? 0 : undefined} aria-label={`job ${job.path}: ${state}`} onClick={onSelect} onKeyDown={key}>
       <rect width={job.width} height={job.height} rx="5" />
       <rect class="job-state-bar" width="5" height={job.height} rx="2" />
       <text x="12" y="19" class="job-name">{clip(job.name, 26)}</text>
