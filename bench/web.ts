@@ -31,6 +31,11 @@ const JOBS = 10;
 const TOTAL = STAGES * ACTIONS * JOBS;
 /** Evaluated in the page (Node has no DOM types): every job box drawn and coloured succeeded. */
 const ALL_SUCCEEDED = `document.querySelectorAll('g.job[data-state="succeeded"]').length === ${TOTAL}`;
+/** Evaluated in the page: when the status was asked for and answered, and the flow version answered (ms from navigation start). */
+const ANSWERED = `(() => {
+  const entry = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part) && !e.name.endsWith('/events'));
+  return { asked: entry('/api/v1/runs/')?.startTime ?? NaN, status: entry('/api/v1/runs/')?.responseEnd ?? NaN, flow: entry('/api/v1/flows/')?.responseEnd ?? NaN };
+})()`;
 const root = resolve(import.meta.dirname, '..');
 
 const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
@@ -82,6 +87,9 @@ async function main(): Promise<void> {
     const page = `/runs/${runId.replace('#', '/')}`;
     const apiTimes: number[] = [];
     const drawTimes: number[] = [];
+    const askedAt: number[] = [];
+    const statusAt: number[] = [];
+    const flowAt: number[] = [];
     for (let i = 0; i <= REPEATS; i++) {
       const t = performance.now();
       const status = (await (await fetch(`${platform.apiUrl}/api/v1${page}`)).json()) as { flowVersion: number };
@@ -92,10 +100,14 @@ async function main(): Promise<void> {
       await tab.goto(page);
       await tab.waitForFunction(ALL_SUCCEEDED, undefined, { polling: 'raf', timeout: 60_000 });
       const drawn = await tab.evaluate(() => performance.now());
+      const answered = await tab.evaluate<{ asked: number; status: number; flow: number }>(ANSWERED);
       await context.close();
       if (i === 0) continue; // warm-up: first build served, first connection
       apiTimes.push(apiMs);
       drawTimes.push(drawn);
+      askedAt.push(answered.asked);
+      statusAt.push(answered.status);
+      flowAt.push(answered.flow);
     }
 
     // (b) A live run, followed from its start.
@@ -117,6 +129,7 @@ async function main(): Promise<void> {
       `(a) run page of a finished ${TOTAL}-job run (${STAGES} stages × ${ACTIONS} actions × ${JOBS} jobs), navigation → all ${TOTAL} boxes drawn and coloured:`,
       `    API calls the page needs (status, then flow version)   min ${ms(Math.min(...apiTimes))}  median ${ms(median(apiTimes))}  (baseline, 1.00×)`,
       `    page: navigation → fully drawn                          min ${ms(Math.min(...drawTimes))}  median ${ms(median(drawTimes))}  (${(median(drawTimes) / median(apiTimes)).toFixed(1)}× baseline)`,
+      `      medians from navigation start: status asked at ${ms(median(askedAt))} (the shell loaded), answered at ${ms(median(statusAt))}; flow version answered at ${ms(median(flowAt))}; drawn at ${ms(median(drawTimes))}`,
       '',
       `(b) live ${TOTAL}-job run (runner answering after ${delayMs} ms), status events applied: ${measures.status.length}`,
       `    one status event → drawn (next frame)                   median ${ms(median(measures.status))}  p95 ${ms(pct(measures.status, 0.95))}  max ${ms(Math.max(...measures.status))}`,
