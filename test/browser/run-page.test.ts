@@ -86,9 +86,11 @@ stages:
     expect(problems).toEqual([]);
   });
 
-  it('opens a failed job from the graph with its attempts, exit codes and reasons, and keeps it in the URL', async () => {
+  it('shows the run\'s inputs, and opens a failed job from the graph with its attempts, exit codes and reasons, keeping it in the URL', async () => {
     const runId = await startFlow(`
 uri: test/runpage/fail-${stamp}
+inputs:
+  replicas: 2
 stages:
   - name: s
     actions:
@@ -103,6 +105,7 @@ stages:
     const box = page.locator('g.job[data-path="s.a.flaky"]');
     await expect.poll(() => box.getAttribute('data-state')).toBe('failed');
     expect(await box.locator('.job-note').textContent()).toContain('attempt 2');
+    expect(await page.locator('.run-inputs').innerText()).toContain('replicas=2');
     await box.focus();
     await page.keyboard.press('Enter');
     const panel = page.locator('.job-panel');

@@ -1,6 +1,6 @@
 /**
  * The top of the run page: which flow and run, its state, what started it,
- * when, for how long (ticking while it runs), the flow version it runs,
+ * when, for how long (ticking while it runs), the flow version it runs, its inputs,
  * the run it re-runs, the workspace note, the run's error and the controls.
  */
 import type { RunStatus } from '../../../contracts/run-status.ts';
@@ -44,6 +44,9 @@ export function RunHeader({ status, connection, now }: { status: RunStatus; conn
         <div><dt>started</dt><dd>{formatTime(status.startedAt)}</dd></div>
         <div><dt>duration</dt><dd class="run-duration">{took === undefined ? '' : formatDuration(took)}</dd></div>
         <div><dt>flow version</dt><dd>{status.flowVersion}</dd></div>
+        {status.inputs && Object.keys(status.inputs).length ? (
+          <div class="run-inputs"><dt>inputs</dt><dd>{Object.entries(status.inputs).map(([k, v]) => <code key={k}>{k}={v} </code>)}</dd></div>
+        ) : null}
         {status.rerunOf && <div><dt>re-run of</dt><dd><Link href={runPath(status.rerunOf)}>{status.rerunOf}</Link></dd></div>}
         {status.queued && <div><dt>queue</dt><dd>waiting for its turn under the flow's concurrency limit</dd></div>}
         {status.cancelledRuns?.length ? <div><dt>cancelled</dt><dd>{status.cancelledRuns.map((r) => <Link key={r} href={runPath(r)}>{r} </Link>)}</dd></div> : null}
