@@ -1,0 +1,113 @@
+/**
+ * Keeps a page of runs current. The first page follows
+ * `GET /api/v1/runs/events` (SSE: the page again whenever it changes); a
+ * later page is read again every few seconds with the same cursor — the
+ * cursor is Temporal's keyset page token, so the rows stay put while their
+ * states change.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import { api, query } from '../api.ts';
+import { follow } from '../sse.ts';
+import type { RunFilters } from './run-filters.ts';
+
+/** One row of `GET /api/v1/runs` (api/schemas.ts RunSummary). */
+export interface RunRow {
+  readonly runId: string;
+  readonly flowUri: string;
+  readonly number: number;
+  readonly status: string;
+  readonly trigger: string | null;
+  readonly branch: string | null;
+  readonly actor: string | null;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+}
+
+export interface RunPage {
+  readonly runs: readonly RunRow[];
+  readonly next: string | null;
+}
+
+export interface LiveRuns {
+  readonly page?: RunPage;
+  readonly error?: unknown;
+  /** False while the live stream is reconnecting. */
+  readonly connected: boolean;
+}
+
+/** How often a later page (or the first, without the stream) is read again. */
+export const REFRESH_MS = 2000;
+
+/**
+ * Whether the API has the live list. TODO(i12 merge): `GET /api/v1/runs/events`
+ * lands with the live-list work; until then it answers 404 and the first page
+ * is polled. Asked once per page load (a fetch dropped at the headers), so an
+ * EventSource never opens on a 404 (Chromium logs that as an error).
+ */
+let streamAnswer: Promise<boolean> | undefined;
+function streamExists(): Promise<boolean> {
+  streamAnswer ??= (async () => {
+    const ctl = new AbortController();
+    try {
+      const res = await fetch('/api/v1/runs/events?limit=1', { signal: ctl.signal, headers: { accept: 'text/event-stream' } });
+      return res.status !== 404;
+    } catch {
+      return true; // unreachable: the stream's own reconnection says so
+    } finally {
+      ctl.abort();
+    }
+  })();
+  return streamAnswer;
+}
+
+/** The runs of `filters` (one page of `limit` from `cursor`), kept live. */
+export function useLiveRuns(filters: RunFilters, limit: number | undefined, cursor: string | undefined): LiveRuns {
+  const [state, setState] = useState<LiveRuns>({ connected: true });
+  const key = JSON.stringify([filters, limit, cursor]);
+  useEffect(() => {
+    setState({ connected: true });
+    let stopped = false;
+    let timer: ReturnType<typeof setInterval> | undefined;
+    const q = { ...filters, limit };
+    const read = async () => {
+      try {
+        const page = await api<RunPage>(`/runs${query({ ...q, cursor })}`);
+        if (!stopped) setState({ page, connected: true });
+      } catch (error) {
+        if (!stopped) setState((s) => ({ ...s, error, connected: true }));
+      }
+    };
+    const poll = () => {
+      void read();
+      timer = setInterval(() => void read(), REFRESH_MS);
+    };
+    if (cursor !== undefined) {
+      poll();
+      return () => { stopped = true; clearInterval(timer); };
+    }
+    let stream: { close(): void } | undefined;
+    void streamExists().then((exists) => {
+      if (stopped) return;
+      if (!exists) return poll();
+      stream = follow(`/api/v1/runs/events${query(q)}`, {
+        // The stream's own `error` event (visibility unreadable for a moment) is left out:
+        // EventSource gives connection failures the same name, and the last page stays shown.
+        on: { runs: (data) => setState({ page: data as RunPage, connected: true }) },
+        onConnection: (connected) => setState((s) => ({ ...s, connected })),
+      });
+    });
+    return () => { stopped = true; stream?.close(); clearInterval(timer); };
+  }, [key]); // `key` stands for the three inputs
+  return state;
+}
+
+/** `Date.now()`, re-rendering every `ms` while `active`. */
+export function useNow(active: boolean, ms = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    if (!active) return undefined;
+    const t = setInterval(() => setNow(Date.now()), ms);
+    return () => clearInterval(t);
+  }, [active, ms]);
+  return now;
+}
