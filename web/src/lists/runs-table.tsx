@@ -22,7 +22,7 @@ export interface RunsTableProps {
   readonly empty?: string;
 }
 
-function Row({ run, now }: { run: RunRow; now: number }) {
+function Row({ run }: { run: RunRow }) {
   return (
     <tr data-run={run.runId}>
       <td><Link href={runPath(run.runId)}>{run.flowUri} <strong>#{run.number}</strong></Link></td>
@@ -31,7 +31,7 @@ function Row({ run, now }: { run: RunRow; now: number }) {
       <td>{run.branch ?? ''}</td>
       <td>{run.actor ?? ''}</td>
       <td><time dateTime={run.startedAt}>{formatTime(run.startedAt)}</time></td>
-      <td class="duration">{elapsed(run.startedAt, run.endedAt ?? undefined, now)}</td>
+      <td class="duration">{elapsed(run.startedAt, run.endedAt ?? undefined)}</td>
     </tr>
   );
 }
@@ -46,7 +46,7 @@ export function RunsTable({ filters, limit, empty = 'No runs yet.' }: RunsTableP
   const cursor = cursors[cursors.length - 1];
   const { page, error, connected } = useLiveRuns(filters, limit, cursor);
   const ticking = page?.runs.some((r) => OPEN.has(r.status) && !r.endedAt) ?? false;
-  const now = useNow(ticking);
+  useNow(ticking); // re-renders every second while a run is open: its duration ticks
 
   return (
     <div class="runs-table">
@@ -57,14 +57,14 @@ export function RunsTable({ filters, limit, empty = 'No runs yet.' }: RunsTableP
       {page && page.runs.length > 0 ? (
         <table class="list">
           <thead><tr><th>Run</th><th>State</th><th>Trigger</th><th>Branch</th><th>Actor</th><th>Started</th><th>Duration</th></tr></thead>
-          <tbody>{page.runs.map((r) => <Row key={r.runId} run={r} now={now} />)}</tbody>
+          <tbody>{page.runs.map((r) => <Row key={r.runId} run={r} />)}</tbody>
         </table>
       ) : null}
-      <div class="pager">
+      {cursors.length === 0 && !page?.next ? null : <div class="pager">
         <button type="button" disabled={cursors.length === 0} onClick={() => setCursors((c) => c.slice(0, -1))}>← Newer</button>
         <span class="page-no">{cursor ? `page ${cursors.length + 1}` : 'latest, live'}</span>
         <button type="button" disabled={!page?.next} onClick={() => page?.next && setCursors((c) => [...c, page.next!])}>Older →</button>
-      </div>
+      </div>}
     </div>
   );
 }
