@@ -166,6 +166,16 @@ receivers:
     expect(await row.innerText()).toContain('v2');
     expect(await t.page.getByRole('link', { name: 'New flow' }).getAttribute('href')).toBe('/flows/new');
     await t.shot('flows-list');
+    // A page at a time through the API's cursor.
+    await t.page.goto('/flows?limit=1');
+    const rows = t.page.locator('tbody tr[data-flow]');
+    await expect.poll(() => rows.count()).toBe(1);
+    const firstFlow = await rows.getAttribute('data-flow');
+    await t.page.getByRole('button', { name: 'Next →' }).click();
+    await expect.poll(() => rows.getAttribute('data-flow')).not.toBe(firstFlow);
+    await t.page.getByRole('button', { name: '← Previous' }).click();
+    await expect.poll(() => rows.getAttribute('data-flow')).toBe(firstFlow);
+    await t.page.goto('/flows');
     await row.getByRole('link', { name: uri }).click();
     await t.page.getByRole('heading', { name: 'Shop CI' }).waitFor();
     expect(new URL(t.page.url()).pathname).toBe(`/flows/${uri}`);
