@@ -106,6 +106,13 @@ describe('the runs list', () => {
     await t.page.getByRole('button', { name: '← Newer' }).click();
     await expect.poll(numbers).toEqual(first);
     expect(await t.page.getByRole('button', { name: '← Newer' }).isDisabled()).toBe(true);
+
+    // A filter the API refuses shows its answer.
+    await t.page.goto('/runs?since=2026-01-02T00:00:00.000Z&until=2026-01-01T00:00:00.000Z');
+    const alert = t.page.getByRole('alert');
+    await expect.poll(() => alert.innerText().catch(() => '')).toContain('`since` must be before `until`');
+    expect(await alert.innerText()).toContain('400 bad_time_range');
+    await t.shot('runs-refused-filter');
     expect(t.problems).toEqual([]);
   });
 

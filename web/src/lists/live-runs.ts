@@ -1,12 +1,12 @@
 /**
- * Keeps a page of runs current. The first page follows
+ * Keeps a page of runs current. It is read once, then the first page follows
  * `GET /api/v1/runs/events` (SSE: the page again whenever it changes); a
  * later page is read again every few seconds with the same cursor — the
  * cursor is Temporal's keyset page token, so the rows stay put while their
  * states change.
  */
 import { useEffect, useState } from 'preact/hooks';
-import { api, query } from '../api.ts';
+import { ApiError, api, query } from '../api.ts';
 import { follow } from '../sse.ts';
 import type { RunFilters } from './run-filters.ts';
 
@@ -69,26 +69,27 @@ export function useLiveRuns(filters: RunFilters, limit: number | undefined, curs
     let stopped = false;
     let timer: ReturnType<typeof setInterval> | undefined;
     const q = { ...filters, limit };
-    const read = async () => {
+    /** Reads the page once; false when the API refused it (4xx: asking again will not help). */
+    const read = async (): Promise<boolean> => {
       try {
         const page = await api<RunPage>(`/runs${query({ ...q, cursor })}`);
         if (!stopped) setState({ page, connected: true });
+        return true;
       } catch (error) {
         if (!stopped) setState((s) => ({ ...s, error, connected: true }));
+        return !(error instanceof ApiError && error.status >= 400 && error.status < 500);
       }
     };
     const poll = () => {
-      void read();
-      timer = setInterval(() => void read(), REFRESH_MS);
+      timer = setInterval(() => void read().then((go) => { if (!go) clearInterval(timer); }), REFRESH_MS);
     };
-    if (cursor !== undefined) {
-      poll();
-      return () => { stopped = true; clearInterval(timer); };
-    }
     let stream: { close(): void } | undefined;
-    void streamExists().then((exists) => {
+    // The first read is a plain GET: it paints at once, and a refused filter (400) shows as
+    // the API's error instead of an EventSource retrying it.
+    void read().then(async (go) => {
+      if (!go || stopped) return;
+      if (cursor !== undefined || !(await streamExists())) return poll();
       if (stopped) return;
-      if (!exists) return poll();
       stream = follow(`/api/v1/runs/events${query(q)}`, {
         // The stream's own `error` event (visibility unreadable for a moment) is left out:
         // EventSource gives connection failures the same name, and the last page stays shown.
