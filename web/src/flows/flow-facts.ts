@@ -3,19 +3,7 @@
  * URLs, schedules, notification receivers with secrets kept out of sight,
  * and the declared run inputs. Pure (reads the API's `spec`).
  */
-import type { HookKind, ReceiverSpec, TriggerSpec } from '../../../flow/model.ts';
-
-/**
- * A declared flow input as the stored spec carries it (`spec.inputs.NAME`).
- * TODO(i12 merge): the same shape as flow/model.ts `FlowInputSpec` of the
- * inputs work; import that once both have landed.
- */
-export interface FlowInputSpec {
-  readonly description?: string;
-  readonly default?: string;
-  readonly required: boolean;
-  readonly options?: readonly string[];
-}
+import type { FlowInputSpec, HookKind, ReceiverSpec, TriggerSpec } from '../../../flow/model.ts';
 
 /** The hook path's segment of a trigger kind (`webhook` triggers are the `generic` hook; api/routes/hooks.ts). */
 const HOOK_SEGMENT: Readonly<Record<HookKind, string>> = { github: 'github', gitlab: 'gitlab', gitea: 'gitea', webhook: 'generic' };

@@ -9,7 +9,8 @@ import { ApiError, api, runPath } from '../api.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { navigate } from '../router.tsx';
 import { hasRole, useSession } from '../session.ts';
-import { inputFields, inputValues, problemsByInput, type FlowInputSpec, type InputField } from './flow-facts.ts';
+import type { FlowInputSpec } from '../../../flow/model.ts';
+import { inputFields, inputValues, problemsByInput, type InputField } from './flow-facts.ts';
 
 function Field({ field, value, problem, set }: { field: InputField; value: string; problem: string | undefined; set: (v: string) => void }) {
   const id = `input-${field.name}`;

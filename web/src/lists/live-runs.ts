@@ -35,30 +35,8 @@ export interface LiveRuns {
   readonly connected: boolean;
 }
 
-/** How often a later page (or the first, without the stream) is read again. */
+/** How often a later page is read again. */
 export const REFRESH_MS = 2000;
-
-/**
- * Whether the API has the live list. TODO(i12 merge): `GET /api/v1/runs/events`
- * lands with the live-list work; until then it answers 404 and the first page
- * is polled. Asked once per page load (a fetch dropped at the headers), so an
- * EventSource never opens on a 404 (Chromium logs that as an error).
- */
-let streamAnswer: Promise<boolean> | undefined;
-function streamExists(): Promise<boolean> {
-  streamAnswer ??= (async () => {
-    const ctl = new AbortController();
-    try {
-      const res = await fetch('/api/v1/runs/events?limit=1', { signal: ctl.signal, headers: { accept: 'text/event-stream' } });
-      return res.status !== 404;
-    } catch {
-      return true; // unreachable: the stream's own reconnection says so
-    } finally {
-      ctl.abort();
-    }
-  })();
-  return streamAnswer;
-}
 
 /** The runs of `filters` (one page of `limit` from `cursor`), kept live. */
 export function useLiveRuns(filters: RunFilters, limit: number | undefined, cursor: string | undefined): LiveRuns {
@@ -86,10 +64,9 @@ export function useLiveRuns(filters: RunFilters, limit: number | undefined, curs
     let stream: { close(): void } | undefined;
     // The first read is a plain GET: it paints at once, and a refused filter (400) shows as
     // the API's error instead of an EventSource retrying it.
-    void read().then(async (go) => {
+    void read().then((go) => {
       if (!go || stopped) return;
-      if (cursor !== undefined || !(await streamExists())) return poll();
-      if (stopped) return;
+      if (cursor !== undefined) return poll();
       stream = follow(`/api/v1/runs/events${query(q)}`, {
         // The stream's own `error` event (visibility unreadable for a moment) is left out:
         // EventSource gives connection failures the same name, and the last page stays shown.

@@ -7,7 +7,6 @@ import { useMemo } from 'preact/hooks';
 import type { FlowSpec } from '../../../flow/model.ts';
 import { ErrorBox } from '../components/error-box.tsx';
 import { FlowTriggers } from '../flows/flow-triggers.tsx';
-import type { FlowInputSpec } from '../flows/flow-facts.ts';
 import { RunButton } from '../flows/run-dialog.tsx';
 import { SourceView } from '../flows/source-view.tsx';
 import { GraphView } from '../graph/graph-view.tsx';
@@ -27,7 +26,7 @@ interface StoredFlow {
   readonly uri: string;
   readonly version: number;
   readonly source: string;
-  readonly spec: FlowSpec & { readonly inputs?: Readonly<Record<string, FlowInputSpec>> };
+  readonly spec: FlowSpec;
   readonly createdAt: string;
   readonly warnings?: readonly Warning[];
 }

@@ -13,7 +13,15 @@ interface FlowSummary {
   readonly version: number;
   readonly title: string | null;
   readonly createdAt: string;
+  /** The inputs a manual run may give, by name ({} when none). */
+  readonly inputs?: Readonly<Record<string, { readonly required: boolean }>>;
 }
+
+/** `target*, level`: the declared inputs, required ones starred. */
+const inputList = (inputs: FlowSummary['inputs']): string => {
+  const names = Object.entries(inputs ?? {}).map(([name, i]) => (i.required ? `${name}*` : name));
+  return names.length ? names.join(', ') : 'none';
+};
 
 export default function Page(_: PageProps) {
   const session = useSession();
@@ -33,13 +41,14 @@ export default function Page(_: PageProps) {
       {data && data.flows.length === 0 ? <p class="empty">{cursor ? 'No more flows.' : 'No flows yet. Apply one with `coflow apply`, or write one with "New flow".'}</p> : null}
       {data && data.flows.length > 0 ? (
         <table class="list">
-          <thead><tr><th>Flow</th><th>Title</th><th>Latest version</th><th>Created</th></tr></thead>
+          <thead><tr><th>Flow</th><th>Title</th><th>Latest version</th><th>Inputs</th><th>Created</th></tr></thead>
           <tbody>
             {data.flows.map((f) => (
               <tr key={f.uri} data-flow={f.uri}>
                 <td><Link href={`/flows/${f.uri}`}>{f.uri}</Link></td>
                 <td>{f.title ?? ''}</td>
                 <td>v{f.version}</td>
+                <td class="muted">{inputList(f.inputs)}</td>
                 <td><time dateTime={f.createdAt}>{formatTime(f.createdAt)}</time></td>
               </tr>
             ))}
