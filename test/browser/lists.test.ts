@@ -5,10 +5,15 @@
  * button with inputs, the component catalog.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiClient } from '../../cli/api-client.ts';
 import { startHarness, waitForRun, type Harness } from '../support/harness.ts';
 import { launchBrowser, type TestBrowser, type TestPage } from './support.ts';
 
+const ADMIN = { user: 'ada', roles: ['admin'], token: 'ada-token-lists-0123456789abcdef' };
+const VIEWER = { user: 'vic', roles: ['viewer'], token: 'vic-token-lists-0123456789abcdef' };
+
 let h: Harness;
+let api: ApiClient;
 let browser: TestBrowser;
 const tag = `t${Date.now().toString(36)}`;
 
@@ -21,30 +26,41 @@ stages:
 `;
 
 beforeAll(async () => {
-  [h, browser] = await Promise.all([startHarness(), launchBrowser(import.meta.filename)]);
+  [h, browser] = await Promise.all([startHarness({ tokens: [ADMIN, VIEWER] }), launchBrowser(import.meta.filename)]);
+  api = new ApiClient(h.platform.apiUrl, ADMIN.token);
 });
 afterAll(async () => {
   await browser?.close();
   await h?.stop();
 });
 
+/** A page signed in with `token` (the admin's unless told), on `/`. */
+async function signedIn(token = ADMIN.token): Promise<TestPage> {
+  const t = await browser.newPage(h.platform.apiUrl);
+  await t.page.goto('/');
+  await t.page.getByLabel('API token').fill(token);
+  await t.page.getByRole('button', { name: 'Sign in' }).click();
+  await t.page.locator('header .user').waitFor();
+  return t;
+}
+
 /** The state a runs table shows for a run. */
 const stateOf = (t: TestPage, runId: string) => t.page.locator(`tr[data-run="${runId}"] [data-state]`).getAttribute('data-state', { timeout: 1000 }).catch(() => null);
 
 /** Waits until visibility lists `n` runs of a flow (the list reads visibility too). */
 async function listed(uri: string, n: number): Promise<void> {
-  await expect.poll(async () => (await h.api.listRuns({ flow: uri })).runs.filter((r) => r.endedAt).length, { timeout: 30_000 }).toBe(n);
+  await expect.poll(async () => (await api.listRuns({ flow: uri })).runs.filter((r) => r.endedAt).length, { timeout: 30_000 }).toBe(n);
 }
 
 describe('the runs list', () => {
   it('shows a run started while the page is open, and its state going running → succeeded, without a reload', async () => {
     const uri = `ui/${tag}/live`;
-    await h.api.applyFlow(flow(uri, 'sleep 5'));
-    const t = await browser.newPage(h.platform.apiUrl);
+    await api.applyFlow(flow(uri, 'sleep 5'));
+    const t = await signedIn();
     await t.page.goto('/');
     await t.page.getByRole('heading', { name: 'Runs' }).waitFor();
     await t.page.evaluate(() => { (globalThis as unknown as { marker: number }).marker = 42; });
-    const { runId } = await h.api.startRun(uri);
+    const { runId } = await api.startRun(uri);
     await expect.poll(() => stateOf(t, runId), { timeout: 20_000 }).toBe('running');
     const row = t.page.locator(`tr[data-run="${runId}"]`);
     expect(await row.innerText()).toContain(`${uri} #1`);
@@ -65,14 +81,14 @@ describe('the runs list', () => {
   it('narrows by the filters, keeps them in the URL (back works), and pages with a small limit', async () => {
     const ok = `ui/${tag}/paged`;
     const bad = `ui/${tag}/broken`;
-    await Promise.all([h.api.applyFlow(flow(ok, 'true')), h.api.applyFlow(flow(bad, 'exit 3'))]);
+    await Promise.all([api.applyFlow(flow(ok, 'true')), api.applyFlow(flow(bad, 'exit 3'))]);
     const started: { runId: string }[] = [];
-    for (let i = 0; i < 3; i++) started.push(await h.api.startRun(ok));
-    const failed = await h.api.startRun(bad);
-    await Promise.all([...started, failed].map((r) => waitForRun(h.api, r.runId)));
+    for (let i = 0; i < 3; i++) started.push(await api.startRun(ok));
+    const failed = await api.startRun(bad);
+    await Promise.all([...started, failed].map((r) => waitForRun(api, r.runId)));
     await Promise.all([listed(ok, 3), listed(bad, 1)]);
 
-    const t = await browser.newPage(h.platform.apiUrl);
+    const t = await signedIn();
     await t.page.goto('/runs');
     await t.page.locator(`tr[data-run="${failed.runId}"]`).waitFor();
     await t.page.getByLabel('State').selectOption('failed');
@@ -117,18 +133,18 @@ describe('the runs list', () => {
 
   it('shows a run at an approval gate as waiting for approval', async () => {
     const uri = `ui/${tag}/gated`;
-    await h.api.applyFlow(`
+    await api.applyFlow(`
 uri: ${uri}
 stages:
   - { name: build, actions: [ { name: a, jobs: [ { name: b, endpoint: "coflow/shell:1.0.0", script: "true" } ] } ] }
   - { type: pause, name: release-approval }
   - { name: deploy, actions: [ { name: a, jobs: [ { name: d, endpoint: "coflow/shell:1.0.0", script: "true" } ] } ] }
 `);
-    const { runId } = await h.api.startRun(uri);
+    const { runId } = await api.startRun(uri);
     try {
-      await expect.poll(async () => (await h.api.runStatus(runId)).state, { timeout: 30_000 }).toBe('waiting');
+      await expect.poll(async () => (await api.runStatus(runId)).state, { timeout: 30_000 }).toBe('waiting');
       // The list's state is the CoflowStatus search attribute, which follows the gate.
-      const t = await browser.newPage(h.platform.apiUrl);
+      const t = await signedIn();
       await t.page.goto(`/runs?flow=${encodeURIComponent(uri)}`);
       const badge = t.page.locator(`tr[data-run="${runId}"] [data-state]`);
       await expect.poll(() => badge.innerText().catch(() => ''), { timeout: 15_000 }).toBe('waiting for approval');
@@ -138,7 +154,7 @@ stages:
       await t.shot('runs-waiting-for-approval');
       expect(t.problems).toEqual([]);
     } finally {
-      await h.api.request('POST', `/api/v1/runs/${runId.replace('#', '/')}/cancel`, '{}', 'application/json').catch(() => undefined);
+      await api.request('POST', `/api/v1/runs/${runId.replace('#', '/')}/cancel`, '{}', 'application/json').catch(() => undefined);
     }
   });
 });
@@ -154,9 +170,9 @@ triggers:
 receivers:
   - { type: slack, address: "https://hooks.slack.com/services/\${{ secrets.SLACK_PATH }}", on: [failure] }
   - { type: mail, address: ops@example.test, on: [approval] }`;
-    await h.api.applyFlow(flow(uri, 'echo one', '# first version'));
-    await h.api.applyFlow(flow(uri, 'echo two', extra));
-    const t = await browser.newPage(h.platform.apiUrl);
+    await api.applyFlow(flow(uri, 'echo one', '# first version'));
+    await api.applyFlow(flow(uri, 'echo two', extra));
+    const t = await signedIn();
     await t.page.goto('/flows');
     const row = t.page.locator(`tr[data-flow="${uri}"]`);
     expect(await row.innerText()).toContain('Shop CI');
@@ -203,12 +219,26 @@ receivers:
     await dialog.getByLabel(/Comment/).fill('from the browser test');
     await dialog.getByRole('button', { name: 'Start run' }).click();
     await expect.poll(() => new URL(t.page.url()).pathname).toBe(`/runs/${uri}/1`);
-    const run = await waitForRun(h.api, `${uri}#1`);
+    const run = await waitForRun(api, `${uri}#1`);
     expect(run.state).toBe('succeeded');
     await t.page.goBack();
     await t.page.locator(`tr[data-run="${uri}#1"]`).waitFor({ timeout: 15_000 });
     await t.shot('flow-page-runs');
     expect(t.problems).toEqual([]);
+
+    // A viewer reads the same page; starting and editing are not offered.
+    const v = await signedIn(VIEWER.token);
+    await v.page.goto(`/flows/${uri}`);
+    const runButton = v.page.getByRole('button', { name: 'Run', exact: true });
+    await runButton.waitFor();
+    expect(await runButton.isDisabled()).toBe(true);
+    expect(await v.page.locator('.head-actions').innerText()).toContain('Starting a run needs the operator role');
+    expect(await v.page.getByRole('link', { name: 'Edit' }).count()).toBe(0);
+    await v.shot('flow-page-viewer');
+    await v.page.goto('/flows');
+    await v.page.locator(`tr[data-flow="${uri}"]`).waitFor();
+    expect(await v.page.getByRole('link', { name: 'New flow' }).count()).toBe(0);
+    expect(v.problems).toEqual([]);
   });
 
   it('asks for the declared inputs, shows the API\'s 422 for a bad one, and opens the run it started', async () => {
@@ -216,8 +246,8 @@ receivers:
     const yaml = flow(uri, 'echo to ${{ inputs.target }}', `inputs:
   target: { description: where to deploy, required: true, options: [staging, production] }
   level: { default: info }`);
-    await h.api.applyFlow(yaml);
-    const t = await browser.newPage(h.platform.apiUrl);
+    await api.applyFlow(yaml);
+    const t = await signedIn();
     await t.page.goto(`/flows/${uri}`);
     await t.page.getByRole('button', { name: 'Run', exact: true }).click();
     const dialog = t.page.getByRole('dialog');
@@ -233,7 +263,7 @@ receivers:
     await target.locator('select').selectOption('staging');
     await dialog.getByRole('button', { name: 'Start run' }).click();
     await expect.poll(() => new URL(t.page.url()).pathname).toBe(`/runs/${uri}/1`);
-    const run = await waitForRun(h.api, `${uri}#1`);
+    const run = await waitForRun(api, `${uri}#1`);
     expect(run.state).toBe('succeeded');
     expect((run as unknown as { inputs?: Record<string, string> }).inputs).toEqual({ target: 'staging', level: 'info' });
     expect(t.problems).toEqual([]);
@@ -242,7 +272,7 @@ receivers:
 
 describe('components', () => {
   it('lists the catalog with versions, inputs and outputs, and filters it', async () => {
-    const t = await browser.newPage(h.platform.apiUrl);
+    const t = await signedIn();
     await t.page.goto('/components');
     const git = t.page.locator('[data-component="library/git-clone"]');
     await git.waitFor();
