@@ -18,7 +18,7 @@ export const runListEventRoutes: RouteModule = (app, deps) => {
       method: 'get', path: '/api/v1/runs/events', tags: ['runs'],
       summary:
         'Follow the runs list over SSE (same filters as GET /api/v1/runs, no cursor): a `runs` event `{ runs, next }` with the first page at once and whenever it changes; ' +
-        '`error` when visibility cannot be read (polling goes on); `: keep-alive` comments while idle',
+        '`unavailable` when visibility cannot be read (polling goes on; not `error`, the name EventSource gives connection failures); `: keep-alive` comments while idle',
       request: { query: RunListQuery.omit({ cursor: true }) },
       responses: {
         200: { description: 'a text/event-stream of `runs` events (data: a RunList)', content: { 'text/event-stream': { schema: z.string() } } },
@@ -50,7 +50,7 @@ export const runListEventRoutes: RouteModule = (app, deps) => {
             page = await read();
           } catch (err) {
             // Temporal unreachable for a moment: say so, keep the last page, try again.
-            await stream.writeSSE({ event: 'error', data: JSON.stringify({ message: err instanceof Error ? err.message : String(err) }) });
+            await stream.writeSSE({ event: 'unavailable', data: JSON.stringify({ message: err instanceof Error ? err.message : String(err) }) });
             idleSince = Date.now();
           }
         }

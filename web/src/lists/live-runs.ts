@@ -68,9 +68,11 @@ export function useLiveRuns(filters: RunFilters, limit: number | undefined, curs
       if (!go || stopped) return;
       if (cursor !== undefined) return poll();
       stream = follow(`/api/v1/runs/events${query(q)}`, {
-        // The stream's own `error` event (visibility unreadable for a moment) is left out:
-        // EventSource gives connection failures the same name, and the last page stays shown.
-        on: { runs: (data) => setState({ page: data as RunPage, connected: true }) },
+        on: {
+          runs: (data) => setState({ page: data as RunPage, connected: true }),
+          // Visibility unreadable for a moment: the server keeps trying; the last page stays shown with the reason.
+          unavailable: (data) => setState((s) => ({ ...s, error: new ApiError(503, 'temporal_unavailable', (data as { message: string }).message), connected: true })),
+        },
         onConnection: (connected) => setState((s) => ({ ...s, connected })),
       });
     });
