@@ -91,7 +91,7 @@ export function ControlBar({ run, onChanged }: ControlBarProps) {
   const rerun = state.result?.value;
 
   return (
-    <div class="control-bar" role="toolbar" aria-label="run control" data-run={run.runId}>
+    <div class="control-bar" role="toolbar" aria-label="run control" data-run={run.runId} data-state={run.state}>
       <div class="control-buttons">
         {BUTTONS.map((b) => (
           <ControlButton key={b.action} button={b} availability={availability[b.action]} busy={state.busy !== undefined}
