@@ -40,7 +40,9 @@ async function call(user: User, method: string, path: string, body?: string): Pr
   return json;
 }
 
-const status = async (runId: string) => (await call('vic', 'GET', `/api/v1${runPath(runId)}`)) as unknown as RunStatus;
+/** The run's page in the UI (`/runs/ns/repo/name/N`). */
+const pageOf = (runId: string) => runPath(runId).slice('/api/v1'.length);
+const status = async (runId: string) => (await call('vic', 'GET', runPath(runId))) as unknown as RunStatus;
 
 /** Applies a flow as root and starts it as alice; returns the run id. */
 async function start(yaml: string): Promise<string> {
@@ -54,10 +56,12 @@ async function openAs(user: User, runId: string): Promise<TestPage> {
   const res = await t.page.request.post('/api/v1/session', { data: { token: token(user) } });
   if (res.status() === 404) throw new Error('POST /api/v1/session answered 404: these tests need the session routes (branch i12-session)');
   expect(res.status()).toBe(200);
-  await t.page.goto(runPath(runId));
+  await t.page.goto(pageOf(runId));
   return t;
 }
 
+/** Polls what the page shows; runs on Docker take seconds, not the default second. */
+const poll = <T,>(read: () => Promise<T> | T, timeout = 30_000) => expect.poll(read, { timeout });
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'run control' });
 /** The run state the control bar was drawn for. */
 const shownState = (page: Page) => () => toolbar(page).getAttribute('data-state');
@@ -73,13 +77,13 @@ stages:
   - { name: build, actions: [ { name: a, jobs: [ ${job('b', 'echo built')} ] } ] }
   - type: pause
     name: release-approval
-    approval: { approvers: [bob], required: 1, forbidSelfApproval: true, timeout: 1h }
+    approval: { approvers: [bob], required: 1, forbidSelfApproval: true, timeout: 30m }
   - { name: deploy, actions: [ { name: a, jobs: [ ${job('d', 'echo deployed')} ] } ] }
 `);
     const viewer = await openAs('vic', runId);
     const gate = (p: Page) => p.getByRole('region', { name: 'approval release-approval' });
-    await expect.poll(() => gate(viewer.page).getAttribute('data-state')).toBe('waiting');
-    expect(await gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (59|60) min\)/);
+    await poll(() => gate(viewer.page).getAttribute('data-state')).toBe('waiting');
+    expect(await gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (29|30) min\)/);
     expect(await gate(viewer.page).getByRole('button', { name: 'Approve release-approval' }).isDisabled()).toBe(true);
     expect(await gate(viewer.page).innerText()).toContain('needs the operator role — you are viewer');
     for (const name of ['Pause', 'Cancel run', 'Re-run from failed', 'Full re-run']) expect(await button(viewer.page, name).isDisabled()).toBe(true);
@@ -87,19 +91,19 @@ stages:
     await viewer.shot('viewer-disabled');
 
     const alice = await openAs('alice', runId);
-    await expect.poll(() => gate(alice.page).innerText()).toContain('alice may not decide on stage release-approval: approvers are bob');
+    await poll(() => gate(alice.page).innerText()).toContain('alice may not decide on stage release-approval: approvers are bob');
     expect(await gate(alice.page).getByRole('button', { name: 'Reject release-approval' }).isDisabled()).toBe(true);
     await alice.shot('non-approver-refused');
 
     const bob = await openAs('bob', runId);
     const approve = gate(bob.page).getByRole('button', { name: 'Approve release-approval' });
-    await expect.poll(() => approve.isEnabled()).toBe(true);
+    await poll(() => approve.isEnabled()).toBe(true);
     await gate(bob.page).getByLabel('Comment').fill('ship it');
     await bob.shot('approver-before');
     await approve.click();
     const row = gate(bob.page).getByRole('table', { name: 'decisions' }).locator('tr[data-user="bob"]');
-    await expect.poll(() => row.innerText()).toMatch(/bob\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ship it/);
-    await expect.poll(shownState(bob.page), { timeout: 60_000 }).toBe('succeeded');
+    await poll(() => row.innerText()).toMatch(/bob\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ship it/);
+    await poll(shownState(bob.page), 60_000).toBe('succeeded');
     expect(await gate(bob.page).innerText()).toContain('Outcome\napproved');
     await bob.shot('approved-succeeded');
     for (const t of [viewer, alice, bob]) expect(t.problems).toEqual([]);
@@ -115,17 +119,17 @@ stages:
   - { name: s, actions: [ { name: a, jobs: [ ${job('first', 'sleep 2')}, ${job('second', 'sleep 3')} ] } ] }
 `);
     const { page, problems, shot, context } = await openAs('alice', runId);
-    await expect.poll(shownState(page)).toBe('running');
+    await poll(shownState(page)).toBe('running');
     expect(await button(page, 'Resume').getAttribute('title')).toBe('the run is not paused');
     await button(page, 'Pause').click();
-    await expect.poll(() => toolbar(page).getByRole('status').innerText()).toContain('Paused');
-    await expect.poll(shownState(page), { timeout: 30_000 }).toBe('paused');
+    await poll(() => toolbar(page).getByRole('status').innerText()).toContain('Paused');
+    await poll(shownState(page)).toBe('paused');
     expect(await button(page, 'Pause').isDisabled()).toBe(true);
     await shot('paused');
     await button(page, 'Resume').click();
-    await expect.poll(shownState(page)).toBe('running');
+    await poll(shownState(page)).toBe('running');
     await shot('resumed');
-    await expect.poll(shownState(page), { timeout: 30_000 }).toBe('succeeded');
+    await poll(shownState(page)).toBe('succeeded');
     expect(problems).toEqual([]);
     await context.close();
   });
@@ -137,14 +141,14 @@ stages:
   - { name: s, actions: [ { name: a, jobs: [ ${job('long', 'sleep 300')} ] } ] }
 `);
     const { page, problems, shot, context } = await openAs('alice', runId);
-    await expect.poll(shownState(page)).toBe('running');
+    await poll(shownState(page)).toBe('running');
     // A second tab whose view never moves on: its status stream keeps saying "running".
     const stale = await browser.newPage(h.platform.apiUrl);
     await stale.page.request.post('/api/v1/session', { data: { token: token('alice') } });
     const frozen = `id: 1\nevent: status\ndata: ${JSON.stringify(await status(runId))}\n\n`;
     await stale.page.route(/\/events$/, (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: frozen }));
-    await stale.page.goto(runPath(runId));
-    await expect.poll(() => button(stale.page, 'Pause').isEnabled()).toBe(true);
+    await stale.page.goto(pageOf(runId));
+    await poll(() => button(stale.page, 'Pause').isEnabled()).toBe(true);
 
     await button(page, 'Cancel run').click();
     const dialog = page.getByRole('dialog', { name: 'Cancel this run?' });
@@ -155,13 +159,13 @@ stages:
     expect((await status(runId)).state).toBe('running');
     await button(page, 'Cancel run').click();
     await dialog.getByRole('button', { name: 'Yes, cancel the run' }).click();
-    await expect.poll(shownState(page), { timeout: 30_000 }).toBe('cancelled');
+    await poll(shownState(page)).toBe('cancelled');
     expect(await button(page, 'Cancel run').getAttribute('title')).toBe('the run has ended');
     await shot('cancelled');
 
     await button(stale.page, 'Pause').click();
     const refusal = stale.page.getByRole('alert');
-    await expect.poll(() => refusal.innerText()).toContain(`run ${runId} has ended (cancelled); only an open run can be steered (409`);
+    await poll(() => refusal.innerText()).toMatch(/The API refused: run test\/ui-control\/cancel#1 has ended \(\w+\); only an open run can be steered \(409 run_not_open\)/);
     await stale.shot('ended-elsewhere-409');
     expect([...problems, ...stale.problems]).toEqual([]);
     await Promise.all([context.close(), stale.context.close()]);
@@ -175,7 +179,7 @@ stages:
   - { name: test, actions: [ { name: a, jobs: [ ${job('flaky', 'case $CO_RUN_ID in *#1) exit 1;; esac')} ] } ] }
 `);
     const { page, problems, shot, context } = await openAs('alice', runId);
-    await expect.poll(shownState(page), { timeout: 60_000 }).toBe('failed');
+    await poll(shownState(page), 60_000).toBe('failed');
     expect(await button(page, 'Pause').getAttribute('title')).toBe('the run has ended');
     await button(page, 'Re-run from failed').click();
     const second = toolbar(page).getByRole('link', { name: '#2' });
@@ -183,8 +187,8 @@ stages:
     expect(await toolbar(page).getByRole('status').innerText()).toContain('Re-run started: #2 (reusing build.a.version)');
     await shot('rerun-started');
     await second.click();
-    expect(new URL(page.url()).pathname).toBe(runPath('test/ui-control/rerun#2'));
-    await expect.poll(shownState(page), { timeout: 60_000 }).toBe('succeeded');
+    expect(new URL(page.url()).pathname).toBe(pageOf('test/ui-control/rerun#2'));
+    await poll(shownState(page), 60_000).toBe('succeeded');
     expect(await page.locator('[data-path="build.a.version"]').first().innerText()).toMatch(/reused/);
     expect(await button(page, 'Re-run from failed').getAttribute('title')).toBe('only a failed run re-runs from its failed job (this one succeeded)');
     await shot('rerun-succeeded');
@@ -192,8 +196,8 @@ stages:
     await button(page, 'Full re-run').click();
     await page.getByRole('dialog', { name: 'Run everything again?' }).getByRole('button', { name: 'Yes, run everything again' }).click();
     await toolbar(page).getByRole('link', { name: '#3' }).click();
-    expect(new URL(page.url()).pathname).toBe(runPath('test/ui-control/rerun#3'));
-    await expect.poll(shownState(page), { timeout: 60_000 }).toBe('succeeded');
+    expect(new URL(page.url()).pathname).toBe(pageOf('test/ui-control/rerun#3'));
+    await poll(shownState(page), 60_000).toBe('succeeded');
     expect(await page.locator('[data-path="build.a.version"]').first().innerText()).not.toMatch(/reused/);
     await shot('full-rerun');
     expect(problems).toEqual([]);

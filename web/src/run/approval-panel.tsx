@@ -91,7 +91,7 @@ export function ApprovalPanel({ run, stage }: ApprovalPanelProps) {
         <dt>Approvals</dt>
         <dd>{approvals} of {spec.required} required</dd>
         <dt>Deadline</dt>
-        <dd>{gate?.deadline ? <><time dateTime={gate.deadline}>{formatTime(gate.deadline)}</time> ({relativeTime(gate.deadline, now)})</> : 'none: waits until decided'}</dd>
+        <dd>{gate?.deadline ? <><time dateTime={gate.deadline}>{formatTime(gate.deadline)}</time>{waiting ? ` (${relativeTime(gate.deadline, now)}, then ${spec.onTimeout === 'approve' ? 'approved' : 'rejected'})` : ''}</> : 'none: waits until decided'}</dd>
         {gate?.outcome ? <><dt>Outcome</dt><dd class="approval-outcome">{gate.outcome}</dd></> : null}
       </dl>
       <Decisions decisions={gate?.decisions ?? []} />

@@ -33,7 +33,7 @@ describe('approval decisions the panel can judge', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
     expect(relativeTime('2026-01-01T12:12:10Z', now)).toBe('in 12 min');
     expect(relativeTime('2026-01-01T11:59:30Z', now)).toBe('30 s ago');
-    expect(relativeTime('2026-01-01T14:00:00Z', now)).toBe('in 2 h 0 min');
+    expect(relativeTime('2026-01-01T14:00:00Z', now)).toBe('in 2 h');
     expect(relativeTime('2026-01-01T12:00:00Z', now)).toBe('now');
   });
 });

@@ -47,6 +47,6 @@ export function relativeTime(iso: string, now: number): string {
   const ms = Date.parse(iso) - now;
   const abs = Math.abs(ms);
   if (abs < 1000) return 'now';
-  const text = abs < 60_000 ? formatDuration(abs) : formatDuration(Math.round(abs / 60_000) * 60_000).replace(/ 0 s$/, '');
+  const text = abs < 60_000 ? formatDuration(abs) : formatDuration(Math.round(abs / 60_000) * 60_000).replace(/ 0 (s|min)$/, '');
   return ms > 0 ? `in ${text}` : `${text} ago`;
 }
