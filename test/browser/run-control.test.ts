@@ -83,7 +83,7 @@ stages:
     const viewer = await openAs('vic', runId);
     const gate = (p: Page) => p.getByRole('region', { name: 'approval release-approval' });
     await poll(() => gate(viewer.page).getAttribute('data-state')).toBe('waiting');
-    expect(await gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (29|30) min\)/);
+    expect(await gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (29|30) min, then rejected\)/);
     expect(await gate(viewer.page).getByRole('button', { name: 'Approve release-approval' }).isDisabled()).toBe(true);
     expect(await gate(viewer.page).innerText()).toContain('needs the operator role — you are viewer');
     for (const name of ['Pause', 'Cancel run', 'Re-run from failed', 'Full re-run']) expect(await button(viewer.page, name).isDisabled()).toBe(true);
