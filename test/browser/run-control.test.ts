@@ -83,7 +83,7 @@ stages:
     const viewer = await openAs('vic', runId);
     const gate = (p: Page) => p.getByRole('region', { name: 'approval release-approval' });
     await poll(() => gate(viewer.page).getAttribute('data-state')).toBe('waiting');
-    expect(await gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (29|30) min, then rejected\)/);
+    await poll(() => gate(viewer.page).innerText()).toMatch(/Approvers\s+bob \(not the user who started the run\)[\s\S]*0 of 1 required[\s\S]*\(in (29|30) min, then rejected\)/);
     expect(await gate(viewer.page).getByRole('button', { name: 'Approve release-approval' }).isDisabled()).toBe(true);
     expect(await gate(viewer.page).innerText()).toContain('needs the operator role — you are viewer');
     for (const name of ['Pause', 'Cancel run', 'Re-run from failed', 'Full re-run']) expect(await button(viewer.page, name).isDisabled()).toBe(true);
@@ -154,6 +154,11 @@ stages:
     const dialog = page.getByRole('dialog', { name: 'Cancel this run?' });
     await dialog.waitFor();
     await shot('cancel-confirmation');
+    // Keyboard: the safe answer has the focus, Escape dismisses; then the same by the "No" button.
+    expect(await page.locator(':focus').innerText()).toBe('No, keep it running');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    await button(page, 'Cancel run').click();
     await dialog.getByRole('button', { name: 'No, keep it running' }).click();
     await dialog.waitFor({ state: 'hidden' });
     expect((await status(runId)).state).toBe('running');
