@@ -101,9 +101,11 @@ stages:
     await gate(bob.page).getByLabel('Comment').fill('ship it');
     await bob.shot('approver-before');
     await approve.click();
+    await poll(shownState(bob.page), 60_000).toBe('succeeded');
+    // The run page shows a gate while it waits, or when its stage is selected in the graph.
+    await bob.page.locator('g.stage[data-stage="release-approval"] .stage-name').click();
     const row = gate(bob.page).getByRole('table', { name: 'decisions' }).locator('tr[data-user="bob"]');
     await poll(() => row.innerText()).toMatch(/bob\s+approved\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+ship it/);
-    await poll(shownState(bob.page), 60_000).toBe('succeeded');
     expect(await gate(bob.page).innerText()).toContain('Outcome\napproved');
     await bob.shot('approved-succeeded');
     for (const t of [viewer, alice, bob]) expect(t.problems).toEqual([]);
@@ -194,7 +196,7 @@ stages:
     await second.click();
     expect(new URL(page.url()).pathname).toBe(pageOf('test/ui-control/rerun#2'));
     await poll(shownState(page), 60_000).toBe('succeeded');
-    expect(await page.locator('[data-path="build.a.version"]').first().innerText()).toMatch(/reused/);
+    expect(await page.locator('[data-path="build.a.version"]').first().textContent()).toMatch(/reused/);
     expect(await button(page, 'Re-run from failed').getAttribute('title')).toBe('only a failed run re-runs from its failed job (this one succeeded)');
     await shot('rerun-succeeded');
 
@@ -203,7 +205,7 @@ stages:
     await toolbar(page).getByRole('link', { name: '#3' }).click();
     expect(new URL(page.url()).pathname).toBe(pageOf('test/ui-control/rerun#3'));
     await poll(shownState(page), 60_000).toBe('succeeded');
-    expect(await page.locator('[data-path="build.a.version"]').first().innerText()).not.toMatch(/reused/);
+    expect(await page.locator('[data-path="build.a.version"]').first().textContent()).not.toMatch(/reused/);
     await shot('full-rerun');
     expect(problems).toEqual([]);
     await context.close();
