@@ -50,7 +50,7 @@ function useSelectedJob(): [string | undefined, (path: string | undefined) => vo
 
 function Gates({ stages, selectedStage, run }: { stages: readonly StageStatus[]; selectedStage: string | undefined; run: Parameters<typeof ApprovalPanel>[0]['run'] }) {
   const shown = stages.filter((s) => s.type === 'pause' && (s.state === 'waiting' || s.name === selectedStage));
-  return <>{shown.map((s) => <section key={s.name} class="panel gate-panel"><h2>Approval: {s.name}</h2><ApprovalPanel run={run} stage={s} /></section>)}</>;
+  return <>{shown.map((s) => <section key={s.name} class="panel gate-panel" aria-label={`approval gate ${s.name}`}><ApprovalPanel run={run} stage={s} /></section>)}</>;
 }
 
 export default function Page({ params }: PageProps) {
