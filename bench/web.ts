@@ -7,7 +7,9 @@
  *      (the status, then the flow version), fetched directly from Node;
  *  (b) a live run: how long one status event takes from its arrival to the
  *      next frame after it was drawn (the page's own `coflow:status`
- *      measures), and how many times the layout was computed.
+ *      measures), and how many times the layout was computed;
+ *  (c) the weight of a first load: the runs list and the run page, bytes as
+ *      sent (gzipped) and unpacked.
  * Run with `npm run bench:web` (COFLOW_BENCH_REPEATS, default 5).
  */
 import { mkdtempSync, openSync, rmSync } from 'node:fs';
@@ -29,12 +31,20 @@ const STAGES = 10;
 const ACTIONS = 5;
 const JOBS = 10;
 const TOTAL = STAGES * ACTIONS * JOBS;
-/** Evaluated in the page (Node has no DOM types): every job box drawn and coloured succeeded. */
-const ALL_SUCCEEDED = `document.querySelectorAll('g.job[data-state="succeeded"]').length === ${TOTAL}`;
+/** In the page (a function, not a string: the UI's CSP forbids eval; Node has no DOM types): every job box drawn and coloured succeeded. */
+type PageGlobals = { document: { querySelectorAll(selector: string): { length: number } } };
+const allSucceeded = (n: number): boolean => (globalThis as unknown as PageGlobals).document.querySelectorAll('g.job[data-state="succeeded"]').length === n;
 /** Evaluated in the page: when the status was asked for and answered, and the flow version answered (ms from navigation start). */
 const ANSWERED = `(() => {
   const entry = (part) => performance.getEntriesByType('resource').find((e) => e.name.includes(part) && !e.name.endsWith('/events'));
   return { asked: entry('/api/v1/runs/')?.startTime ?? NaN, status: entry('/api/v1/runs/')?.responseEnd ?? NaN, flow: entry('/api/v1/flows/')?.responseEnd ?? NaN };
+})()`;
+/** Evaluated in the page: the bytes of the page and the UI's files it loaded, as sent (gzipped) and unpacked. */
+const WEIGHT = `(() => {
+  const nav = performance.getEntriesByType('navigation')[0];
+  const files = performance.getEntriesByType('resource').filter((e) => e.name.includes('/assets/'));
+  const sum = (key) => nav[key] + files.reduce((n, e) => n + e[key], 0);
+  return { files: files.length + 1, sent: sum('encodedBodySize'), unpacked: sum('decodedBodySize') };
 })()`;
 const root = resolve(import.meta.dirname, '..');
 
@@ -42,6 +52,13 @@ const sorted = (xs: number[]): number[] => [...xs].sort((a, b) => a - b);
 const median = (xs: number[]): number => sorted(xs)[Math.floor(xs.length / 2)]!;
 const pct = (xs: number[], p: number): number => sorted(xs)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number): string => `${x.toFixed(1)} ms`;
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
+
+interface Weight {
+  readonly files: number;
+  readonly sent: number;
+  readonly unpacked: number;
+}
 
 /** Starts no container; `delayMs` spreads a run over time so the page sees many status events. */
 let delayMs = 0;
@@ -85,6 +102,7 @@ async function main(): Promise<void> {
     const { runId } = await api.startRun(uri);
     await platform.client.workflow.getHandle(runId).result();
     const page = `/runs/${runId.replace('#', '/')}`;
+    let runPageWeight: Weight | undefined;
     const apiTimes: number[] = [];
     const drawTimes: number[] = [];
     const askedAt: number[] = [];
@@ -98,9 +116,10 @@ async function main(): Promise<void> {
       const context = await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } });
       const tab = await context.newPage();
       await tab.goto(page);
-      await tab.waitForFunction(ALL_SUCCEEDED, undefined, { polling: 'raf', timeout: 60_000 });
+      await tab.waitForFunction(allSucceeded, TOTAL, { polling: 'raf', timeout: 60_000 });
       const drawn = await tab.evaluate(() => performance.now());
       const answered = await tab.evaluate<{ asked: number; status: number; flow: number }>(ANSWERED);
+      if (i === 1) runPageWeight = await tab.evaluate<Weight>(WEIGHT);
       await context.close();
       if (i === 0) continue; // warm-up: first build served, first connection
       apiTimes.push(apiMs);
@@ -110,13 +129,21 @@ async function main(): Promise<void> {
       flowAt.push(answered.flow);
     }
 
+    // (c) The first load of the runs list (/): the page, the shell, the list's code and the stylesheet.
+    const listContext = await browser.newContext({ baseURL: platform.apiUrl });
+    const listTab = await listContext.newPage();
+    await listTab.goto('/');
+    await listTab.locator('table.list').waitFor();
+    const listWeight = await listTab.evaluate<Weight>(WEIGHT);
+    await listContext.close();
+
     // (b) A live run, followed from its start.
     delayMs = 40;
     const live = await api.startRun(uri);
     const context = await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } });
     const tab = await context.newPage();
     await tab.goto(`/runs/${live.runId.replace('#', '/')}`);
-    await tab.waitForFunction(ALL_SUCCEEDED, undefined, { polling: 1000, timeout: 300_000 });
+    await tab.waitForFunction(allSucceeded, TOTAL, { polling: 1000, timeout: 300_000 });
     const measures = await tab.evaluate(() => ({
       status: performance.getEntriesByName('coflow:status').map((e) => e.duration),
       layout: performance.getEntriesByName('coflow:layout').map((e) => e.duration),
@@ -134,6 +161,10 @@ async function main(): Promise<void> {
       `(b) live ${TOTAL}-job run (runner answering after ${delayMs} ms), status events applied: ${measures.status.length}`,
       `    one status event → drawn (next frame)                   median ${ms(median(measures.status))}  p95 ${ms(pct(measures.status, 0.95))}  max ${ms(Math.max(...measures.status))}`,
       `    layout computed ${measures.layout.length} time(s), ${ms(measures.layout[0] ?? NaN)}`,
+      '',
+      '(c) page weight of a first load (the page and the UI files it fetched; API answers not counted):',
+      `    runs list (/)          ${kib(listWeight.sent)} gzipped as sent (${kib(listWeight.unpacked)} unpacked), ${listWeight.files} files`,
+      ...(runPageWeight ? [`    run page (500 jobs)    ${kib(runPageWeight.sent)} gzipped as sent (${kib(runPageWeight.unpacked)} unpacked), ${runPageWeight.files} files`] : []),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
