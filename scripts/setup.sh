@@ -65,7 +65,7 @@ if ! docker info >/dev/null 2>&1; then
     # In a session of its own (setsid), so that Ctrl-C on `scripts/dev` or the end of the
     # shell that ran the setup does not take dockerd with it, and without the caller's open
     # files beyond stdio (a lock the caller holds would otherwise stay held by dockerd).
-    as_root setsid -f sh -c 'for fd in $(ls /proc/$$/fd); do [ "$fd" -gt 2 ] && eval "exec $fd>&-"; done; exec dockerd' \
+    as_root setsid -f bash -c 'for fd in $(ls /proc/$$/fd); do if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi; done; exec dockerd' \
       </dev/null >>"$COFLOW_CACHE_DIR/dockerd.log" 2>&1
     for _ in $(seq 1 60); do docker info >/dev/null 2>&1 && break; sleep 0.5; done
     docker info >/dev/null 2>&1 || die "dockerd did not start: see $COFLOW_CACHE_DIR/dockerd.log"
