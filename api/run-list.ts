@@ -5,6 +5,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
 import { RUN_END_STATES } from '../contracts/run-status.ts';
+import type { RunSummary } from '../contracts/run-summary.ts';
 import { RUN_SEARCH_ATTRIBUTES as A } from '../contracts/search-attributes.ts';
 import { cursorBytes, encodeCursor } from './cursor.ts';
 
@@ -25,17 +26,6 @@ export interface RunFilter {
   readonly until?: string;
 }
 
-export interface RunSummary {
-  readonly runId: string;
-  readonly flowUri: string;
-  readonly number: number;
-  readonly status: string;
-  readonly trigger: string | null;
-  readonly branch: string | null;
-  readonly actor: string | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-}
 
 /** A visibility string literal; values are validated upstream, quotes are escaped anyway. */
 const lit = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -4,6 +4,7 @@
  */
 import { ApiCallError } from './errors.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
+import type { RunSummary } from '../contracts/run-summary.ts';
 import type { LogPage } from '../contracts/logs.ts';
 import type { FlowIssue } from '../flow/errors.ts';
 
@@ -27,10 +28,6 @@ function flowPath(uri: string): string {
 
 export interface StartedRun { runId: string; number: number; flowUri: string; flowVersion: number; duplicate?: boolean }
 export interface AppliedFlow { uri: string; version: number; created: boolean; schedules?: string[]; warnings?: FlowIssue[] }
-export interface RunSummary {
-  runId: string; flowUri?: string; number?: number; status: string; trigger?: string | null; branch?: string | null;
-  actor?: string | null; startedAt: string; endedAt: string | null;
-}
 export interface RunFilter { flow?: string; status?: string; trigger?: string; branch?: string; since?: string; until?: string; limit?: number; cursor?: string }
 export interface FlowSummary { uri: string; version: number; title: string | null; createdAt: string }
 export interface ComponentSummary {

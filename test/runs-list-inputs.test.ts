@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runPath } from '../cli/api-client.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
-import type { RunSummary } from '../api/run-list.ts';
+import type { RunSummary } from '../contracts/run-summary.ts';
 import { eventually } from './support/eventually.ts';
 import { job, startHarness, waitForRun, type Harness } from './support/harness.ts';
 

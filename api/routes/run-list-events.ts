@@ -6,7 +6,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { streamSSE } from 'hono/streaming';
 import type { RouteModule } from '../context.ts';
-import { listRuns, type RunSummary } from '../run-list.ts';
+import type { RunSummary } from '../../contracts/run-summary.ts';
+import { listRuns } from '../run-list.ts';
 import { RunListQuery, errorResponses } from '../schemas.ts';
 import { checkTimeRange } from './runs.ts';
 

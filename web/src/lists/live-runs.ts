@@ -9,22 +9,11 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, query } from '../api.ts';
 import { follow } from '../sse.ts';
 import type { RunFilters } from './run-filters.ts';
+import type { RunSummary } from '../../../contracts/run-summary.ts';
 
-/** One row of `GET /api/v1/runs` (api/schemas.ts RunSummary). */
-export interface RunRow {
-  readonly runId: string;
-  readonly flowUri: string;
-  readonly number: number;
-  readonly status: string;
-  readonly trigger: string | null;
-  readonly branch: string | null;
-  readonly actor: string | null;
-  readonly startedAt: string;
-  readonly endedAt: string | null;
-}
 
 export interface RunPage {
-  readonly runs: readonly RunRow[];
+  readonly runs: readonly RunSummary[];
   readonly next: string | null;
 }
 

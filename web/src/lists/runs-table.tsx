@@ -10,7 +10,8 @@ import { ErrorBox } from '../components/error-box.tsx';
 import { StateBadge } from '../components/state.tsx';
 import { Link } from '../router.tsx';
 import { elapsed, formatTime } from '../time.ts';
-import { useLiveRuns, useNow, type RunRow } from './live-runs.ts';
+import type { RunSummary } from '../../../contracts/run-summary.ts';
+import { useLiveRuns, useNow } from './live-runs.ts';
 import type { RunFilters } from './run-filters.ts';
 
 const OPEN = new Set(['running', 'waiting', 'paused', 'pending']);
@@ -22,7 +23,7 @@ export interface RunsTableProps {
   readonly empty?: string;
 }
 
-function Row({ run }: { run: RunRow }) {
+function Row({ run }: { run: RunSummary }) {
   return (
     <tr data-run={run.runId}>
       <td><Link href={runPath(run.runId)}>{run.flowUri} <strong>#{run.number}</strong></Link></td>
