@@ -27,28 +27,36 @@ export interface NamingContext {
   readonly fallbackBase: string;
 }
 
-/** A distinct name for every child, in order; repeats are warned about at their name. */
-export function distinctNames(r: YamlReader, children: readonly NamedChild[], ctx: NamingContext): string[] {
+/**
+ * A distinct name for every name in a parent, in order: a repeated name becomes
+ * `name-1`, `name-2`, … and an absent one `base(i)` (numbered when taken). Pure:
+ * the parser and the web UI's editor name nodes with it, so their paths agree.
+ * `renamed[i]` is true where a repeated name was numbered.
+ */
+export function numberNames(names: readonly (string | undefined)[], base: (index: number) => string): { names: string[]; renamed: boolean[] } {
   const counts = new Map<string, number>();
-  for (const c of children) if (c.name !== undefined) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  for (const n of names) if (n !== undefined) counts.set(n, (counts.get(n) ?? 0) + 1);
   const taken = new Set(counts.keys());
-  const claim = (first: string, base: string): string => {
+  const claim = (first: string, b: string): string => {
     let name = first;
-    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    for (let n = 2; taken.has(name); n++) name = `${b}-${n}`;
     taken.add(name);
     return name;
   };
-  const names: (string | undefined)[] = children.map((c) => {
-    if (c.name === undefined || counts.get(c.name) === 1) return c.name;
-    const name = claim(`${c.name}-1`, c.name);
-    const field = c.nameField;
-    if (field !== undefined) {
-      r.warn(field, `${ctx.child} name "${c.name}" is used ${counts.get(c.name)} times in ${ctx.parent} (ContainerOps allowed it); this ${ctx.child} is named "${name}"`);
+  const renamed = names.map((n) => n !== undefined && counts.get(n)! > 1);
+  const named = names.map((n, i) => (renamed[i] ? claim(`${n!}-1`, n!) : n));
+  return { names: names.map((_, i) => named[i] ?? claim(base(i), base(i))), renamed };
+}
+
+/** A distinct name for every child, in order; repeats are warned about at their name. */
+export function distinctNames(r: YamlReader, children: readonly NamedChild[], ctx: NamingContext): string[] {
+  const { names, renamed } = numberNames(children.map((c) => c.name), (i) => children[i]!.nameBase ?? ctx.fallbackBase);
+  const counts = new Map<string, number>();
+  for (const c of children) if (c.name !== undefined) counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+  children.forEach((c, i) => {
+    if (renamed[i] && c.nameField !== undefined) {
+      r.warn(c.nameField, `${ctx.child} name "${c.name!}" is used ${counts.get(c.name!)} times in ${ctx.parent} (ContainerOps allowed it); this ${ctx.child} is named "${names[i]!}"`);
     }
-    return name;
   });
-  return children.map((c, i) => {
-    const base = c.nameBase ?? ctx.fallbackBase;
-    return names[i] ?? claim(base, base);
-  });
+  return names;
 }

@@ -7,6 +7,7 @@
  * are computed from it.
  */
 import { parseDocument, type Document, type Node, type Scalar, type YAMLMap } from 'yaml';
+import { numberNames } from '../../../flow/duplicate-names.ts';
 import { isMap, isScalar, isSeq, valueOf } from './yaml-spans.ts';
 
 export interface OutlineJob {
@@ -81,11 +82,11 @@ function readStage(map: YAMLMap, si: number, all: OutlineJob[]): OutlineStage {
   const stageName = name ?? `stage-${si + 1}`;
   const actionsNode = valueOf(map, 'actions');
   const actionMaps = isSeq(actionsNode) ? (actionsNode).items.filter(isMap) : [];
-  const actions = distinct(actionMaps.map((a) => nameOf(a).name), () => 'action').map((actionName, ai) => {
+  const actions = numberNames(actionMaps.map((a) => nameOf(a).name), () => 'action').names.map((actionName, ai) => {
     const node = actionMaps[ai] as YAMLMap;
     const jobsNode = valueOf(node, 'jobs');
     const jobMaps = (isSeq(jobsNode) ? (jobsNode).items.filter(isMap) : []);
-    const jobNames = distinct(jobMaps.map((j) => nameOf(j).name), (i) => baseName(jobMaps[i]!) ?? actionName);
+    const jobNames = numberNames(jobMaps.map((j) => nameOf(j).name), (i) => baseName(jobMaps[i]!) ?? actionName).names;
     const jobs = jobMaps.map((j, ji): OutlineJob => ({
       path: `${stageName}.${actionName}.${jobNames[ji]!}`,
       name: jobNames[ji]!,
@@ -132,17 +133,3 @@ function baseName(job: YAMLMap): string | undefined {
   return base === '' ? 'job' : base;
 }
 
-/** Distinct names in a parent, as `flow/duplicate-names.ts` numbers them. */
-function distinct(names: readonly (string | undefined)[], base: (index: number) => string): string[] {
-  const counts = new Map<string, number>();
-  for (const n of names) if (n !== undefined) counts.set(n, (counts.get(n) ?? 0) + 1);
-  const taken = new Set(counts.keys());
-  const claim = (first: string, b: string): string => {
-    let name = first;
-    for (let n = 2; taken.has(name); n++) name = `${b}-${n}`;
-    taken.add(name);
-    return name;
-  };
-  const named = names.map((n) => (n === undefined || counts.get(n) === 1 ? n : claim(`${n}-1`, n)));
-  return names.map((_, i) => named[i] ?? claim(base(i), base(i)));
-}
