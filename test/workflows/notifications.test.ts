@@ -44,7 +44,7 @@ stages:
 `);
     const run = await h.run(input);
     expect(run.state).toBe('succeeded');
-    const link = `${PUBLIC_URL}/api/v1/runs/${input.flow.uri}/1`;
+    const link = `${PUBLIC_URL}/runs/${input.flow.uri}/1`;
 
     const mail = await eventually('mail', () => smtp.mails.find((m) => m.raw.includes(input.runId)));
     expect(mail.to).toEqual(['ops@example.test']);
