@@ -30,7 +30,7 @@ async function runUntilSignal(name: string, platform: Platform): Promise<number>
 export async function runApiProcess(config: CoflowConfig): Promise<number> {
   const webRoot = await resolveWebRoot(config, (line) => process.stderr.write(line + '\n'));
   const platform = await startPlatform({ ...config, runWorker: false, ...(webRoot ? { webRoot } : {}) });
-  process.stdout.write(`coflow api: listening on ${platform.apiUrl}, web UI at ${platform.apiUrl}/ (Temporal ${config.temporalAddress}, store ${config.store.kind})\n`);
+  process.stdout.write(`coflow api: listening on ${platform.apiUrl} (web UI ${platform.apiUrl}/, Temporal ${config.temporalAddress}, store ${config.store.kind})\n`);
   return runUntilSignal('api', platform);
 }
 

@@ -86,7 +86,7 @@ stages:
     expect(problems).toEqual([]);
   });
 
-  it('shows the run\'s inputs, and opens a failed job from the graph with its attempts, exit codes and reasons, keeping it in the URL', async () => {
+  it('shows the run\'s inputs, and opens a failed job from the graph with its attempts, exit codes, reasons and log, keeping it in the URL', async () => {
     const runId = await startFlow(`
 uri: test/runpage/fail-${stamp}
 inputs:
@@ -96,7 +96,7 @@ stages:
     actions:
       - name: a
         jobs:
-          - { name: flaky, ${SHELL}, script: 'echo "[COUT] TRIED = $CO_ATTEMPT"; exit 3', outputs: [TRIED], retries: { max: 1, backoff: 100ms } }
+          - { name: flaky, ${SHELL}, script: 'echo "[COUT] TRIED = $CO_ATTEMPT"; echo "tests failed on attempt $CO_ATTEMPT" >&2; exit 3', outputs: [TRIED], retries: { max: 1, backoff: 100ms } }
 `);
     const status = await waitForRun(h.api, runId);
     expect(status.state).toBe('failed');
@@ -118,6 +118,10 @@ stages:
       expect(await row.locator('.reason').innerText()).toMatch(/3/);
     }
     expect(await panel.innerText()).toContain('No outputs.'); // a failed job keeps none
+    // Its log, latest attempt first: what the job wrote before it failed.
+    const log = panel.locator('.log-viewer');
+    await expect.poll(() => log.innerText()).toContain('tests failed on attempt 2');
+    expect(await log.getAttribute('data-attempt')).toBe('2');
     await shot('failed-job');
     // The link opens the same job.
     await page.reload();
