@@ -51,6 +51,8 @@ stages:
             ${SHELL}
             script: 'test "$IMAGE" = app:1'
             subscriptions: [ { "build.compile.make[IMAGE]": IMAGE } ]
+      - name: verify
+        jobs:
           - name: expr
             ${SHELL}
             environments: { TAG: "\${{ jobs.make.outputs.IMAGE }}" }
@@ -65,12 +67,16 @@ stages:
     expect(await stateOf(page, 'test.check.sub')).toBe('pending');
     expect(await page.locator('path.edge.subscription').count()).toBe(1);
     expect(await page.locator('path.edge.expression').count()).toBe(1);
+    // How each stage runs its actions: build's start together, test's one after the other (an arrow between them).
+    expect(await page.locator('g.stage[data-stage="build"] .stage-note').textContent()).toContain('parallel');
+    expect(await page.locator('g.stage[data-stage="test"] .stage-note').textContent()).toContain('sequence');
+    expect(await page.locator('path.sequence-arrow').count()).toBe(1);
     await expect.poll(() => stateOf(page, 'build.compile.make'), { timeout: 20_000 }).toBe('running');
     await expect.poll(() => page.locator('.live-indicator').innerText()).toContain('live');
     await shot('live-mid-run');
     await expect.poll(() => stateOf(page, 'build.compile.make'), { timeout: 20_000 }).toBe('succeeded');
     await expect.poll(() => stateOf(page, 'end.e.report'), { timeout: 30_000 }).toBe('succeeded');
-    for (const path of ['build.lint.vet', 'test.check.sub', 'test.check.expr']) expect(await stateOf(page, path)).toBe('succeeded');
+    for (const path of ['build.lint.vet', 'test.check.sub', 'test.verify.expr']) expect(await stateOf(page, path)).toBe('succeeded');
     await expect.poll(() => page.locator('.run-header .badge').getAttribute('data-state')).toBe('succeeded');
     await expect.poll(() => page.locator('.live-indicator').count()).toBe(0);
     expect(await page.locator('g.job[data-path="build.compile.make"] .job-note').textContent()).toMatch(/\d(\.\d)? s$/);

@@ -52,6 +52,22 @@ function JobBox({ job, decoration, selected, onSelect }: { job: PlacedJob; decor
   );
 }
 
+/** What a stage column is, in a word: how it runs its actions, or its kind. */
+const kindOf = (s: GraphLayout['stages'][number]): string =>
+  s.type === 'pause' ? 'approval gate' : s.type === 'start' || s.type === 'end' ? s.type : s.actionCount < 2 ? '' : s.sequencing;
+
+/** Arrows from each action to the next in a `sequence` stage (a `parallel` stage has none: its actions start together). */
+function SequenceArrows({ layout }: { layout: GraphLayout }) {
+  const arrows = layout.actions.flatMap((a, i) => {
+    const next = layout.actions[i + 1];
+    const stage = layout.stages[a.column];
+    if (!next || next.column !== a.column || stage?.sequencing !== 'sequence') return [];
+    const x = a.x + a.width / 2;
+    return [<path key={a.id} class="sequence-arrow" d={`M${x},${a.y + a.height} L${x},${next.y}`} marker-end="url(#arrow)" />];
+  });
+  return <g class="sequence">{arrows}</g>;
+}
+
 export function GraphView({ layout, decorateJob, decorateStage, selected, onSelect, label }: GraphViewProps) {
   const pick = (kind: GraphSelection['kind'], id: string) => (onSelect ? () => onSelect({ kind, id }) : undefined);
   return (
@@ -67,7 +83,7 @@ export function GraphView({ layout, decorateJob, decorateStage, selected, onSele
             <g key={s.name} class={`stage type-${s.type} state-${d?.state ?? 'pending'}${isSel ? ' selected' : ''}`} data-stage={s.name} data-state={d?.state ?? 'pending'}>
               <rect class="stage-column" x={s.x - 6} y={s.y} width={s.width + 12} height={s.height} rx="6" />
               <text class="stage-name" x={s.x} y={16} onClick={pick('stage', s.name)}>{clip(s.name, 24)}</text>
-              <text class="stage-note" x={s.x} y={30}>{d?.note ?? (s.type === 'pause' ? 'approval gate' : s.type === 'start' || s.type === 'end' ? s.type : s.sequencing)}</text>
+              <text class="stage-note" x={s.x} y={30}>{[kindOf(s), d?.note].filter(Boolean).join(' · ')}</text>
             </g>
           );
         })}
@@ -80,6 +96,7 @@ export function GraphView({ layout, decorateJob, decorateStage, selected, onSele
             </g>
           );
         })}
+        <SequenceArrows layout={layout} />
         <g class="edges">
           {layout.edges.map((e) => <path key={`${e.from}>${e.to}:${e.label}`} class={`edge ${e.kind}`} d={e.d} marker-end="url(#arrow)"><title>{`${e.to} reads ${e.label} of ${e.from}`}</title></path>)}
         </g>

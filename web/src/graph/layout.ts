@@ -30,6 +30,8 @@ export interface PlacedJob extends Box {
 export interface PlacedAction extends Box {
   readonly id: string;
   readonly name: string;
+  /** The stage column it is in (0-based). */
+  readonly column: number;
 }
 
 export interface PlacedStage extends Box {
@@ -37,6 +39,7 @@ export interface PlacedStage extends Box {
   readonly type: string;
   readonly sequencing: 'sequence' | 'parallel';
   readonly column: number;
+  readonly actionCount: number;
 }
 
 export interface PlacedEdge extends GraphEdge {
@@ -88,11 +91,11 @@ export function layoutGraph(graph: GraphModel): GraphLayout {
         y += SIZE.jobHeight + SIZE.jobGap;
       });
       y += SIZE.actionPadBottom - (action.jobs.length > 0 ? SIZE.jobGap : 0);
-      actions.push({ id: `${stage.name}.${action.name}`, name: action.name, x, y: top, width, height: y - top });
+      actions.push({ id: `${stage.name}.${action.name}`, name: action.name, column, x, y: top, width, height: y - top });
       y += SIZE.actionGap;
     });
     const bottom = Math.max(y, SIZE.top + SIZE.jobHeight + SIZE.actionHeader);
-    stages.push({ name: stage.name, type: stage.type, sequencing: stage.sequencing, column, x, y: 0, width, height: bottom });
+    stages.push({ name: stage.name, type: stage.type, sequencing: stage.sequencing, column, actionCount: stage.actions.length, x, y: 0, width, height: bottom });
     height = Math.max(height, bottom);
     x += width + SIZE.columnGap;
   });

@@ -50,7 +50,7 @@ export function LogToolbar(p: LogToolbarProps) {
         <input type="checkbox" checked={p.showTime} onChange={(e) => p.onShowTime(e.currentTarget.checked)} /> Times
       </label>
       <span class="log-status">
-        {p.lines.toLocaleString('en')} lines
+        {p.lines.toLocaleString('en')} {p.lines === 1 ? 'line' : 'lines'}
         {!p.loaded ? ' · loading…' : p.following ? ' · following' : p.live ? ' · connecting…' : ''}
       </span>
       {p.live && !p.stuck && p.lines > 0 ? <button type="button" onClick={p.onFollow}>Follow new lines</button> : null}
