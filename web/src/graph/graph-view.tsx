@@ -83,7 +83,7 @@ export function GraphView({ layout, decorateJob, decorateStage, selected, onSele
             <g key={s.name} class={`stage type-${s.type} state-${d?.state ?? 'pending'}${isSel ? ' selected' : ''}`} data-stage={s.name} data-state={d?.state ?? 'pending'}>
               <rect class="stage-column" x={s.x - 6} y={s.y} width={s.width + 12} height={s.height} rx="6" />
               <text class="stage-name" x={s.x} y={16} onClick={pick('stage', s.name)}>{clip(s.name, 24)}</text>
-              <text class="stage-note" x={s.x} y={30}>{[kindOf(s), d?.note].filter(Boolean).join(' · ')}</text>
+              <text class="stage-note" x={s.x} y={30}>{[s.type === 'pause' && d?.note ? '' : kindOf(s), d?.note].filter(Boolean).join(' · ')}</text>
             </g>
           );
         })}

@@ -9,7 +9,7 @@ import type { GraphEdge, GraphModel, GraphStage } from './model.ts';
 
 export const SIZE = {
   columnWidth: 220, columnGap: 56, top: 40, jobHeight: 50, jobGap: 10,
-  actionPadX: 10, actionHeader: 22, actionPadBottom: 10, actionGap: 18, gateColumn: 120,
+  actionPadX: 10, actionHeader: 22, actionPadBottom: 10, actionGap: 18, gateColumn: 150,
 } as const;
 
 export interface Box {
