@@ -37,6 +37,9 @@ describe('serving the web UI', () => {
     expect(asset.headers.get('content-encoding')).toBe('gzip');
     expect(gunzipSync(Buffer.from(await asset.arrayBuffer())).toString()).toBe('console.log("app")');
     expect((await app.request('/assets/missing.js')).status).toBe(404);
+    // HEAD (monitoring, link checkers) gets the page's status and headers.
+    const head = await app.request('/runs', { method: 'HEAD' });
+    expect([head.status, head.headers.get('content-type')]).toEqual([200, 'text/html; charset=utf-8']);
   });
 
   it('never answers API, webhook or probe paths with the page', async () => {

@@ -47,7 +47,7 @@ export function registerWebUi(app: ApiApp, webRoot: string | undefined): void {
   const assets = webRoot !== undefined && existsSync(join(webRoot, 'index.html')) ? loadAssets(webRoot) : undefined;
   app.get('*', (c) => {
     const path = c.req.path;
-    if (NOT_UI.test(path) || c.req.method !== 'GET') return c.notFound();
+    if (NOT_UI.test(path)) return c.notFound(); // app.get answers GET and HEAD only
     if (!assets) {
       return c.html('<!doctype html><title>coflow</title><p>The coflow web UI is not built on this server: run <code>scripts/setup.sh</code> '
         + '(or <code>node web/build.ts</code>), or set <code>COFLOW_WEB_DIR</code> to a built UI. The API is at <a href="/api/v1/openapi.json">/api/v1</a>.</p>', 503);
