@@ -113,15 +113,93 @@ export interface ServiceSpec {
   readonly callback?: ServiceCallback;
 }
 
+/** How a `deploy` job rolls out a new version (docs/deploy-jobs.md). */
+export const DEPLOY_STRATEGIES = ['rolling', 'blue-green', 'canary'] as const;
+export type DeployStrategyName = (typeof DEPLOY_STRATEGIES)[number];
+
+/**
+ * `blue-green`: the workloads are rendered under a colour suffix (`-blue`,
+ * `-green`) with a colour label and selector; the named Service's selector is
+ * switched to the new colour once it is ready.
+ */
+export interface BlueGreenSpec {
+  /** The Service (in the manifest or already in the cluster) whose selector follows the live colour. */
+  readonly service: string;
+  /** How long the old colour keeps its replicas after the switch (instant rollback until then); 0 = scaled down at once. */
+  readonly scaleDownAfterMs: Millis;
+}
+
+/** One `canary` step: a share of the replicas on the new version, then a pause or an approval. */
+export interface CanaryStep {
+  /** Percent of the replicas on the new version, 1–100 (100 = fully promoted). */
+  readonly weight: number;
+  /** Wait this long before the next step (absent when the step waits for an approval). */
+  readonly pauseMs?: Millis;
+  /** Wait for an approval to go on (or a rejection, which rolls the canary back). */
+  readonly approval?: boolean;
+}
+
+export interface CanarySpec {
+  /** In order; the last step is followed by the full promotion. */
+  readonly steps: readonly CanaryStep[];
+}
+
+/** Where a deploy job's manifest template comes from: exactly one of the two. */
+export type DeployManifestSource =
+  /** YAML (one or more documents) written in the flow; may hold `${{ }}`. */
+  | { readonly inline: string }
+  /**
+   * A path in the run's workspace that earlier jobs left: a YAML file, a folder of
+   * `.yaml`/`.yml` files, or a folder with a `kustomization.yaml` (rendered with kustomize).
+   */
+  | { readonly file: string };
+
+/** A `type: deploy` job (SPEC §2): render a manifest for an environment, apply it, wait for the rollout. */
+export interface DeploySpec {
+  /** Name of an environment declared for the flow's namespace. */
+  readonly environment: string;
+  /** The application deployed; default: the repository part of the flow's uri. */
+  readonly application: string;
+  readonly manifest: DeployManifestSource;
+  readonly strategy: DeployStrategyName;
+  /** Present exactly when `strategy` is `blue-green`. */
+  readonly blueGreen?: BlueGreenSpec;
+  /** Present exactly when `strategy` is `canary`. */
+  readonly canary?: CanarySpec;
+}
+
+/**
+ * `deployment:` on a container or service job: the job deploys by itself (a
+ * component running kubectl, a call to Spinnaker or Jenkins), and coflow
+ * records each of its attempts as a deployment of that pair.
+ */
+export interface DeploymentMark {
+  readonly environment: string;
+  readonly application: string;
+}
+
+/** What a failed deploy job does (`onFailure:`): `rollback` re-applies the pair's last successful deployment. */
+export const DEPLOY_ON_FAILURE = ['rollback'] as const;
+export type DeployOnFailure = (typeof DEPLOY_ON_FAILURE)[number];
+
 export interface JobSpec {
   readonly name: string;
   /** `stage.action.job`, unique in the flow. */
   readonly path: string;
   readonly title?: string;
-  /** Job kind: a container (`component`/`endpoint`) or an HTTP call to another system (`service`). */
-  readonly kind: 'component' | 'service';
-  /** The HTTP call of a `service` job (absent on container jobs). */
+  /**
+   * Job kind: a container (`component`/`endpoint`), an HTTP call to another
+   * system (`service`), or a Kubernetes deployment coflow performs (`deploy`).
+   */
+  readonly kind: 'component' | 'service' | 'deploy';
+  /** The HTTP call of a `service` job (absent on other jobs). */
   readonly service?: ServiceSpec;
+  /** The deployment of a `deploy` job (absent on other jobs). */
+  readonly deploy?: DeploySpec;
+  /** On `component` and `service` jobs: each attempt is recorded as a deployment of this pair. */
+  readonly deployment?: DeploymentMark;
+  /** On `deploy` jobs: what a failed deployment does. */
+  readonly onFailure?: DeployOnFailure;
   /** Raw image (`endpoint`), or the image a `component` resolved to when the run started. */
   readonly image?: string;
   readonly component?: ComponentRef;

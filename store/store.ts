@@ -1,13 +1,25 @@
 /**
  * Everything coflow keeps outside Temporal, behind one asynchronous
  * interface: flows and their versions, run-number and delivery claims, job
- * logs, service-job callback tokens, stored secrets and signed-out sessions. One implementation is
+ * logs, service-job callback tokens, stored secrets, signed-out sessions,
+ * environments, deployment records and incidents. One implementation is
  * chosen at start-up by `openStore` (store/open-store.ts): the embedded
  * SQLite file for one machine; PostgreSQL for several servers. Every
  * implementation passes the shared suite in test/support/store-suite.ts.
  */
 import type { FlowSpec } from '../flow/model.ts';
 import type { LogLine, LogPage, LogQuery, StoredLogLine } from '../contracts/logs.ts';
+import type { EnvironmentsSpec, StoredEnvironments } from '../contracts/environments.ts';
+import type {
+  DeploymentEnd,
+  DeploymentQuery,
+  DeploymentRecord,
+  DeployTurn,
+  IncidentQuery,
+  IncidentRecord,
+  NewDeployment,
+  NewIncident,
+} from '../contracts/deployments.ts';
 
 export interface StoredFlow {
   readonly uri: string;
@@ -139,9 +151,53 @@ export interface SessionStore {
   userSessionsRevokedBefore(user: string): Promise<Date | undefined>;
 }
 
+/** Environments files, one per coflow namespace, with their versions (contracts/environments.ts). */
+export interface EnvironmentStore {
+  /** Stores a new version when the source differs from the latest; returns the latest either way. */
+  applyEnvironments(spec: EnvironmentsSpec, source: string): Promise<{ stored: StoredEnvironments; created: boolean }>;
+  getEnvironments(namespace: string): Promise<StoredEnvironments | undefined>;
+  /** The latest version of every namespace's environments. */
+  listEnvironments(): Promise<StoredEnvironments[]>;
+}
+
+/** Deployment records (contracts/deployments.ts) and the queue of each pair. */
+export interface DeploymentStore {
+  /** Starts a record (result `running`); a second call with the same `key` returns the first record unchanged. */
+  startDeployment(d: NewDeployment): Promise<DeploymentRecord>;
+  /**
+   * Ends a record (only a `running` one: an ended record is returned unchanged).
+   * A rollback that succeeds also marks the deployment its `rollbackOf` names `rolled back`, in the same transaction.
+   */
+  finishDeployment(id: number, end: DeploymentEnd): Promise<DeploymentRecord>;
+  getDeployment(id: number): Promise<DeploymentRecord | undefined>;
+  /** Newest first (by id). */
+  listDeployments(q: DeploymentQuery): Promise<DeploymentRecord[]>;
+  /** The newest `succeeded` deployment of a pair, optionally older than record `beforeId`. */
+  lastSuccessfulDeployment(namespace: string, environment: string, application: string, beforeId?: number): Promise<DeploymentRecord | undefined>;
+  /** Joins a pair's queue (idempotent per holder); returns the queue, first = the one that deploys now. */
+  joinDeployQueue(key: string, turn: DeployTurn): Promise<DeployTurn[]>;
+  /** Leaves the queue (done, or given up for a holder whose workflow ended); false when it was not in it. */
+  leaveDeployQueue(key: string, holder: string): Promise<boolean>;
+  deployQueue(key: string): Promise<DeployTurn[]>;
+}
+
+/** Incidents (contracts/deployments.ts), from the API and from Alertmanager. */
+export interface IncidentStore {
+  /** Opens one; with an `externalKey` already open in that namespace, returns that one instead. */
+  openIncident(i: NewIncident): Promise<{ incident: IncidentRecord; created: boolean }>;
+  /** Resolves an open incident (a resolved one is returned unchanged); undefined when there is none. */
+  resolveIncident(id: number, resolvedAt: string): Promise<IncidentRecord | undefined>;
+  /** Resolves the open incident of an external key, if any. */
+  resolveIncidentByKey(namespace: string, externalKey: string, resolvedAt: string): Promise<IncidentRecord | undefined>;
+  getIncident(id: number): Promise<IncidentRecord | undefined>;
+  /** Newest first. */
+  listIncidents(q: IncidentQuery): Promise<IncidentRecord[]>;
+}
+
 export type StoreKind = 'sqlite' | 'postgres';
 
-export interface Store extends FlowStore, RunNumberStore, LogStore, CallbackStore, SecretStore, SessionStore {
+export interface Store
+  extends FlowStore, RunNumberStore, LogStore, CallbackStore, SecretStore, SessionStore, EnvironmentStore, DeploymentStore, IncidentStore {
   readonly kind: StoreKind;
   /** The schema version the store is at (its highest applied migration). */
   schemaVersion(): Promise<number>;

@@ -4,6 +4,7 @@
  * says whether to run `coflow migrate` or to upgrade coflow); it never
  * migrates by itself: `migratePostgresStore` does, when asked.
  */
+import { unbuiltDeploymentParts } from '../unbuilt-deployments.ts';
 import { checkSchema, type MigrationReport } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { postgresCallbacks } from './callbacks.ts';
@@ -32,6 +33,7 @@ export async function openPostgresStore(config: PostgresStoreConfig): Promise<St
     ...postgresCallbacks(db),
     ...postgresSecrets(db),
     ...postgresSessions(db),
+    ...unbuiltDeploymentParts(),
     async schemaVersion() {
       return (await readSchemaState(db)).version;
     },

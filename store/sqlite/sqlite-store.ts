@@ -4,6 +4,7 @@
  * The driver is synchronous; every method completes before it returns, so a
  * transaction never interleaves with another call of this process.
  */
+import { unbuiltDeploymentParts } from '../unbuilt-deployments.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MigrationReport } from '../schema.ts';
@@ -80,6 +81,7 @@ function storeOn(db: DatabaseSync): Store {
     ...sqliteCallbacks(db),
     ...sqliteSecrets(db),
     ...sqliteSessions(db),
+    ...unbuiltDeploymentParts(),
     schemaVersion: () => settle(() => (version.get() as { v: number }).v),
     ping: () => settle(() => void one.get()),
     close() {
