@@ -7,6 +7,8 @@
  */
 import type { ExprContexts } from '../flow/expressions/values.ts';
 import type { BlueGreenSpec, DeploySpec, DeployStrategyName } from '../flow/model.ts';
+import type { ShippedCommit } from './deployments.ts';
+import type { TriggerContext } from './triggers.ts';
 
 /** Render one deploy attempt's manifest: no change to the cluster. */
 export interface RenderInput {
@@ -102,3 +104,22 @@ export const DEPLOY_LABELS = {
 
 /** The field manager of coflow's server-side applies. */
 export const DEPLOY_FIELD_MANAGER = 'coflow-deploy';
+
+/** Lead time (dora part): which commits a successful deployment shipped. */
+export interface ShippedCommitsInput {
+  readonly runId: string;
+  readonly flowUri: string;
+  /** The commit deployed (the run's trigger commit). */
+  readonly commit?: string;
+  /** The commit of the pair's previous successful deployment. */
+  readonly previousCommit?: string;
+  /** The run's trigger (its payload may list the pushed commits). */
+  readonly trigger?: TriggerContext;
+  /** The run has a workspace (a clone in it answers `git log previous..commit`). */
+  readonly workspace: boolean;
+}
+
+export interface LeadTimeActivities {
+  /** Best effort: the commits it can establish, oldest first; empty when none. */
+  shippedCommits(input: ShippedCommitsInput): Promise<ShippedCommit[]>;
+}
