@@ -36,6 +36,7 @@ export const SCHEMA_STEPS: readonly SchemaStep[] = [
   { version: 1, name: 'flows, run numbers, deliveries, logs, callbacks, secrets', oldestCode: 1 },
   { version: 2, name: 'logs of one job in cursor order', oldestCode: 1 },
   { version: 3, name: 'revoked sessions', oldestCode: 1 },
+  { version: 4, name: 'environments, deployments and their queue, incidents', oldestCode: 1 },
 ];
 
 /** The schema version this build of coflow knows and needs. */

@@ -10,3 +10,6 @@ export const MIGRATION_LOCK: readonly [number, number] = [COFLOW, 0];
 
 /** Class of the lock an append holds on its run (object: `hashtext(run_id)`) until it commits. */
 export const LOG_LOCK_CLASS = COFLOW + 1;
+
+/** Class of the lock a join to a pair's deploy queue holds (object: `hashtext(key)`) until it commits. */
+export const DEPLOY_QUEUE_LOCK_CLASS = COFLOW + 2;

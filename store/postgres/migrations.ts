@@ -34,6 +34,34 @@ CREATE TABLE secrets (
 CREATE TABLE revoked_sessions (id text PRIMARY KEY, expires_at timestamptz NOT NULL);
 CREATE TABLE revoked_user_sessions (username text PRIMARY KEY, before timestamptz NOT NULL, expires_at timestamptz NOT NULL);
 `,
+  // Several servers write at once: idempotency is a unique key (deployments.key, one open incident per
+  // external key), the queue's order an identity taken under a per-pair advisory lock (store/postgres/queue.ts).
+  4: `
+CREATE TABLE environments (
+  namespace text COLLATE "C" NOT NULL, version integer NOT NULL, source text NOT NULL, spec text NOT NULL,
+  created_at timestamptz NOT NULL, PRIMARY KEY (namespace, version));
+CREATE TABLE deployments (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key text NOT NULL UNIQUE,
+  namespace text COLLATE "C" NOT NULL, environment text COLLATE "C" NOT NULL, application text COLLATE "C" NOT NULL,
+  kind text NOT NULL CHECK (kind IN ('deploy', 'marked', 'rollback')),
+  flow_uri text, run_id text, job_path text, attempt integer, commit_sha text, branch text, repo text,
+  images jsonb NOT NULL, user_name text, strategy text, manifest text, manifest_digest text,
+  started_at timestamptz NOT NULL, finished_at timestamptz,
+  result text NOT NULL CHECK (result IN ('running', 'succeeded', 'failed', 'rolled back')), reason text,
+  rollback_of integer REFERENCES deployments (id), restores integer REFERENCES deployments (id), commits jsonb NOT NULL);
+CREATE INDEX deployments_by_pair ON deployments (namespace, environment, application, id);
+CREATE INDEX deployments_by_start ON deployments (started_at);
+CREATE TABLE deploy_queue (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key text NOT NULL, holder text NOT NULL, workflow_id text NOT NULL,
+  since timestamptz NOT NULL, UNIQUE (key, holder));
+CREATE TABLE incidents (
+  id integer GENERATED ALWAYS AS IDENTITY PRIMARY KEY, namespace text COLLATE "C" NOT NULL, environment text COLLATE "C" NOT NULL,
+  application text, deployment_id integer REFERENCES deployments (id), title text NOT NULL,
+  source text NOT NULL CHECK (source IN ('api', 'alertmanager')), external_key text,
+  opened_at timestamptz NOT NULL, resolved_at timestamptz, opened_by text);
+CREATE UNIQUE INDEX incidents_open_by_key ON incidents (namespace, external_key) WHERE resolved_at IS NULL AND external_key IS NOT NULL;
+CREATE INDEX incidents_by_opening ON incidents (namespace, environment, opened_at);
+`,
 });
 
 const SCHEMA_VERSION_TABLE = `

@@ -4,12 +4,14 @@
  * says whether to run `coflow migrate` or to upgrade coflow); it never
  * migrates by itself: `migratePostgresStore` does, when asked.
  */
-import { unbuiltDeploymentParts } from '../unbuilt-deployments.ts';
 import { checkSchema, type MigrationReport } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { postgresCallbacks } from './callbacks.ts';
 import { Database } from './database.ts';
+import { postgresDeployments } from './deployments.ts';
+import { postgresEnvironments } from './environments.ts';
 import { postgresFlows } from './flows.ts';
+import { postgresIncidents } from './incidents.ts';
 import { postgresLogs } from './logs.ts';
 import { migratePostgres, readSchemaState } from './migrations.ts';
 import { postgresOptions, type PostgresStoreConfig } from './options.ts';
@@ -33,7 +35,9 @@ export async function openPostgresStore(config: PostgresStoreConfig): Promise<St
     ...postgresCallbacks(db),
     ...postgresSecrets(db),
     ...postgresSessions(db),
-    ...unbuiltDeploymentParts(),
+    ...postgresEnvironments(db),
+    ...postgresDeployments(db),
+    ...postgresIncidents(db),
     async schemaVersion() {
       return (await readSchemaState(db)).version;
     },

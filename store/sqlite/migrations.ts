@@ -32,6 +32,30 @@ CREATE TABLE IF NOT EXISTS secrets (name TEXT PRIMARY KEY, iv BLOB NOT NULL, dat
 CREATE TABLE revoked_sessions (id TEXT PRIMARY KEY, expires_at INTEGER NOT NULL);
 CREATE TABLE revoked_user_sessions (user TEXT PRIMARY KEY, before INTEGER NOT NULL, expires_at INTEGER NOT NULL);
 `,
+  // Times are ISO 8601 UTC text (toISOString), so text order is time order. Lists (images, commits) are JSON.
+  4: `
+CREATE TABLE environments (
+  namespace TEXT NOT NULL, version INTEGER NOT NULL, source TEXT NOT NULL, spec TEXT NOT NULL, created_at TEXT NOT NULL,
+  PRIMARY KEY (namespace, version));
+CREATE TABLE deployments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE,
+  namespace TEXT NOT NULL, environment TEXT NOT NULL, application TEXT NOT NULL, kind TEXT NOT NULL,
+  flow_uri TEXT, run_id TEXT, job_path TEXT, attempt INTEGER, commit_sha TEXT, branch TEXT, repo TEXT,
+  images TEXT NOT NULL, user_name TEXT, strategy TEXT, manifest TEXT, manifest_digest TEXT,
+  started_at TEXT NOT NULL, finished_at TEXT, result TEXT NOT NULL, reason TEXT,
+  rollback_of INTEGER REFERENCES deployments (id), restores INTEGER REFERENCES deployments (id), commits TEXT NOT NULL);
+CREATE INDEX deployments_by_pair ON deployments (namespace, environment, application, id);
+CREATE INDEX deployments_by_start ON deployments (started_at);
+CREATE TABLE deploy_queue (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, holder TEXT NOT NULL, workflow_id TEXT NOT NULL, since TEXT NOT NULL,
+  UNIQUE (key, holder));
+CREATE TABLE incidents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, namespace TEXT NOT NULL, environment TEXT NOT NULL, application TEXT,
+  deployment_id INTEGER REFERENCES deployments (id), title TEXT NOT NULL, source TEXT NOT NULL, external_key TEXT,
+  opened_at TEXT NOT NULL, resolved_at TEXT, opened_by TEXT);
+CREATE UNIQUE INDEX incidents_open_by_key ON incidents (namespace, external_key) WHERE resolved_at IS NULL AND external_key IS NOT NULL;
+CREATE INDEX incidents_by_opening ON incidents (namespace, environment, opened_at);
+`,
 });
 
 /**

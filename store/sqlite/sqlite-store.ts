@@ -4,13 +4,15 @@
  * The driver is synchronous; every method completes before it returns, so a
  * transaction never interleaves with another call of this process.
  */
-import { unbuiltDeploymentParts } from '../unbuilt-deployments.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { MigrationReport } from '../schema.ts';
 import type { Store } from '../store.ts';
 import { sqliteCallbacks } from './callbacks.ts';
+import { sqliteDeployments } from './deployments.ts';
+import { sqliteEnvironments } from './environments.ts';
 import { sqliteFlows } from './flows.ts';
+import { sqliteIncidents } from './incidents.ts';
 import { sqliteLogs } from './logs.ts';
 import { migrate } from './migrations.ts';
 import { sqliteSecrets } from './secrets.ts';
@@ -81,7 +83,9 @@ function storeOn(db: DatabaseSync): Store {
     ...sqliteCallbacks(db),
     ...sqliteSecrets(db),
     ...sqliteSessions(db),
-    ...unbuiltDeploymentParts(),
+    ...sqliteEnvironments(db),
+    ...sqliteDeployments(db),
+    ...sqliteIncidents(db),
     schemaVersion: () => settle(() => (version.get() as { v: number }).v),
     ping: () => settle(() => void one.get()),
     close() {

@@ -4,13 +4,15 @@
  * share one store (here: several handles on the same data). It knows nothing
  * of any backend: store/sqlite/sqlite-store.test.ts runs it on the embedded
  * file, a PostgreSQL store runs it unchanged. The log tests are in
- * store-suite-logs.ts, shared values in store-fixtures.ts.
+ * store-suite-logs.ts, those of environments, deployments and incidents in
+ * store-suite-deployments.ts, shared values in store-fixtures.ts.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseFlow } from '../../flow/index.ts';
 import { tokenHash } from '../../store/token-hash.ts';
 import type { Store, StoreKind } from '../../store/store.ts';
 import { applyFlow, ascending, callbackTarget, flowSource, logLines, numbered, plain, range, RUN, sealed, texts } from './store-fixtures.ts';
+import { deploymentTests } from './store-suite-deployments.ts';
 import { logTests } from './store-suite-logs.ts';
 
 /** What differs between backends. */
@@ -159,6 +161,7 @@ export function storeSuite(target: StoreTarget): void {
   });
 
   logTests(() => store, otherHandles);
+  deploymentTests(() => store, otherHandles);
 
   describe('callbacks', () => {
     const inAnHour = (): Date => new Date(Date.now() + 3600_000);
