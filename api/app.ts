@@ -23,7 +23,10 @@ import { createSessions } from './auth/sessions.ts';
 import type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
+import { alertmanagerRoutes } from './routes/alertmanager.ts';
 import { callbackRoutes } from './routes/callbacks.ts';
+import { deploymentRoutes } from './routes/deployments.ts';
+import { incidentRoutes } from './routes/incidents.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { componentRoutes } from './routes/components.ts';
 import { controlRoutes } from './routes/control.ts';
@@ -55,6 +58,9 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   controlRoutes,
   secretRoutes,
   callbackRoutes,
+  deploymentRoutes,
+  incidentRoutes,
+  alertmanagerRoutes,
 ];
 
 export interface ApiOptions {

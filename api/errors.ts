@@ -60,6 +60,8 @@ const ERROR_STATUS = {
   component_not_found: 422,
   invalid_component_use: 422,
   invalid_inputs: 422,
+  unknown_environment: 422,
+  unknown_deployment: 422,
   internal: 500,
   temporal_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
