@@ -26,7 +26,7 @@ export const deployments: Command = {
       const value = optionText(ctx.values, option);
       if (value !== undefined) query.set(param, value);
     }
-    const page = await ctx.api.request<DeploymentPage>('GET', `/api/v1/deployments${query.size > 0 ? `?${query}` : ''}`);
+    const page = await ctx.api.request<DeploymentPage>('GET', `/api/v1/deployments${query.size > 0 ? `?${query.toString()}` : ''}`);
     ctx.out(page.deployments, () => [
       page.deployments.length === 0
         ? 'no deployments'

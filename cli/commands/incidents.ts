@@ -20,7 +20,7 @@ export const incidents: Command = {
       const v = optionText(ctx.values, k);
       if (v !== undefined) query.set(k, v);
     }
-    const { incidents: list } = await ctx.api.request<{ incidents: IncidentRecord[] }>('GET', `/api/v1/incidents${query.size > 0 ? `?${query}` : ''}`);
+    const { incidents: list } = await ctx.api.request<{ incidents: IncidentRecord[] }>('GET', `/api/v1/incidents${query.size > 0 ? `?${query.toString()}` : ''}`);
     ctx.out(list, () => (list.length === 0 ? 'no incidents' : table(['ID', 'ENVIRONMENT', 'APPLICATION', 'DEPLOYMENT', 'OPENED', 'RESOLVED', 'TITLE'], list.map(row))));
     return 0;
   },
