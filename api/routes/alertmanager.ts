@@ -75,7 +75,10 @@ async function handleAlert(deps: ApiDeps, spec: EnvironmentsSpec, alert: Alertma
     throw err;
   });
   if (opened instanceof ApiError) return skipped(opened.message);
-  return { fingerprint, result: opened.created ? 'opened' : 'already open', incident: opened.incident.id, linkedBy: opened.linkedBy };
+  // An incident already open keeps the link it was opened with.
+  return opened.created
+    ? { fingerprint, result: 'opened', incident: opened.incident.id, linkedBy: opened.linkedBy }
+    : { fingerprint, result: 'already open', incident: opened.incident.id };
 }
 
 export const alertmanagerRoutes: RouteModule = (app, deps) => {
