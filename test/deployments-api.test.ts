@@ -76,7 +76,7 @@ describe('deployment records', () => {
   });
 
   it('are shown by `coflow deployments` as a table', async () => {
-    const child = spawn(process.execPath, [join(repoRoot, 'cli/coflow.ts'), 'deployments', '--environment', 'production'], {
+    const child = spawn(process.execPath, [join(repoRoot, 'cli/coflow.ts'), 'deployments', '--environment', 'production', '--application', 'app'], {
       env: { ...process.env, COFLOW_API: h.platform.apiUrl, COFLOW_TOKEN: VIEWER },
     });
     let stdout = '';
