@@ -53,6 +53,8 @@ export interface CoflowConfig extends ApiConfig, LogicConfig, SmtpConfig, Tempor
   readonly kubernetes: KubernetesSettings;
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); unset: the API's own address. */
   readonly publicUrl?: string;
+  /** COFLOW_DEPLOY_HELPER_IMAGE: the image deploy jobs read `file:` manifests with (sh, find, kubectl); unset: coflow/kubectl:1.0.0. */
+  readonly deployHelperImage?: string;
   /** COFLOW_WEB_DIR: a built web UI to serve as is (images); unset: built from web/ into the cache when stale (worker/web-root.ts). */
   readonly webDir?: string;
   /** COFLOW_CACHE_DIR (else $XDG_CACHE_HOME/coflow or ~/.cache/coflow): what the setup builds once, and the web UI's builds. */
@@ -166,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     ...globalPullPolicy(env),
     kubernetes: kubernetesSettings(env),
     ...publicUrl(env),
+    ...(env.COFLOW_DEPLOY_HELPER_IMAGE ? { deployHelperImage: env.COFLOW_DEPLOY_HELPER_IMAGE } : {}),
     ...(env.COFLOW_WEB_DIR ? { webDir: resolve(env.COFLOW_WEB_DIR) } : {}),
     cacheDir: cacheDir(env),
     ...loadLogicConfig(env),

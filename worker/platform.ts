@@ -18,6 +18,7 @@ import { serveApi, type ApiServer } from './api-server.ts';
 import type { KubernetesSettings, RunnerKind } from './config.ts';
 import type { ImagePullPolicy } from '../flow/model.ts';
 import { openBase, type BaseOptions, type PlatformBase } from './platform-base.ts';
+import { createDeployEngine } from './deploy-engine-factory.ts';
 import { createRunner } from './runner-factory.ts';
 import { connectionOptions } from './temporal-config.ts';
 import { bundleWorkflows, createCoflowWorker } from './worker.ts';
@@ -46,6 +47,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly kubernetes?: KubernetesSettings;
   /** COFLOW_IMAGE_PULL_POLICY: the pull policy of jobs that set none. */
   readonly imagePullPolicy?: ImagePullPolicy;
+  /** COFLOW_DEPLOY_HELPER_IMAGE: the image that reads deploy jobs' `file:` manifests. */
+  readonly deployHelperImage?: string;
   /** COFLOW_LUA_HTTP_ALLOW: hosts Lua hooks may reach with `http`; none = no HTTP. */
   readonly luaHttpAllow?: readonly string[];
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); default: the API's own address. */
@@ -88,6 +91,15 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
       ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
       ...(options.imagePullPolicy ? { imagePullPolicy: options.imagePullPolicy } : {}),
     });
+  const secrets = chainSecrets(base.fromConfig, base.vault.resolve);
+  const deployEngine = createDeployEngine({
+    dockerSocket: options.dockerSocket,
+    ...(options.runnerKind ? { runner: options.runnerKind } : {}),
+    ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
+    store,
+    secrets,
+    ...(options.deployHelperImage ? { helperImage: options.deployHelperImage } : {}),
+  });
   const build = async (): Promise<BuiltWorker> => {
     const connection = await NativeConnection.connect(connectionOptions(options));
     try {
@@ -102,9 +114,10 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
         extraActivities: {
           ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
           ...createConcurrencyActivities({ temporal: client }),
+          ...deployEngine,
         },
         jobAttemptDuration: metrics.jobAttemptDuration,
-        secrets: chainSecrets(base.fromConfig, base.vault.resolve),
+        secrets,
         lua: { httpAllow: options.luaHttpAllow ?? [] },
         ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
         publicUrl,
