@@ -18,7 +18,13 @@ spec:
     spec: { containers: [{ name: web, image: "shop:\${{ environment.values.TAG }}", env: [{ name: PW, value: "\${{ secrets.DB_PW }}" }] }] }
 `;
 const service = 'apiVersion: v1\nkind: Service\nmetadata: { name: web }\nspec: { selector: { app: web } }\n';
-type Obj = { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> }; spec: Record<string, any> };
+type Obj = { kind: string; metadata: { name: string; namespace: string; labels: Record<string, string> };
+  spec: {
+    replicas?: number;
+    selector: { matchLabels?: Record<string, string> } & Record<string, unknown>;
+    template: { metadata: { labels: Record<string, string> }; spec: { containers: { env: { value: string }[] }[] } };
+  };
+};
 const objects = (manifest: string): Obj[] => parseAllDocuments(manifest).map((d) => d.toJS() as Obj);
 
 describe('renderManifest', () => {
@@ -28,7 +34,7 @@ describe('renderManifest', () => {
     const pair = { [DEPLOY_LABELS.environment]: 'prod', [DEPLOY_LABELS.application]: 'shop' };
     expect(d!.metadata).toMatchObject({ namespace: 'shop-prod', labels: pair });
     expect(d!.spec.template.metadata.labels).toEqual({ app: 'web', ...pair });
-    expect(d!.spec.template.spec.containers[0].env[0].value).toBe('${{ secrets.DB_PW }}');
+    expect(d!.spec.template.spec.containers[0]?.env[0]?.value).toBe('${{ secrets.DB_PW }}');
     expect(s!.metadata.namespace).toBe('shop-prod');
     expect(out.images).toEqual(['shop:v2']);
     expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);

@@ -25,7 +25,7 @@ const environments: StoredEnvironments = {
   },
 };
 const engine = createDeployEngineActivities({
-  clusters: new ClusterAccess({ environments: { getEnvironments: async (ns) => (ns === 'acme' ? environments : undefined) }, runnerKubeConfig: () => kubeConfig() }),
+  clusters: new ClusterAccess({ environments: { getEnvironments: (ns) => Promise.resolve(ns === 'acme' ? environments : undefined) }, runnerKubeConfig: () => kubeConfig() }),
   pollMs: 250,
 });
 const apps = (): AppsV1Api => kubeConfig().makeApiClient(AppsV1Api);
