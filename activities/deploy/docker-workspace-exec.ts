@@ -8,7 +8,7 @@ import { PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { statusOf } from '../errors.ts';
 import { workspaceVolume } from '../workspace-name.ts';
-import { boundedText, EXEC_OUTPUT_LIMIT } from './exec-output.ts';
+import { boundedText, EXEC_OUTPUT_LIMIT, WorkspaceGoneError } from './exec-output.ts';
 import type { WorkspaceExec, WorkspaceExecOptions, WorkspaceExecResult } from './workspace-exec.ts';
 
 export interface DockerWorkspaceExecOptions {
@@ -31,7 +31,7 @@ export class DockerWorkspaceExec implements WorkspaceExec {
     try {
       await docker.getVolume(volume).inspect();
     } catch (err) {
-      if (statusOf(err) === 404) throw new Error(`the workspace of run ${runId} is gone (volume ${volume})`);
+      if (statusOf(err) === 404) throw new WorkspaceGoneError(`the workspace of run ${runId} is gone (volume ${volume})`);
       throw err;
     }
     const name = `${volume}-exec-${createHash('sha256').update(JSON.stringify(argv)).digest('hex').slice(0, 10)}`;

@@ -16,6 +16,7 @@ import { canaryAbort, canaryStep } from './canary.ts';
 import type { ClusterAccess} from './cluster-access.ts';
 import { ClusterConfigError } from './cluster-access.ts';
 import { ClusterObjects, ObjectRefusedError } from './cluster-objects.ts';
+import { OutputTooLongError, WorkspaceGoneError } from './exec-output.ts';
 import { ManifestError, parseManifest } from './manifest-objects.ts';
 import { readWorkspaceManifest } from './manifest-source.ts';
 import { renderManifest } from './render.ts';
@@ -48,7 +49,10 @@ function heartbeat(): void {
 }
 
 const refused = (err: unknown): boolean =>
-  err instanceof ManifestError || err instanceof ClusterConfigError || err instanceof ObjectRefusedError || err instanceof ExpressionEvalError || err instanceof ExpressionSyntaxError;
+  err instanceof ManifestError ||
+  err instanceof ClusterConfigError ||
+  err instanceof OutputTooLongError ||
+  err instanceof WorkspaceGoneError || err instanceof ObjectRefusedError || err instanceof ExpressionEvalError || err instanceof ExpressionSyntaxError;
 
 /** Names of the secrets a stored manifest still holds as `${{ secrets.X }}`. */
 function manifestSecrets(manifest: string): string[] {

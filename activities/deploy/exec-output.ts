@@ -24,3 +24,8 @@ export function boundedText(stream: Readable, limit: number): Promise<string> {
     });
   });
 }
+
+/** The run's workspace no longer exists (the run's retention removed it): reading from it cannot succeed later. */
+export class WorkspaceGoneError extends Error {
+  override readonly name = 'WorkspaceGoneError';
+}

@@ -8,7 +8,7 @@ import type { CoreV1Api } from '@kubernetes/client-node';
 import { statusOf } from '../errors.ts';
 import { workspacePodParts, type WorkspaceClaimSettings } from '../kubernetes-workspace.ts';
 import { workspaceVolume } from '../workspace-name.ts';
-import { EXEC_OUTPUT_LIMIT, OutputTooLongError } from './exec-output.ts';
+import { EXEC_OUTPUT_LIMIT, OutputTooLongError, WorkspaceGoneError } from './exec-output.ts';
 import type { WorkspaceExec, WorkspaceExecOptions, WorkspaceExecResult } from './workspace-exec.ts';
 
 export interface KubernetesWorkspaceExecOptions {
@@ -35,7 +35,7 @@ export class KubernetesWorkspaceExec implements WorkspaceExec {
     try {
       await core.readNamespacedPersistentVolumeClaim({ name: volume, namespace });
     } catch (err) {
-      if (statusOf(err) === 404) throw new Error(`the workspace of run ${runId} is gone (claim ${namespace}/${volume})`);
+      if (statusOf(err) === 404) throw new WorkspaceGoneError(`the workspace of run ${runId} is gone (claim ${namespace}/${volume})`);
       throw err;
     }
     const name = `${volume}-exec-${createHash('sha256').update(JSON.stringify(argv)).digest('hex').slice(0, 10)}`;
