@@ -120,7 +120,8 @@ export function createDeployEngineActivities(options: DeployEngineOptions): Depl
         throw err;
       }
     },
-    applyDeployment: (input) => onCluster(input, (ctx) => applyManifest(input, ctx)),
+    // A canary pair applied whole (a rollback) is a promotion: the canary Deployments go too.
+    applyDeployment: (input) => onCluster(input, (ctx) => (input.strategy === 'canary' ? canaryStep({ ...input, weight: 100 }, ctx) : applyManifest(input, ctx))),
     canaryStep: (input) => onCluster(input, (ctx) => canaryStep(input, ctx)),
     canaryAbort: (input) => onCluster(input, (ctx) => canaryAbort(input, ctx)),
     scaleDownColour: (input) => scaleDownColour(clusters, input),
