@@ -5,8 +5,9 @@
  * with what the run knows; flow validation (flow/check-environments.ts) refuses
  * earlier what it can see in the file.
  */
+import { gateWithinProtection } from '../flow/check-environments.ts';
 import { matchesGlobs } from '../flow/globs.ts';
-import type { EnvironmentProtection, EnvironmentSpec } from './environments.ts';
+import type { EnvironmentSpec } from './environments.ts';
 import type { StageStatus } from './run-status.ts';
 
 /** What the run knows when it is about to deploy. */
@@ -15,11 +16,6 @@ export interface DeployRunFacts {
   readonly branch?: string;
   /** The run's stages before the deploying job's stage, as the run status has them. */
   readonly stagesBefore: readonly Pick<StageStatus, 'name' | 'type' | 'approval'>[];
-}
-
-/** Whether every approver of a gate is among the environment's: an empty gate list (any operator) never is. */
-export function gateWithinProtection(gateApprovers: readonly string[], protection: EnvironmentProtection): boolean {
-  return gateApprovers.length > 0 && gateApprovers.every((a) => protection.approvers.includes(a));
 }
 
 /** Why the run may not deploy to `environment`, or undefined when it may. */

@@ -11,8 +11,8 @@ import {
   type EnvironmentProtection,
   type EnvironmentSpec,
   type EnvironmentsSpec,
-} from '../contracts/environments.ts';
-import type { FlowIssue } from './errors.ts';
+} from './environments.ts';
+import { formatFlowIssue, type FlowIssue } from './errors.ts';
 import { DNS_LABEL } from './read-deploy-target.ts';
 import { describe, YamlReader, type Field } from './yaml-reader.ts';
 
@@ -24,10 +24,14 @@ export type EnvironmentsValidation =
 export class EnvironmentsValidationError extends Error {
   override readonly name = 'EnvironmentsValidationError';
   readonly issues: readonly FlowIssue[];
+  /** The file name given to the parser, used in the message. */
+  readonly file: string | undefined;
 
-  constructor(issues: readonly FlowIssue[]) {
-    super([`invalid environments file (${issues.length === 1 ? '1 issue' : `${issues.length} issues`}):`, ...issues.map((i) => `  ${i.line}:${i.column} ${i.path}: ${i.message}`)].join('\n'));
+  constructor(issues: readonly FlowIssue[], file?: string) {
+    const count = issues.length === 1 ? '1 issue' : `${issues.length} issues`;
+    super([`invalid environments file (${count}):`, ...issues.map((i) => `  ${formatFlowIssue(i, file ?? '<environments>')}`)].join('\n'));
     this.issues = issues;
+    this.file = file;
   }
 }
 
@@ -39,14 +43,21 @@ const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const VALUE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 
 /** Parses and checks an environments file; throws {@link EnvironmentsValidationError}. */
-export function parseEnvironments(text: string): { spec: EnvironmentsSpec; warnings: readonly FlowIssue[] } {
-  const result = validateEnvironments(text);
-  if (!result.ok) throw new EnvironmentsValidationError(result.issues);
+export function parseEnvironments(text: string, opts: EnvironmentsOptions = {}): { spec: EnvironmentsSpec; warnings: readonly FlowIssue[] } {
+  const result = validateEnvironments(text, opts);
+  if (!result.ok) throw new EnvironmentsValidationError(result.issues, opts.file);
   return { spec: result.spec, warnings: result.warnings };
 }
 
+export interface EnvironmentsOptions {
+  /** The namespace the file must declare (the API's path), when known. */
+  readonly namespace?: string;
+  /** File name shown in error messages. */
+  readonly file?: string;
+}
+
 /** Like {@link parseEnvironments}, returning the issues instead of throwing. */
-export function validateEnvironments(text: string): EnvironmentsValidation {
+export function validateEnvironments(text: string, opts: EnvironmentsOptions = {}): EnvironmentsValidation {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
@@ -57,14 +68,14 @@ export function validateEnvironments(text: string): EnvironmentsValidation {
     return { ok: false, issues, warnings: [] };
   }
   const r = new YamlReader(doc, lines);
-  const spec = readFile(r);
+  const spec = readFile(r, opts.namespace);
   const byPlace = (a: FlowIssue, b: FlowIssue): number => a.line - b.line || a.column - b.column;
   const warnings = [...r.warnings].sort(byPlace);
   if (r.issues.length > 0 || spec === undefined) return { ok: false, issues: [...r.issues].sort(byPlace), warnings };
   return { ok: true, spec, warnings };
 }
 
-function readFile(r: YamlReader): EnvironmentsSpec | undefined {
+function readFile(r: YamlReader, expected: string | undefined): EnvironmentsSpec | undefined {
   const root = r.root();
   if (root.node === null) {
     r.report(root, 'the environments file is empty');
@@ -76,6 +87,9 @@ function readFile(r: YamlReader): EnvironmentsSpec | undefined {
   const namespace = nsField === undefined ? undefined : r.string(nsField);
   if (nsField === undefined) r.report(m.missing('namespace'), 'an environments file needs a "namespace": the first part of the uris of the flows that deploy to them');
   else if (namespace !== undefined && !NAMESPACE.test(namespace)) r.report(nsField, `"${namespace}" is not a namespace (letters, digits, ".", "-" and "_")`);
+  else if (namespace !== undefined && expected !== undefined && namespace !== expected) {
+    r.report(nsField, `the file declares namespace "${namespace}" but is applied to "${expected}"; they must be the same`);
+  }
 
   let alerts: { tokenSecret: string } | undefined;
   const alertsField = m.get('alerts');

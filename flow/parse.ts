@@ -4,7 +4,7 @@
  * collected with its path and line:column before anything is returned.
  */
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
-import { flowNamespace } from '../contracts/environments.ts';
+import { flowNamespace } from './environments.ts';
 import { checkDeployTargets, type DeployTarget, type KnownEnvironments } from './check-environments.ts';
 import { isDeployJob, readDeployJob } from './parse-deploy.ts';
 import { FlowValidationError } from './errors.ts';

@@ -1,4 +1,5 @@
 /** Where a deployment goes, as deploy jobs and `deployment:` marks write it: an environment and an application. */
+import { defaultApplication } from './environments.ts';
 import type { DeploymentMark } from './model.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 
@@ -20,7 +21,7 @@ export function readTarget(r: YamlReader, m: MapFields, what: string): string | 
 /** `application:`; default: the repository part of the flow's uri. */
 export function readApplication(r: YamlReader, m: MapFields, flowUri: string): string {
   const f = m.get('application');
-  const fallback = flowUri.split('/')[1] ?? flowUri;
+  const fallback = defaultApplication(flowUri);
   if (f === undefined) return fallback;
   const name = r.string(f);
   if (name !== undefined && !/^[A-Za-z0-9][\w.-]*$/.test(name)) r.report(f, `"${name}" is not an application name (letters, digits, ".", "-" and "_")`);
