@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { EnvironmentsSpec } from './environments.ts';
 import { validateFlow } from './parse.ts';
@@ -89,5 +91,15 @@ describe('deploy targets against the namespace environments', () => {
       '  - { name: s, actions: [ { name: a, jobs: [ { endpoint: kubectl, deployment: { environment: stage } } ] } ] }',
     );
     expect(check(text, ENVIRONMENTS).issues).toEqual(['3:94 unknown environment "stage" (namespace "acme" declares dev or prod)']);
+  });
+});
+
+describe('docs/deploy-jobs.md', () => {
+  it('has an environments file and an example flow that validate together, without warnings', () => {
+    const doc = readFileSync(join(import.meta.dirname, '../docs/deploy-jobs.md'), 'utf8');
+    const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+    const { spec, warnings } = parseEnvironments(blocks[0] ?? '');
+    expect(warnings).toEqual([]);
+    expect(check(blocks.at(-1) ?? '', spec)).toEqual({ issues: [], warnings: [] });
   });
 });
