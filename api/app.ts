@@ -30,6 +30,7 @@ import { incidentRoutes } from './routes/incidents.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { componentRoutes } from './routes/components.ts';
 import { controlRoutes } from './routes/control.ts';
+import { environmentRoutes } from './routes/environments.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -50,6 +51,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   healthRoutes,
   sessionRoutes,
   flowRoutes,
+  environmentRoutes,
   runRoutes,
   runListEventRoutes,
   logRoutes,

@@ -10,6 +10,7 @@ import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ComponentNotFoundError, ComponentUseError } from '../components/errors.ts';
 import { FlowValidationError } from '../flow/errors.ts';
+import { EnvironmentsValidationError } from '../flow/parse-environments.ts';
 import {
   ConcurrencyLimitError,
   DecisionRefusedError,
@@ -57,6 +58,7 @@ const ERROR_STATUS = {
   body_too_large: 413,
   unsupported_media_type: 415,
   invalid_flow: 422,
+  invalid_environments: 422,
   component_not_found: 422,
   invalid_component_use: 422,
   invalid_inputs: 422,
@@ -120,6 +122,7 @@ function temporalUnavailable(err: unknown): Error | undefined {
 function translate(err: Error): ApiError | undefined {
   if (err instanceof ApiError) return err;
   if (err instanceof FlowValidationError) return new ApiError('invalid_flow', err.message, { issues: err.issues });
+  if (err instanceof EnvironmentsValidationError) return new ApiError('invalid_environments', err.message, { issues: err.issues });
   if (err instanceof ComponentNotFoundError) return new ApiError('component_not_found', err.message);
   if (err instanceof ComponentUseError) return new ApiError('invalid_component_use', err.message, { problems: err.problems });
   if (err instanceof FlowNotFoundError || err instanceof RunNotFoundError || err instanceof StageNotFoundError) return new ApiError('not_found', err.message);

@@ -12,6 +12,7 @@ import { ApiCallError, DevServerStartError, PortInUseError, TemporalNotFoundErro
 import { SchemaTooNewError, SchemaTooOldError, StoreConfigError, StoreUnavailableError } from '../store/errors.ts';
 import { ConfigError, TemporalUnreachableError } from '../worker/errors.ts';
 import { FlowValidationError, type FlowIssue } from '../flow/index.ts';
+import { EnvironmentsValidationError } from '../flow/parse-environments.ts';
 import { ComponentDefinitionError } from '../components/errors.ts';
 
 const GLOBAL_OPTIONS: NonNullable<ParseArgsConfig['options']> = {
@@ -75,8 +76,11 @@ main(process.argv.slice(2)).then(
       process.exitCode = 2;
     } else if (e instanceof ApiCallError) {
       const details = (e.details as { issues?: FlowIssue[] } | null)?.issues;
-      process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues('flow', details)}\n` : ''}`);
+      process.stderr.write(`coflow: ${e.message}\n${details ? `${formatIssues(e.file ?? 'flow', details)}\n` : ''}`);
       process.exitCode = e.status >= 400 && e.status < 500 ? 2 : e.status === 0 && e.code !== 'unreachable' ? 2 : 3;
+    } else if (e instanceof EnvironmentsValidationError) {
+      process.stderr.write(`coflow: invalid environments file\n${formatIssues(e.file ?? 'environments', e.issues)}\n`);
+      process.exitCode = 2;
     } else if (e instanceof FlowValidationError) {
       process.stderr.write(`coflow: invalid flow\n${formatIssues(e.file ?? 'flow', e.issues)}\n`);
       process.exitCode = 2;

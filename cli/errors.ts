@@ -11,6 +11,8 @@ export class ApiCallError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: unknown;
+  /** The local file the request sent, when there is one: its located issues name it. */
+  file?: string;
   constructor(status: number, code: string, message: string, details: unknown) {
     super(message);
     this.status = status;

@@ -11,7 +11,11 @@ export const WORKSPACE_PATH = '/workspace';
 /** Default retention of a run's workspace after the run ends (`COFLOW_WORKSPACE_RETENTION`). */
 export const DEFAULT_WORKSPACE_RETENTION_MS = 24 * 3600_000;
 
-/** The jobs of a flow that mount the workspace, in flow order. */
+/**
+ * The jobs of a flow that use the workspace, in flow order: container jobs that
+ * mount it, and deploy jobs (a `file:` manifest is read from it by a helper).
+ * Service jobs never do. Deploy jobs have no image of their own.
+ */
 export function workspaceJobs(flow: FlowSpec): JobSpec[] {
   return flow.stages.flatMap((s) => s.actions.flatMap((a) => a.jobs)).filter((j) => j.workspace && j.kind !== 'service');
 }

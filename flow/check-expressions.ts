@@ -27,7 +27,13 @@ import { childPath, type Field, type YamlReader } from './yaml-reader.ts';
 const CONTEXTS = ['trigger', 'flow', 'run', 'env', 'secrets', 'inputs', 'jobs'];
 /** Flow environments are evaluated before any job runs, outside a job's environment. */
 const FLOW_CONTEXTS = CONTEXTS.filter((c) => c !== 'jobs' && c !== 'env');
-const PROPERTIES: Readonly<Record<string, readonly string[]>> = { flow: ['uri', 'version', 'title'], run: ['id', 'number'] };
+const PROPERTIES: Readonly<Record<string, readonly string[]>> = {
+  flow: ['uri', 'version', 'title'],
+  run: ['id', 'number'],
+  environment: ['name', 'tier', 'namespace', 'values'],
+};
+/** Read only by a deploy job's manifest: the target environment (contracts/deploy.ts RenderInput). */
+const DEPLOY_CONTEXT = 'environment';
 const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Where an expression sits, which decides what it may read. */
@@ -44,6 +50,8 @@ interface ExpressionScope {
   readonly finishedBefore: (producer: PlacedJob) => boolean;
   /** In a service job's url, headers and body: whether `callback.url` exists (the service waits for a callback). */
   readonly callback?: boolean;
+  /** In a deploy job's manifest: `environment.*` may be read. */
+  readonly deployManifest?: boolean;
 }
 
 /** Scope of a stage's `if:` (stageIndex) or an action's (with actionIndex and whether the stage is parallel). */
@@ -121,6 +129,7 @@ function checkJobExpressions(r: YamlReader, jobField: Field, scope: ExpressionSc
     const field = fieldOf(jobField.path, key, value);
     if (key === 'if') checkConditionField(r, field, scope);
     else if (key === 'service') checkServiceExpressions(r, field, scope);
+    else if (key === 'deploy') checkDeployExpressions(r, field, scope);
     else if ((JOB_TEXT_FIELDS as readonly string[]).includes(key)) {
       for (const leaf of leaves(field)) checkTemplateField(r, leaf, scope);
     }
@@ -138,6 +147,14 @@ function checkServiceExpressions(r: YamlReader, serviceField: Field, scope: Expr
     if (value === null || key === undefined || !(SERVICE_TEXT_FIELDS as readonly string[]).includes(key)) continue;
     for (const leaf of leaves(fieldOf(serviceField.path, key, value))) checkTemplateField(r, leaf, { ...scope, callback: waits });
   }
+}
+
+/** A deploy job's inline manifest, where `environment.*` may be read too. */
+function checkDeployExpressions(r: YamlReader, deployField: Field, scope: ExpressionScope): void {
+  if (!isMap(deployField.node)) return;
+  const manifest: unknown = deployField.node.get('manifest', true);
+  if (!isScalar(manifest)) return;
+  checkTemplateField(r, fieldOf(deployField.path, 'manifest', manifest), { ...scope, deployManifest: true });
 }
 
 /** String leaves of a value: itself, list items, map values (one level of nesting, as `environments` lists of maps need). */
@@ -181,6 +198,12 @@ function checkReference(r: YamlReader, field: Field, at: number, ref: ExprRefere
     if (scope.callback === undefined) report('"callback" can be used only in the url, headers and body of a service job that waits for a callback');
     else if (!scope.callback) report('callback.url needs "callback: true" (or { timeout }) on the service: without it nothing calls back');
     else if (first !== 'url' || rest.length > 0) report('"callback" has one property: url');
+    return;
+  }
+  if (context === DEPLOY_CONTEXT) {
+    const props = PROPERTIES[context] ?? [];
+    if (scope.deployManifest !== true) report('"environment" can be used only in a deploy job\'s manifest');
+    else if (first !== undefined && !props.includes(first)) report(`"environment" has no property "${first}"; it has ${props.join(', ')}`);
     return;
   }
   if (!CONTEXTS.includes(context)) {

@@ -1,6 +1,7 @@
 /** Public API of the flow language: parse, validate, and the normalised model. */
 export { parseFlow, parseFlowWithWarnings, validateFlow } from './parse.ts';
-export type { FlowValidation, ParseFlowOptions } from './parse.ts';
+export type { FlowValidation, ParseFlowOptions, ValidateFlowOptions } from './parse.ts';
+export { EnvironmentsValidationError, parseEnvironments, validateEnvironments } from './parse-environments.ts';
 export { FlowValidationError, InvalidDurationError, InvalidQuantityError, formatFlowIssue } from './errors.ts';
 export type { FlowIssue } from './errors.ts';
 export { formatDuration, parseDuration } from './duration.ts';

@@ -4,7 +4,7 @@
  * (workflows/expressions-context.ts), the job activities resolve the secrets
  * left in them (activities/secrets.ts, activities/service.ts). Pure.
  */
-import type { JobSpec, ServiceSpec } from './model.ts';
+import type { DeploySpec, JobSpec, ServiceSpec } from './model.ts';
 
 /** Fields of a container job whose text is interpolated. */
 export const JOB_TEXT_FIELDS = ['inputs', 'environments', 'script', 'command', 'args'] as const;
@@ -36,10 +36,23 @@ export function mapServiceTexts(service: ServiceSpec, text: (s: string) => strin
   };
 }
 
-/** Every interpolated text of a job, its service call's included. */
+/**
+ * Fields of a `deploy` job whose text is interpolated: the inline manifest
+ * template (a `file:` manifest is rendered by the engine from the workspace).
+ * It may also read `environment.*` (flow/check-expressions.ts).
+ */
+export const DEPLOY_TEXT_FIELDS = ['manifest'] as const;
+
+/** The deployment with `text` applied to its inline manifest. */
+export function mapDeployTexts(deploy: DeploySpec, text: (s: string) => string): DeploySpec {
+  return 'inline' in deploy.manifest ? { ...deploy, manifest: { inline: text(deploy.manifest.inline) } } : deploy;
+}
+
+/** Every interpolated text of a job, its service call's and its deploy manifest's included. */
 export function jobTexts(job: JobSpec): string[] {
   const texts: string[] = [];
   mapJobTexts(job, (s) => (texts.push(s), s));
   if (job.service !== undefined) mapServiceTexts(job.service, (s) => (texts.push(s), s));
+  if (job.deploy !== undefined) mapDeployTexts(job.deploy, (s) => (texts.push(s), s));
   return texts;
 }

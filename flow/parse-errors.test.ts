@@ -137,8 +137,9 @@ describe('validation errors carry path and line:column', () => {
     );
     expect(issues(text).map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`)).toEqual([
       '1:6 uri: "acme/ci" is not a flow uri; expected namespace/repository/name',
-      '7:31 stages[0].actions[0].jobs[0].type: job type "deploy" is not supported yet; use "component" or "service"',
-      '8:31 stages[0].actions[0].jobs[1].type: unknown job type "script"; use "component" or "service"',
+      '7:13 stages[0].actions[0].jobs[0].deploy: a deploy job needs "deploy": { environment, manifest, strategy }',
+      '7:39 stages[0].actions[0].jobs[0].endpoint: "endpoint" is not allowed on a deploy job: a deploy job runs no container of its own (coflow applies the manifest)',
+      '8:31 stages[0].actions[0].jobs[1].type: unknown job type "script"; use "component", "service" or "deploy"',
       '9:49 stages[0].actions[0].jobs[2].component: give either "endpoint" or "component", not both',
       '10:36 stages[0].actions[0].jobs[3].component: "lib/x" is not a component reference; expected namespace/name@version, e.g. library/shell@1',
       '11:13 stages[0].actions[0].jobs[4]: a job needs an image: give "endpoint" (a raw image) or "component" (namespace/name@version)',

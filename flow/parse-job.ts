@@ -1,10 +1,12 @@
 /** Reads one job of a flow into a draft; data links are resolved later, once every job is known. */
 import { isMap, isScalar, isSeq } from 'yaml';
-import { IMAGE_PULL_POLICIES, type ComponentDefaultedField, type ComponentRef, type ImagePullPolicy, type JobSpec, type RepeatSpec, type Resources, type RetryPolicy } from './model.ts';
+import { IMAGE_PULL_POLICIES, type ComponentDefaultedField, type ComponentRef, type DeploymentMark, type ImagePullPolicy, type JobSpec, type RepeatSpec, type Resources, type RetryPolicy } from './model.ts';
 import { luaSyntaxError } from './lua-syntax.ts';
 import { readCondition, readDuration, readName, readQuantity } from './read-values.ts';
 import { RESOURCE_NAMES } from './resources.ts';
 import { readKubectl, type KubectlValue } from './read-kubectl.ts';
+import { readDeploymentMark } from './read-deploy-target.ts';
+import { closestName } from './suggest.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
 import { describe } from './yaml-reader.ts';
 
@@ -15,11 +17,14 @@ export const DEFAULT_MAX_BACKOFF_MS = 300_000;
 const JOB_FIELDS = [
   'name', 'title', 'type', 'endpoint', 'component', 'script', 'command', 'args', 'inputs', 'environments',
   'outputs', 'subscriptions', 'timeout', 'retries', 'resources', 'allowFailure', 'if', 'pre', 'post',
-  'repeat', 'workspace', 'kubectl', 'service', 'imagePullPolicy',
+  'repeat', 'workspace', 'kubectl', 'service', 'imagePullPolicy', 'deployment', 'onFailure',
   // ContainerOps: `output` was an older spelling of `outputs`; `status` and `log` were
   // run state written back into runtime copies of a flow. Accepted, status/log ignored.
   'output', 'status', 'log', 'logs',
 ];
+
+/** Why `onFailure:` is refused on a job that is not a deploy job. */
+export const ON_FAILURE_ONLY_DEPLOY = '"onFailure" belongs to deploy jobs (type: deploy): only a deployment coflow performs can be rolled back by coflow';
 
 /** A data link as written: `ref[OUTPUT]: ENV`, with where it was written. */
 export interface RawLink {
@@ -45,6 +50,8 @@ export interface DraftJob {
 export interface JobDefaults {
   readonly environments: Readonly<Record<string, string>>;
   readonly workspace: boolean;
+  /** The flow's uri (a deployment's application defaults to its repository part). */
+  readonly flowUri: string;
 }
 
 /** Reads a job; returns undefined only when it is not a mapping at all. */
@@ -83,6 +90,9 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
   let condition: string | undefined;
   get('if', (f) => (condition = readCondition(r, f)));
   const hooks = readHooks(r, m);
+  let deployment: DeploymentMark | undefined;
+  get('deployment', (f) => (deployment = readDeploymentMark(r, f, defaults.flowUri)));
+  get('onFailure', (f) => r.report(f, ON_FAILURE_ONLY_DEPLOY));
   let repeat: RepeatSpec | undefined;
   get('repeat', (f) => (repeat = readRepeat(r, f)));
 
@@ -114,6 +124,7 @@ export function readJob(r: YamlReader, field: Field, defaults: JobDefaults): Dra
     ...(template?.podTemplate === undefined ? {} : { podTemplate: template.podTemplate }),
     ...(imagePullPolicy === undefined ? {} : { imagePullPolicy }),
     ...(repeat === undefined ? {} : { repeat }),
+    ...(deployment === undefined ? {} : { deployment }),
     ...(condition === undefined ? {} : { if: condition }),
     ...hooks,
   };
@@ -152,10 +163,10 @@ function readKind(r: YamlReader, m: MapFields): void {
   const type = f === undefined ? 'component' : r.string(f);
   const service = m.get('service');
   if (service !== undefined && type !== 'service') r.report(service, '"service" belongs to jobs of type service; add "type: service"');
-  // `type: service` jobs are read by parse-service.ts.
+  // `type: service` and `type: deploy` jobs are read by parse-service.ts and parse-deploy.ts.
   if (f === undefined || type === undefined || type === 'component') return;
-  if (type === 'deploy') r.report(f, `job type "${type}" is not supported yet; use "component" or "service"`);
-  else r.report(f, `unknown job type "${type}"; use "component" or "service"`);
+  const hint = closestName(type, ['component', 'service', 'deploy']);
+  r.report(f, `unknown job type "${type}"${hint === undefined ? '' : `; did you mean "${hint}"?`}; use "component", "service" or "deploy"`);
 }
 
 function readImage(r: YamlReader, m: MapFields): { image?: string; component?: ComponentRef } {

@@ -5,7 +5,8 @@
  */
 import { isMap, isScalar } from 'yaml';
 import type { Millis, RetryPolicy, ServiceCallback, ServiceSpec } from './model.ts';
-import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_BACKOFF_MS, readOutputs, readRetries, type DraftJob, type JobDefaults } from './parse-job.ts';
+import { readDeploymentMark } from './read-deploy-target.ts';
+import { DEFAULT_BACKOFF_MS, DEFAULT_MAX_BACKOFF_MS, ON_FAILURE_ONLY_DEPLOY, readOutputs, readRetries, type DraftJob, type JobDefaults } from './parse-job.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
 import { closestName } from './suggest.ts';
 import { childPath, describe, type Field, type YamlReader } from './yaml-reader.ts';
@@ -13,7 +14,7 @@ import { childPath, describe, type Field, type YamlReader } from './yaml-reader.
 /** A callback that names no timeout (and a job without `timeout`) waits this long. */
 const DEFAULT_CALLBACK_TIMEOUT_MS: Millis = 3_600_000;
 
-const SERVICE_JOB_FIELDS = ['name', 'title', 'type', 'service', 'timeout', 'retries', 'if', 'outputs', 'allowFailure'];
+const SERVICE_JOB_FIELDS = ['name', 'title', 'type', 'service', 'timeout', 'retries', 'if', 'outputs', 'allowFailure', 'deployment'];
 const SERVICE_FIELDS = ['url', 'method', 'headers', 'body', 'callback'];
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 /** RFC 9110 token. */
@@ -32,7 +33,8 @@ export function readServiceJob(r: YamlReader, field: Field, defaults: JobDefault
   for (const entry of m.entries) {
     if (SERVICE_JOB_FIELDS.includes(entry.key)) continue;
     const at = childPath(field.path, entry.key);
-    if (['endpoint', 'component', 'script', 'command', 'args', 'kubectl'].includes(entry.key)) {
+    if (entry.key === 'onFailure') r.reportAt(entry.keyOffset, at, ON_FAILURE_ONLY_DEPLOY);
+    else if (['endpoint', 'component', 'script', 'command', 'args', 'kubectl'].includes(entry.key)) {
       r.reportAt(entry.keyOffset, at, `"${entry.key}" is not allowed on a service job: it makes an HTTP call, it runs no container`);
     } else {
       const hint = closestName(entry.key, SERVICE_JOB_FIELDS);
@@ -52,6 +54,8 @@ export function readServiceJob(r: YamlReader, field: Field, defaults: JobDefault
   const allowField = m.get('allowFailure');
   const allowFailure = (allowField === undefined ? undefined : r.boolean(allowField)) ?? false;
   const outputs = readOutputs(r, m);
+  const markField = m.get('deployment');
+  const deployment = markField === undefined ? undefined : readDeploymentMark(r, markField, defaults.flowUri);
 
   const serviceField = m.get('service');
   if (serviceField === undefined) r.report(m.missing('service'), 'a service job needs "service": { url, method, headers, body, callback }');
@@ -70,6 +74,7 @@ export function readServiceJob(r: YamlReader, field: Field, defaults: JobDefault
     resources: {},
     allowFailure,
     workspace: false,
+    ...(deployment === undefined ? {} : { deployment }),
     ...(condition === undefined ? {} : { if: condition }),
   };
   return { field, name, nameField, nameBase: undefined, spec, links: [] };

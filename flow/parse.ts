@@ -3,7 +3,10 @@
  * flow format) into the normalised {@link FlowSpec}. Every problem is
  * collected with its path and line:column before anything is returned.
  */
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { flowNamespace } from './environments.ts';
+import { checkDeployTargets, type DeployTarget, type KnownEnvironments } from './check-environments.ts';
+import { isDeployJob, readDeployJob } from './parse-deploy.ts';
 import { FlowValidationError } from './errors.ts';
 import type { FlowIssue } from './errors.ts';
 import { checkFlowExpressions, type ExpressionSites } from './check-expressions.ts';
@@ -23,9 +26,19 @@ import { YamlReader } from './yaml-reader.ts';
 import type { Field, MapFields } from './yaml-reader.ts';
 
 /** Options for {@link parseFlow}. */
-export interface ParseFlowOptions {
+export interface ParseFlowOptions extends ValidateFlowOptions {
   /** File name shown in error messages. */
   readonly file?: string;
+}
+
+/** Options for {@link validateFlow}. */
+export interface ValidateFlowOptions {
+  /**
+   * The environments file of the flow's namespace, `null` when it has none:
+   * deploy targets are checked against it. Absent: they cannot be checked
+   * (offline validation), and a warning says so.
+   */
+  readonly environments?: KnownEnvironments;
 }
 
 /**
@@ -52,20 +65,20 @@ const ACTION_FIELDS = ['name', 'title', 'jobs', 'if', 'status', 'logs'];
  * fields, bad values, duplicate names, bad data links), each with its path and line:column.
  */
 export function parseFlow(yamlText: string, opts: ParseFlowOptions = {}): FlowSpec {
-  const result = validateFlow(yamlText);
+  const result = validateFlow(yamlText, opts);
   if (!result.ok) throw new FlowValidationError(result.issues, opts.file);
   return result.flow;
 }
 
 /** Like {@link parseFlow}, and also returns the warnings (kept leniencies, located like issues). */
 export function parseFlowWithWarnings(yamlText: string, opts: ParseFlowOptions = {}): { flow: FlowSpec; warnings: readonly FlowIssue[] } {
-  const result = validateFlow(yamlText);
+  const result = validateFlow(yamlText, opts);
   if (!result.ok) throw new FlowValidationError(result.issues, opts.file);
   return { flow: result.flow, warnings: result.warnings };
 }
 
 /** Like {@link parseFlow}, but returns the issues instead of throwing. */
-export function validateFlow(yamlText: string): FlowValidation {
+export function validateFlow(yamlText: string, opts: ValidateFlowOptions = {}): FlowValidation {
   const lines = new LineCounter();
   const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, merge: true });
   if (doc.errors.length > 0) {
@@ -76,7 +89,7 @@ export function validateFlow(yamlText: string): FlowValidation {
     return { ok: false, issues, warnings: [] };
   }
   const r = new YamlReader(doc, lines);
-  const flow = readFlow(r);
+  const flow = readFlow(r, opts.environments);
   const warnings = [...r.warnings].sort(byPlace);
   if (r.issues.length > 0 || flow === undefined) return { ok: false, issues: [...r.issues].sort(byPlace), warnings };
   return { ok: true, flow, warnings };
@@ -86,7 +99,7 @@ function byPlace(a: FlowIssue, b: FlowIssue): number {
   return a.line - b.line || a.column - b.column;
 }
 
-function readFlow(r: YamlReader): FlowSpec | undefined {
+function readFlow(r: YamlReader, known: KnownEnvironments): FlowSpec | undefined {
   const root = r.root();
   if (root.node === null) {
     r.report(root, 'the flow file is empty');
@@ -117,7 +130,7 @@ function readFlow(r: YamlReader): FlowSpec | undefined {
   const concurrencyField = m.get('concurrency');
   const concurrency = concurrencyField === undefined ? undefined : readConcurrency(r, concurrencyField);
 
-  const stages = readStages(r, m, { environments, workspace }, inputNames);
+  const stages = readStages(r, m, { environments, workspace, flowUri: uri }, inputNames, known);
   return {
     uri, ...(title === undefined ? {} : { title }), timeoutMs, environments, stages,
     ...(concurrency ? { concurrency } : {}), ...(triggers.length > 0 ? { triggers } : {}), ...(receivers.length > 0 ? { receivers } : {}),
@@ -139,7 +152,7 @@ function readUri(r: YamlReader, m: MapFields): string {
 }
 
 /** Reads stages, names unnamed jobs, resolves data links, and assembles the model. */
-function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults, inputNames: ReadonlySet<string>): StageSpec[] {
+function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults, inputNames: ReadonlySet<string>, known: KnownEnvironments): StageSpec[] {
   const f = m.get('stages');
   if (f === undefined) {
     r.report(m.missing('stages'), 'a flow needs at least one stage');
@@ -183,7 +196,7 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults, inputNam
   const links = resolveLinks(r, placed);
   checkFlowExpressions(r, { ...expressionSites(m, defaults, drafts), inputNames }, placed);
 
-  return drafts.map((stage) => ({
+  const stages = drafts.map((stage) => ({
     name: stage.name ?? '',
     ...(stage.title === undefined ? {} : { title: stage.title }),
     type: stage.type,
@@ -202,6 +215,27 @@ function readStages(r: YamlReader, m: MapFields, defaults: JobDefaults, inputNam
       }),
     ),
   }));
+  checkDeployTargets(r, known, flowNamespace(defaults.flowUri), deployTargets(drafts), stages, m);
+  return stages;
+}
+
+/** The jobs that deploy (deploy jobs and `deployment:` marks), with where their environment is written. */
+function deployTargets(drafts: readonly DraftStage[]): DeployTarget[] {
+  return drafts.flatMap((stage, stageIndex) =>
+    stage.actions.flatMap((action) =>
+      action.jobs.flatMap((job): DeployTarget[] => {
+        const spec = job.draft.spec;
+        const environment = spec.deploy?.environment ?? spec.deployment?.environment;
+        const node = job.draft.field.node;
+        const block: unknown = isMap(node) ? node.get(spec.kind === 'deploy' ? 'deploy' : 'deployment', true) : undefined;
+        const at: unknown = isMap(block) ? block.get('environment', true) : undefined;
+        if (environment === undefined || !isScalar(at)) return [];
+        const where = spec.kind === 'deploy' ? 'deploy.environment' : 'deployment.environment';
+        const field: Field = { path: `${job.draft.field.path}.${where}`, node: at, offset: at.range?.[0] ?? job.draft.field.offset };
+        return [{ environment, field, stageIndex, jobPath: jobPath(stage.name ?? '', action.name ?? '', job.name) }];
+      }),
+    ),
+  );
 }
 
 interface DraftStage {
@@ -316,7 +350,7 @@ function readAction(r: YamlReader, field: Field, defaults: JobDefaults): (Omit<D
 
   const jobsField = m.get('jobs');
   const items = jobsField === undefined ? [] : (r.seq(jobsField) ?? []);
-  const drafts = items.filter((item) => item.node !== null).flatMap((item) => (isServiceJob(item) ? readServiceJob : readJob)(r, item, defaults) ?? []);
+  const drafts = items.filter((item) => item.node !== null).flatMap((item) => (isServiceJob(item) ? readServiceJob : isDeployJob(item) ? readDeployJob : readJob)(r, item, defaults) ?? []);
   if (jobsField === undefined || items.length === 0) r.report(jobsField ?? m.missing('jobs'), 'an action needs at least one job');
   const jobNames = distinctNames(r, drafts, { child: 'job', parent: `action "${name ?? ''}"`, fallbackBase: name ?? 'job' });
   const jobs = drafts.map((draft, i) => {

@@ -54,6 +54,11 @@ export class YamlReader {
     this.issues.push({ path, line, column: col, message });
   }
 
+  /** The 1-based line of a source offset. */
+  lineOf(offset: number): number {
+    return this.#lines.linePos(offset).line;
+  }
+
   /** Records an issue about a field. */
   report(field: Field, message: string): void {
     this.reportAt(field.offset, field.path, message);

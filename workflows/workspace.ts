@@ -37,7 +37,7 @@ export async function prepareRerunWorkspace(ctx: RunContext): Promise<void> {
   if (input.rerunOf === undefined || input.carried !== undefined || writers.length === 0 || !patched(PATCH)) return;
   let why = 'is gone (its retention ended)';
   try {
-    const { copied } = await copyWorkspace({ fromRunId: input.rerunOf, toRunId: input.runId, image: writers[0]!.image ?? '' });
+    const { copied } = await copyWorkspace({ fromRunId: input.rerunOf, toRunId: input.runId, image: writers.find((j) => j.image !== undefined)?.image ?? '' });
     if (copied) {
       status.workspace = { copiedFrom: input.rerunOf };
       return;

@@ -4,7 +4,7 @@
  */
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
-import { parseFlowWithWarnings } from '../../flow/index.ts';
+import { parseFlowForNamespace } from '../flow-environments.ts';
 import type { FlowSpec } from '../../flow/model.ts';
 import { inlinePodTemplates } from '../../flow/template-refs.ts';
 import { fetchPodTemplate } from '../fetch-template.ts';
@@ -49,7 +49,7 @@ function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
       responses: { 200: { description: 'valid', content: { 'application/json': { schema: Validation } } }, ...errorResponses(400, 401, 422) },
     }),
     async (c) => {
-      const { flow, warnings } = parseFlowWithWarnings(await flowText(c.req));
+      const { flow, warnings } = await parseFlowForNamespace(store, await flowText(c.req));
       resolveComponents(flow, catalog);
       return c.json({ valid: true as const, uri: flow.uri, warnings: [...warnings] }, 200);
     },
@@ -68,7 +68,7 @@ function flowWriteRoutes(app: ApiApp, deps: ApiDeps): void {
     }),
     async (c) => {
       const source = await flowText(c.req);
-      const { flow: spec, warnings } = parseFlowWithWarnings(source);
+      const { flow: spec, warnings } = await parseFlowForNamespace(store, source);
       resolveComponents(spec, catalog); // unknown components are rejected before anything is stored
       const { flow, created } = await store.applyFlow(spec, source);
       // Every apply syncs, changed or not: an apply heals schedules a failure left behind.

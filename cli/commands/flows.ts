@@ -1,6 +1,6 @@
 /** Flows through the API: `apply`, `flows`, `flow`, `versions`. */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.ts';
+import { ApiCallError, UsageError } from '../errors.ts';
 import { selfContainedFlow } from '../template-loader.ts';
 import { formatIssues } from './format.ts';
 import { optionText, type Command } from './types.ts';
@@ -12,7 +12,11 @@ export const apply: Command = {
   async run(ctx, [file]) {
     if (!file) throw new UsageError('apply needs a FILE');
     // Paths and URLs of Pod templates are read here and sent inline: the stored version needs no file of ours.
-    const r = await ctx.api.applyFlow(await selfContainedFlow(file, readFileSync(file, 'utf8')));
+    const r = await ctx.api.applyFlow(await selfContainedFlow(file, readFileSync(file, 'utf8'))).catch((err: unknown) => {
+      // The API's located issues are in this file.
+      if (err instanceof ApiCallError) err.file = file;
+      throw err;
+    });
     ctx.out(r, () => [
       `${r.uri}: version ${r.version}${r.created ? ' created' : ' unchanged'}${r.schedules?.length ? ` (schedules: ${r.schedules.join(', ')})` : ''}`,
       ...(r.warnings?.length ? [formatIssues(file, r.warnings, 'warning')] : []),

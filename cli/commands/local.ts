@@ -6,7 +6,10 @@ import { loadCatalog, resolveComponents } from '../../components/catalog.ts';
 import { ComponentUseError } from '../../components/errors.ts';
 import { formatIssues } from './format.ts';
 import { UsageError } from '../errors.ts';
-import type { Command } from './types.ts';
+import type { Command, CommandContext } from './types.ts';
+import { ApiCallError } from '../errors.ts';
+import { allJobs, type FlowSpec } from '../../flow/model.ts';
+import { flowNamespace, type EnvironmentsSpec, type StoredEnvironments } from '../../contracts/environments.ts';
 
 export const dev: Command = {
   name: 'dev',
@@ -19,10 +22,24 @@ export const dev: Command = {
   },
 };
 
+function deploys(flow: FlowSpec): boolean {
+  return allJobs(flow).some((j) => j.deploy !== undefined || j.deployment !== undefined);
+}
+
+/** The namespace's environments from the API: null when it has none, undefined when the API cannot be asked (then a warning says targets are unchecked). */
+async function serverEnvironments(ctx: CommandContext, uri: string): Promise<EnvironmentsSpec | null | undefined> {
+  try {
+    return (await ctx.api.request<StoredEnvironments>('GET', `/api/v1/environments/${encodeURIComponent(flowNamespace(uri))}`)).spec;
+  } catch (err) {
+    if (err instanceof ApiCallError && err.status === 404) return null;
+    return undefined;
+  }
+}
+
 export const validate: Command = {
   name: 'validate',
   synopsis: 'validate FILE...',
-  summary: 'check flow files; prints every error with line:column',
+  summary: 'check flow files; prints every error with line:column (deploy targets: against the API\'s environments when it answers)',
   async run(ctx, args) {
     if (args.length === 0) throw new UsageError('validate needs at least one FILE');
     const { loadConfig } = await import('../../worker/config.ts');
@@ -41,7 +58,9 @@ export const validate: Command = {
         if (err instanceof FlowValidationError) return { file, valid: false, issues: err.issues, warnings: [] };
         throw err;
       }
-      const r = validateFlow(text);
+      const first = validateFlow(text);
+      // A flow that deploys is checked against its namespace's environments when the API can say them.
+      const r = first.ok && deploys(first.flow) ? validateFlow(text, { environments: await serverEnvironments(ctx, first.flow.uri) }) : first;
       const { warnings } = r;
       if (!r.ok) return { file, valid: false, issues: r.issues, warnings };
       try {

@@ -92,7 +92,7 @@ function readStage(map: YAMLMap, si: number, all: OutlineJob[]): OutlineStage {
       name: jobNames[ji]!,
       nameNode: nameOf(j).nameNode,
       node: j,
-      detail: text(valueOf(j, 'component')) ?? text(valueOf(j, 'endpoint')) ?? (valueOf(j, 'service') ? 'service' : undefined),
+      detail: deployDetail(j) ?? text(valueOf(j, 'component')) ?? text(valueOf(j, 'endpoint')) ?? (valueOf(j, 'service') ? 'service' : undefined),
       outputs: stringList(valueOf(j, 'outputs') ?? valueOf(j, 'output')),
       links: linksOf(valueOf(j, 'subscriptions')),
       stageIndex: si,
@@ -133,3 +133,11 @@ function baseName(job: YAMLMap): string | undefined {
   return base === '' ? 'job' : base;
 }
 
+/** `deploy → prod (blue-green)` for a deploy job as written (strategy default: rolling). */
+function deployDetail(job: YAMLMap): string | undefined {
+  if (text(valueOf(job, 'type')) !== 'deploy') return undefined;
+  const deploy = valueOf(job, 'deploy');
+  if (!isMap(deploy)) return 'deploy';
+  const env = text(valueOf(deploy, 'environment'));
+  return `deploy → ${env ?? '?'} (${text(valueOf(deploy, 'strategy')) ?? 'rolling'})`;
+}

@@ -48,9 +48,10 @@ export interface GraphModel {
 const JOB_OUTPUT_REF = /\bjobs\.([A-Za-z0-9_.-]+?)\.(outputs\.([A-Za-z0-9_-]+)|result)\b/g;
 
 function detailOf(job: JobSpec): string | undefined {
-  if (job.kind === 'service') return `service ${job.service?.method ?? ''}`.trim();
-  if (job.component) return `${job.component.namespace}/${job.component.name}@${job.component.version}`;
-  return job.image;
+  if (job.kind === 'deploy') return job.deploy ? `deploy → ${job.deploy.environment} (${job.deploy.strategy})` : 'deploy';
+  const runs = job.kind === 'service' ? `service ${job.service?.method ?? ''}`.trim() : job.component ? `${job.component.namespace}/${job.component.name}@${job.component.version}` : job.image;
+  // A `deployment:` mark: the job deploys by itself, and says where.
+  return job.deployment ? `${runs ?? ''} → ${job.deployment.environment}`.trim() : runs;
 }
 
 /** Edges of one job: its subscriptions, then the jobs its expressions read. */
