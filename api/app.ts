@@ -29,6 +29,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { componentRoutes } from './routes/components.ts';
+import { doraRoutes } from './routes/dora.ts';
 import { controlRoutes } from './routes/control.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -61,6 +62,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   deploymentRoutes,
   incidentRoutes,
   alertmanagerRoutes,
+  doraRoutes,
 ];
 
 export interface ApiOptions {
