@@ -107,7 +107,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   if (!taskQueue) throw new RangeError('createApi: taskQueue is required');
   if (!Number.isFinite(pollMs) || pollMs <= 0) throw new RangeError('createApi: pollMs must be a positive number');
   const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics({ dora: { store } });
   const sessions = createSessions(tokens, store, {
     ...(options.sessionKey === undefined ? {} : { key: options.sessionKey }),
     ...(options.sessionTtlMs === undefined ? {} : { ttlMs: options.sessionTtlMs }),

@@ -5,7 +5,7 @@
  */
 import type { DeploymentRecord, IncidentRecord } from '../contracts/deployments.ts';
 import type { DoraQuery, DoraReport } from '../contracts/dora.ts';
-import { computeDora, resolveWindow, selectEnvironments } from '../dora/index.ts';
+import { computeDora, resolveWindow, selectEnvironments, type DoraInput } from '../dora/index.ts';
 import type { Store } from '../store/store.ts';
 
 /** How far before the window deployments are read, so a commit shipped earlier is not counted again (docs/dora.md). */
@@ -14,7 +14,7 @@ export const LOOKBACK_MS = 90 * 86_400_000;
 const PAGE = 500;
 const MAX_RECORDS = 20_000;
 
-type DoraStore = Pick<Store, 'listEnvironments' | 'listDeployments' | 'listIncidents'>;
+export type DoraStore = Pick<Store, 'listEnvironments' | 'listDeployments' | 'listIncidents'>;
 
 async function deploymentsOf(store: DoraStore, namespace: string, environment: string, query: DoraQuery, since: string, until: string): Promise<DeploymentRecord[]> {
   const out: DeploymentRecord[] = [];
@@ -32,8 +32,8 @@ async function deploymentsOf(store: DoraStore, namespace: string, environment: s
   return out;
 }
 
-/** The report of a query at `now` (epoch ms); throws DoraQueryError for bad dates or an unknown environment. */
-export async function doraReport(store: DoraStore, query: DoraQuery, now: number): Promise<DoraReport> {
+/** The records a report of `query` at `now` reads (the window, and deployments of the lookback before it). */
+export async function loadDoraInput(store: DoraStore, query: DoraQuery, now: number): Promise<DoraInput> {
   const window = resolveWindow(query, now);
   const environments = await store.listEnvironments();
   const scope = selectEnvironments(query, environments);
@@ -49,5 +49,10 @@ export async function doraReport(store: DoraStore, query: DoraQuery, now: number
   }));
   const deployments: DeploymentRecord[] = perEnvironment.flatMap((p) => p.deployments);
   const incidents: IncidentRecord[] = perEnvironment.flatMap((p) => p.incidents);
-  return computeDora({ query, deployments, incidents, environments, now });
+  return { query, deployments, incidents, environments, now };
+}
+
+/** The report of a query at `now` (epoch ms); throws DoraQueryError for bad dates or an unknown environment. */
+export async function doraReport(store: DoraStore, query: DoraQuery, now: number): Promise<DoraReport> {
+  return computeDora(await loadDoraInput(store, query, now));
 }

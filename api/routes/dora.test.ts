@@ -98,6 +98,18 @@ describe('GET /api/v1/metrics/dora', () => {
     expect(env.body.error!.message).toBe("unknown environment 'qa' in namespace acme (known: prod, staging)");
   });
 
+  it('/metrics has the DORA gauges of each production environment over 30 days, and deployments by application and result', async () => {
+    const text = await (await app.request('/metrics')).text();
+    const base = 'namespace="acme",environment="prod"';
+    expect(text).toContain(`coflow_dora_deployment_frequency_per_day{${base}} ${1 / 30}`);
+    expect(text).toContain(`coflow_dora_lead_time_hours{${base},quantile="0.5"} 26`);
+    expect(text).toContain(`coflow_dora_change_failure_rate{${base}} 0.5`);
+    expect(text).toContain(`coflow_dora_recovery_time_hours{${base}} 2`);
+    expect(text).toContain(`coflow_deployments{${base},application="shop",result="failed"} 1`);
+    expect(text).toContain(`coflow_deployments{${base},application="shop",result="succeeded"} 1`);
+    expect(text).not.toContain('environment="staging"');
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await (await app.request('/api/v1/openapi.json')).json()) as { paths: Record<string, unknown> };
     expect(doc.paths).toHaveProperty(['/api/v1/metrics/dora', 'get']);
