@@ -21,7 +21,7 @@ describe('shipped commits from the trigger', () => {
   });
 
   it('without a workspace reader the activity answers from the trigger', async () => {
-    const { shippedCommits } = createLeadTimeActivities({ gitImage: 'coflow/git-clone:1.0.0' });
-    expect(await shippedCommits(input({ commit: c(2).sha, workspace: true }))).toEqual([c(1), c(2)]);
+    const activities = createLeadTimeActivities({ gitImage: 'coflow/git-clone:1.0.0' });
+    expect(await activities.shippedCommits(input({ commit: c(2).sha, workspace: true }))).toEqual([c(1), c(2)]);
   });
 });
