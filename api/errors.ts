@@ -132,7 +132,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
   if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
   if (err instanceof RunInputsError) return new ApiError('invalid_inputs', err.message, { problems: err.problems });
-  if (err instanceof DoraQueryError) return new ApiError('invalid_query', err.message, { field: err.field });
+  if (err instanceof DoraQueryError) return new ApiError(err.field === 'environment' ? 'unknown_environment' : 'invalid_query', err.message, { field: err.field });
   if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);
   const unavailable = temporalUnavailable(err);
   if (unavailable !== undefined) {

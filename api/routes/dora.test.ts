@@ -95,6 +95,7 @@ describe('GET /api/v1/metrics/dora', () => {
     expect(date.body.error!.message).toMatch(/'yesterday' is not an ISO 8601/);
     const env = await get('/api/v1/metrics/dora?namespace=acme&environment=qa');
     expect(env.status).toBe(422);
+    expect(env.body.error).toMatchObject({ code: 'unknown_environment', details: { field: 'environment' } });
     expect(env.body.error!.message).toBe("unknown environment 'qa' in namespace acme (known: prod, staging)");
   });
 
