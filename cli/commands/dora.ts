@@ -26,7 +26,7 @@ export function doraText(r: DoraReport): string {
   const f = r.deploymentFrequency;
   const l = r.leadTime;
   const c = r.changeFailureRate;
-  const head = `DORA ${r.environments.join(', ') || '(no production environment)'}${r.flowUri ? ` · ${r.flowUri}` : ''} · ${r.since} → ${r.until} (${days} days)`;
+  const head = `DORA ${r.environments.join(', ') || '(no production environment)'}${r.flowUri ? ` · ${r.flowUri}` : ''} · ${r.since} → ${r.until} (${days} day${days === 1 ? '' : 's'})`;
   const keys = aligned([
     ['deployment frequency', f.value === null ? '–' : `${+f.value.toFixed(3)}/day (${f.perWeek}/week, ${f.deployments} successful)`, tier(f.tier)],
     ['lead time', l.value === null ? '–' : `median ${hours(l.value)}, p90 ${hours(l.p90Hours)} (${l.samples} commits)`, tier(l.tier)],
