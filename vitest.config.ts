@@ -10,7 +10,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['{flow,contracts,workflows,activities,runs,worker,api,cli,store,components,web}/**/*.test.ts'],
+          include: ['{flow,contracts,dora,workflows,activities,runs,worker,api,cli,store,components,web}/**/*.test.ts'],
         },
       },
       {

@@ -29,6 +29,7 @@ import { deploymentRoutes } from './routes/deployments.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { secretRoutes } from './routes/secrets.ts';
 import { componentRoutes } from './routes/components.ts';
+import { doraRoutes } from './routes/dora.ts';
 import { controlRoutes } from './routes/control.ts';
 import { environmentRoutes } from './routes/environments.ts';
 import { flowRoutes } from './routes/flows.ts';
@@ -63,6 +64,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   deploymentRoutes,
   incidentRoutes,
   alertmanagerRoutes,
+  doraRoutes,
 ];
 
 export interface ApiOptions {
@@ -107,7 +109,7 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   if (!taskQueue) throw new RangeError('createApi: taskQueue is required');
   if (!Number.isFinite(pollMs) || pollMs <= 0) throw new RangeError('createApi: pollMs must be a positive number');
   const tokens = options.tokens === undefined ? tokenTable([]) : 'lookup' in options.tokens ? options.tokens : tokenTable(options.tokens);
-  const metrics = options.metrics ?? createMetrics();
+  const metrics = options.metrics ?? createMetrics({ dora: { store } });
   const sessions = createSessions(tokens, store, {
     ...(options.sessionKey === undefined ? {} : { key: options.sessionKey }),
     ...(options.sessionTtlMs === undefined ? {} : { ttlMs: options.sessionTtlMs }),

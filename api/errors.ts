@@ -9,6 +9,7 @@ import { isGrpcServiceError } from '@temporalio/client';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { ComponentNotFoundError, ComponentUseError } from '../components/errors.ts';
+import { DoraQueryError } from '../dora/index.ts';
 import { FlowValidationError } from '../flow/errors.ts';
 import { EnvironmentsValidationError } from '../flow/parse-environments.ts';
 import {
@@ -64,6 +65,7 @@ const ERROR_STATUS = {
   invalid_inputs: 422,
   unknown_environment: 422,
   unknown_deployment: 422,
+  invalid_query: 422,
   internal: 500,
   temporal_unavailable: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
@@ -133,6 +135,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
   if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
   if (err instanceof RunInputsError) return new ApiError('invalid_inputs', err.message, { problems: err.problems });
+  if (err instanceof DoraQueryError) return new ApiError(err.field === 'environment' ? 'unknown_environment' : 'invalid_query', err.message, { field: err.field });
   if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);
   const unavailable = temporalUnavailable(err);
   if (unavailable !== undefined) {

@@ -6,11 +6,14 @@
  * scrape time, so they are right across every API server and worker.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerDoraMetrics, type DoraMetricsOptions } from './dora-metrics.ts';
 import { RUN_FILTER_STATES, type RunFilterState } from './run-list.ts';
 
 export interface ApiMetricsOptions {
   /** Counts runs in a state (Temporal visibility); omitted: the gauge stays empty. */
   readonly countRuns?: (state: RunFilterState) => Promise<number>;
+  /** The store the DORA gauges read at scrape time (api/dora-metrics.ts); omitted: no DORA gauges. */
+  readonly dora?: DoraMetricsOptions;
 }
 
 export interface ApiMetrics {
@@ -36,6 +39,7 @@ export function createMetrics(options: ApiMetricsOptions = {}): ApiMetrics {
       for (const [status, n] of counts) runs.set({ status }, n);
     },
   });
+  if (options.dora) registerDoraMetrics(registry, options.dora);
   return {
     registry,
     httpDuration: new Histogram({

@@ -31,7 +31,7 @@ const ERROR_TEXT = {
   403: 'the token\'s role may not do this (forbidden), or a session request failed the CSRF rules (csrf)',
   404: 'not found',
   409: 'conflict with the current state',
-  422: 'the flow is invalid (details.issues: path, line, column, message)',
+  422: 'the flow is invalid (details.issues: path, line, column, message), or a query names an unknown thing or a bad date (details.field)',
 } as const;
 
 const segment = (name: string, example: string) =>

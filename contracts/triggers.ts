@@ -47,6 +47,12 @@ export interface TriggerContext {
   readonly author?: string;
   readonly message?: string;
   readonly pullRequest?: TriggerPullRequest;
+  /**
+   * The pushed commits, oldest first, as the forge's push payload lists them
+   * (`commits[].id` and `.timestamp`, normalised to UTC; lead time falls back
+   * on them, docs/dora.md). GitLab lists at most 20.
+   */
+  readonly commits?: readonly { readonly sha: string; readonly committedAt: string }[];
   /** Files touched by the pushed commits (when the forge lists them). */
   readonly changedFiles?: readonly string[];
   /** Schedule: the time the run was due. */

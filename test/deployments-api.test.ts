@@ -93,6 +93,29 @@ describe('deployment records', () => {
   });
 });
 
+describe('DORA metrics', () => {
+  it('`coflow dora` gives the four keys of the production environment from these records', async () => {
+    const child = spawn(process.execPath, [join(repoRoot, 'cli/coflow.ts'), 'dora', '--namespace', 'team', '--since', '2025-03-01', '--until', '2025-03-02'], {
+      env: { ...process.env, COFLOW_API: h.platform.apiUrl, COFLOW_TOKEN: VIEWER },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    expect(await new Promise((resolve) => child.once('close', resolve))).toBe(0);
+    // p1, p2 and other succeeded, p3 failed with no later success of its application: not recovered, not measured.
+    expect(stdout.split('\n').slice(0, 7).map((l) => l.split(/\s{2,}/))).toEqual([
+      ['DORA production · 2025-03-01T00:00:00.000Z → 2025-03-02T00:00:00.000Z (1 day)'],
+      [''],
+      ['deployment frequency', '3/day (21/week, 3 successful)', 'elite'],
+      ['lead time', '–', 'not measured'],
+      ['change failure rate', '25 % (1 of 4)', 'medium'],
+      ['recovery time', '–', 'not measured'],
+      [''],
+    ]);
+    const staging = await viewer.request<{ environments: string[]; deploymentFrequency: { deployments: number } }>('GET', '/api/v1/metrics/dora?namespace=team&environment=staging&since=2025-03-01&until=2025-03-02');
+    expect(staging).toMatchObject({ environments: ['staging'], deploymentFrequency: { deployments: 1 } });
+  });
+});
+
 describe('incidents', () => {
   type Opened = IncidentRecord & { linkedBy: string };
   const open = (body: object, client = operator) => client.request<Opened>('POST', '/api/v1/incidents', JSON.stringify(body), 'application/json');

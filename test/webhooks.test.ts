@@ -73,6 +73,7 @@ describe('GitHub', () => {
       trigger: {
         kind: 'github', event: 'push', ref: 'refs/heads/main', branch: 'main', commit: '9fceb02d0ae598e95dc970b74767f19372d61af8',
         author: 'alice', actor: 'alice', message: 'Fix the cart total', changedFiles: ['src/cart.go'],
+        commits: [{ sha: '9fceb02d0ae598e95dc970b74767f19372d61af8', committedAt: '2026-11-21T09:00:00.000Z' }],
         repo: { fullName: 'acme/shop', cloneUrl: 'https://github.com/acme/shop.git', url: 'https://github.com/acme/shop' },
       },
     });

@@ -10,6 +10,7 @@ import { DockerWorkspaceExec } from '../activities/deploy/docker-workspace-exec.
 import { createDeployEngineActivities, DEFAULT_HELPER_IMAGE } from '../activities/deploy/engine.ts';
 import { KubernetesWorkspaceExec } from '../activities/deploy/kubernetes-workspace-exec.ts';
 import { DEFAULT_CLAIM } from '../activities/kubernetes-workspace.ts';
+import type { WorkspaceExec } from '../activities/deploy/workspace-exec.ts';
 import type { DeployEngineActivities } from '../contracts/deploy.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { EnvironmentStore } from '../store/store.ts';
@@ -39,7 +40,8 @@ function runnerKubeConfig(choice: DeployEngineChoice): KubeConfig | undefined {
   return kc;
 }
 
-export function createDeployEngine(choice: DeployEngineChoice): DeployEngineActivities {
+/** The engine's activities, and the WorkspaceExec they use (lead time reads `git log` with it too). */
+export function createDeployEngine(choice: DeployEngineChoice): { activities: DeployEngineActivities; workspace: WorkspaceExec } {
   const image = choice.helperImage ?? DEFAULT_HELPER_IMAGE;
   let kubeConfig: KubeConfig | undefined | null = null;
   const ownConfig = (): KubeConfig | undefined => {
@@ -57,10 +59,11 @@ export function createDeployEngine(choice: DeployEngineChoice): DeployEngineActi
           imagePullPolicy: settings?.imagePullPolicy ?? 'IfNotPresent',
         })
       : new DockerWorkspaceExec({ docker: new Dockerode({ socketPath: choice.dockerSocket }), image });
-  return createDeployEngineActivities({
+  const activities = createDeployEngineActivities({
     clusters: new ClusterAccess({ environments: choice.store, secrets: choice.secrets, runnerKubeConfig: ownConfig }),
     workspace,
     helperImage: image,
     secrets: choice.secrets,
   });
+  return { activities, workspace };
 }

@@ -78,7 +78,7 @@ export async function openBase(options: BaseOptions): Promise<PlatformBase> {
     ...(payloadCodec ? { payloadCodec } : {}),
     vault: secretVault(store, options.secretsKey ?? dataDirSecretsKey(options.dataDir)),
     catalog: loadCatalog(options.componentsDir),
-    metrics: createMetrics({ countRuns: (state) => countRuns(client, state) }),
+    metrics: createMetrics({ countRuns: (state) => countRuns(client, state), dora: { store } }),
     fromConfig: options.resolveSecret ?? (() => Promise.resolve(undefined)),
     async close() {
       await connection.close();

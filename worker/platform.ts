@@ -11,6 +11,7 @@ import { createConcurrencyActivities } from '../activities/concurrency.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import type { SmtpSettings } from '../activities/notify-mail.ts';
 import { createScheduleActivities } from '../activities/scheduled-run.ts';
+import { createLeadTimeActivities } from '../activities/deploy/lead-time.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { chainSecrets } from '../store/secrets.ts';
 import type { Store } from '../store/store.ts';
@@ -113,8 +114,10 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
         ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
         extraActivities: {
           ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
+          // Lead time: git log in the run's workspace with the git-clone component's image (the engine's WorkspaceExec), else the trigger's commits.
+          ...createLeadTimeActivities({ workspace: deployEngine.workspace, gitImage: catalog.resolve({ namespace: 'coflow', name: 'git-clone', version: '1' })?.image ?? 'coflow/git-clone:1.0.0' }),
           ...createConcurrencyActivities({ temporal: client }),
-          ...deployEngine,
+          ...deployEngine.activities,
         },
         jobAttemptDuration: metrics.jobAttemptDuration,
         secrets,

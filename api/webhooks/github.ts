@@ -5,7 +5,7 @@
  */
 import type { Forge, NormalisedEvent } from './forge.ts';
 import { ignored } from './forge.ts';
-import { changedFiles, compact, int, isNullSha, splitRef, str, type Json } from './payload.ts';
+import { changedFiles, compact, pushedCommits, int, isNullSha, splitRef, str, type Json } from './payload.ts';
 import { verifyPrefixedHmac } from './signature.ts';
 
 const PR_ACTIONS = ['opened', 'synchronize', 'synchronized', 'reopened'];
@@ -46,6 +46,7 @@ export function normaliseGitHubShape(event: string, payload: Json): NormalisedEv
           author: str(payload, 'head_commit', 'author', 'username') ?? str(payload, 'head_commit', 'author', 'name'),
           message: str(payload, 'head_commit', 'message'),
           changedFiles: changedFiles(payload),
+          commits: pushedCommits(payload),
         }),
       };
     }

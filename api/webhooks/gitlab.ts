@@ -5,7 +5,7 @@
  */
 import type { Forge, NormalisedEvent } from './forge.ts';
 import { ignored } from './forge.ts';
-import { changedFiles, compact, int, isNullSha, splitRef, str, type Json } from './payload.ts';
+import { changedFiles, compact, pushedCommits, int, isNullSha, splitRef, str, type Json } from './payload.ts';
 import { verifySharedToken } from './signature.ts';
 
 const MR_ACTIONS = ['open', 'reopen', 'update'];
@@ -52,6 +52,7 @@ function normalise(event: string, payload: Json): NormalisedEvent {
           author: str(head, 'author', 'name'),
           message: str(head, 'message') ?? str(payload, 'message'),
           changedFiles: changedFiles(payload),
+          commits: pushedCommits(payload),
         }),
       };
     }

@@ -40,6 +40,16 @@ export function changedFiles(payload: Json): string[] | undefined {
   return [...files];
 }
 
+/** A push's commits (GitHub, Gitea, GitLab share the shape): id and timestamp, the time in UTC; those without either are left out. */
+export function pushedCommits(payload: Json): { sha: string; committedAt: string }[] | undefined {
+  const commits = list(payload, 'commits').flatMap((c) => {
+    const sha = str(c, 'id');
+    const time = Date.parse(str(c, 'timestamp') ?? '');
+    return sha !== undefined && /^[0-9a-f]{7,64}$/i.test(sha) && Number.isFinite(time) ? [{ sha, committedAt: new Date(time).toISOString() }] : [];
+  });
+  return commits.length === 0 ? undefined : commits;
+}
+
 /** `refs/heads/x` → branch x, `refs/tags/v1` → tag v1. */
 export function splitRef(ref: string | undefined): { branch?: string; tag?: string } {
   if (ref === undefined) return {};

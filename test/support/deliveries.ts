@@ -21,7 +21,7 @@ export function githubPush(opts: { secret: string; uri: string; ref?: string; de
     after: SHA,
     created: false, deleted: false, forced: false,
     compare: 'https://github.com/acme/shop/compare/0d1a26e67d8f...9fceb02d0ae5',
-    commits: [{ id: SHA, message: 'Fix the cart total', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' }, added: [], removed: [], modified: opts.files ?? ['src/cart.go'] }],
+    commits: [{ id: SHA, message: 'Fix the cart total', timestamp: '2026-11-21T10:00:00+01:00', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' }, added: [], removed: [], modified: opts.files ?? ['src/cart.go'] }],
     head_commit: { id: SHA, message: 'Fix the cart total', timestamp: '2026-11-21T10:00:00Z', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' } },
     repository: { id: 1296269, name: 'shop', full_name: 'acme/shop', private: false, html_url: 'https://github.com/acme/shop', clone_url: 'https://github.com/acme/shop.git', ssh_url: 'git@github.com:acme/shop.git', default_branch: 'main' },
     pusher: { name: 'alice', email: 'alice@example.com' },
