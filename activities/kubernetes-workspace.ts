@@ -5,6 +5,7 @@
  * ReadWriteOnce the run's workspace Pods are kept on one node by a required
  * Pod affinity on the `coflow.workspace` label; ReadWriteMany needs none.
  */
+import { deletePodAndWait } from './kubernetes-pod-delete.ts';
 import type { CoreV1Api, V1Affinity, V1Pod, V1Volume, V1VolumeMount } from '@kubernetes/client-node';
 import { statusOf } from './errors.ts';
 import type { WorkspaceMount, WorkspaceVolumes } from './runner.ts';
@@ -156,22 +157,7 @@ export class KubernetesWorkspaces implements WorkspaceVolumes {
   }
 
   /** Deletes the Pod and waits until it is gone (a retried copy creates it again under the same name). */
-  async #deletePod(name: string): Promise<void> {
-    const { core, namespace } = this.#o;
-    try {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-    } catch (err) {
-      if (statusOf(err) === 404) return;
-      throw err;
-    }
-    for (let i = 0; i < 120; i++) {
-      try {
-        await core.readNamespacedPod({ name, namespace });
-      } catch (err) {
-        if (statusOf(err) === 404) return;
-        throw err;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+  #deletePod(name: string): Promise<void> {
+    return deletePodAndWait(this.#o.core, this.#o.namespace, name);
   }
 }

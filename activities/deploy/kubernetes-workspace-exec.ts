@@ -3,6 +3,7 @@
  * the run's workspace claim (read-only, next to the run's other Pods), waited
  * for, its log read (stdout and stderr together, bounded), deleted.
  */
+import { deletePodAndWait } from '../kubernetes-pod-delete.ts';
 import { createHash } from 'node:crypto';
 import type { CoreV1Api } from '@kubernetes/client-node';
 import { statusOf } from '../errors.ts';
@@ -92,22 +93,7 @@ export class KubernetesWorkspaceExec implements WorkspaceExec {
     }
   }
 
-  async #delete(name: string): Promise<void> {
-    const { core, namespace } = this.#o;
-    try {
-      await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 });
-    } catch (err) {
-      if (statusOf(err) === 404) return;
-      throw err;
-    }
-    for (let i = 0; i < 120; i++) {
-      try {
-        await core.readNamespacedPod({ name, namespace });
-      } catch (err) {
-        if (statusOf(err) === 404) return;
-        throw err;
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+  #delete(name: string): Promise<void> {
+    return deletePodAndWait(this.#o.core, this.#o.namespace, name);
   }
 }
