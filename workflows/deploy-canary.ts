@@ -10,14 +10,11 @@ import type { CanaryStep } from '../flow/model.ts';
 import type { ApplyInput, ApplyOutcome, DeployEngineActivities } from '../contracts/deploy.ts';
 import { jobsOf, type JobStatus } from '../contracts/run-status.ts';
 import { canaryDecideSignal } from '../contracts/signals.ts';
+import { isEnvironmentApprover } from '../contracts/approval-policy.ts';
 import { records } from './deploy-activities.ts';
 import { flowNamespace } from '../contracts/environments.ts';
 import { now, type RunContext } from './run-context.ts';
 
-/** True when the actor is one of `approvers` (users, `role:x`), or the list is empty. */
-export function mayDecide(approvers: readonly string[], actor: { user: string; roles: readonly string[] }): boolean {
-  return approvers.length === 0 || approvers.some((a) => (a.startsWith('role:') ? actor.roles.includes(a.slice(5)) : a === actor.user));
-}
 
 /** Registers the `decideCanary` handler: records the first admitted decision of the waiting step. */
 export function handleCanaryDecisions(ctx: RunContext): void {
@@ -28,7 +25,7 @@ export function handleCanaryDecisions(ctx: RunContext): void {
       log.warn('ignored a canary decision for a step that is not waiting', { job: d.job, step: d.step, user: d.actor.user });
       return;
     }
-    if (!mayDecide(waiting.approvers, d.actor)) {
+    if (!isEnvironmentApprover(waiting.approvers, d.actor)) {
       log.warn('refused a canary decision', { job: d.job, user: d.actor.user });
       return;
     }

@@ -8,7 +8,7 @@
 import { ActivityFailure, ApplicationFailure, defineQuery, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { JobSpec } from '../flow/model.ts';
 import type { ApplyInput } from '../contracts/deploy.ts';
-import { deployLockKey, type DeploymentRecord } from '../contracts/deployments.ts';
+import { deployLockKey, refuseRestore, type DeploymentRecord } from '../contracts/deployments.ts';
 import { ROLLBACK_RECORD_QUERY, type RollbackInput, type RollbackResult } from '../contracts/workflows.ts';
 import { engineFor, records } from './deploy-activities.ts';
 import { withDeployTurn } from './deploy-queue.ts';
@@ -51,14 +51,6 @@ export async function rollBackFailed(ctx: RunContext, job: JobSpec, failed: Depl
   const ended = await endRecord(rb.id, reason === undefined ? { result: 'succeeded', reason: `rolled back deployment ${failed.id} to deployment ${restore.id}` } : { result: 'failed', reason });
   notifyDeployment(ctx, ended);
   return reason === undefined ? `rolled back to deployment ${restore.id} (rollback ${rb.id})` : `the rollback to deployment ${restore.id} failed too (rollback ${rb.id}): ${reason}`;
-}
-
-/** Why `target` cannot be restored, or undefined when it can. */
-export function refuseRestore(target: DeploymentRecord | undefined, id: number): string | undefined {
-  if (target === undefined) return `deployment ${id} does not exist`;
-  if (target.manifest === undefined) return `deployment ${id} has no stored manifest (a job marked deployment: deploys by itself; roll it back by running that job again)`;
-  if (target.result !== 'succeeded' && target.result !== 'rolled back') return `deployment ${id} never succeeded (${target.result}): there is nothing known-good to return to`;
-  return undefined;
 }
 
 /** A rollback by hand: restores `deploymentId`'s manifest, holding the pair's turn. */

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentRecord } from '../contracts/deployments.ts';
-import { mayDecide } from './deploy-canary.ts';
+import { isEnvironmentApprover as mayDecide } from '../contracts/approval-policy.ts';
 import { describeHolder } from './deploy-queue.ts';
-import { refuseRestore } from './deploy-rollback.ts';
+import { refuseRestore } from '../contracts/deployments.ts';
 
 const record = (over: Partial<DeploymentRecord>): DeploymentRecord => ({
   id: 7, namespace: 'acme', environment: 'prod', application: 'shop', kind: 'deploy', images: [], startedAt: '2026-01-01T00:00:00Z', result: 'succeeded', commits: [], manifest: 'kind: ConfigMap', ...over,
@@ -23,8 +23,8 @@ describe('deployment rules', () => {
   it('restores only a stored, once-successful deployment', () => {
     expect(refuseRestore(undefined, 3)).toBe('deployment 3 does not exist');
     expect(refuseRestore(record({ kind: 'marked', manifest: undefined }), 7)).toContain('has no stored manifest');
-    expect(refuseRestore(record({ result: 'failed' }), 7)).toBe('deployment 7 never succeeded (failed): there is nothing known-good to return to');
-    expect(refuseRestore(record({ result: 'rolled back' }), 7)).toBeUndefined();
+    expect(refuseRestore(record({ result: 'failed' }), 7)).toBe('deployment 7 is failed, not succeeded: only a deployment that succeeded (and was not undone) can be restored');
+    expect(refuseRestore(record({ result: 'rolled back' }), 7)).toContain('deployment 7 is rolled back, not succeeded');
     expect(refuseRestore(record({}), 7)).toBeUndefined();
   });
 });

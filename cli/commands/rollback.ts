@@ -1,0 +1,58 @@
+/**
+ * `coflow rollback FLOW --environment E [--to ID] [--follow]` (issue 13):
+ * re-applies a stored deployment of the flow's application. Without --to,
+ * the successful deployment before the live one.
+ */
+import type { DeploymentRecord } from '../../contracts/deployments.ts';
+import { UsageError } from '../errors.ts';
+import { optionText, type Command, type CommandContext } from './types.ts';
+
+type Listed = Omit<DeploymentRecord, 'manifest'>;
+const FOLLOW_POLL_MS = 1_000;
+
+async function list(ctx: CommandContext, query: Record<string, string>): Promise<Listed[]> {
+  const qs = new URLSearchParams({ ...query, limit: '100' });
+  return (await ctx.api.request<{ deployments: Listed[] }>('GET', `/api/v1/deployments?${qs.toString()}`)).deployments;
+}
+
+/** The successful deployment before the live one of the flow's application in `environment`. */
+async function defaultTarget(ctx: CommandContext, flow: string, environment: string): Promise<number> {
+  const ofFlow = await list(ctx, { flow, environment });
+  const latest = ofFlow[0];
+  if (latest === undefined) throw new UsageError(`flow ${flow} has no deployments in ${environment}`);
+  const pair = await list(ctx, { namespace: latest.namespace, environment, application: latest.application });
+  const succeeded = pair.filter((d) => d.result === 'succeeded' && d.kind !== 'marked');
+  const live = pair.find((d) => d.result === 'succeeded');
+  const target = succeeded.find((d) => live !== undefined && d.id < live.id);
+  if (target === undefined) {
+    throw new UsageError(`no successful deployment of ${latest.application} in ${environment} before the live one${live ? ` (${live.id})` : ''} to roll back to; name one with --to`);
+  }
+  return target.id;
+}
+
+export const rollback: Command = {
+  name: 'rollback',
+  synopsis: 'rollback FLOW --environment E [--to ID] [--follow]',
+  summary: "re-apply an earlier deployment (default: the successful one before the live one); --follow waits for its result",
+  options: { environment: { type: 'string' }, to: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
+  async run(ctx, [flow]) {
+    const environment = optionText(ctx.values, 'environment');
+    const to = optionText(ctx.values, 'to');
+    if (!flow || !environment) throw new UsageError('rollback needs a FLOW uri and --environment E');
+    if (to !== undefined && !/^[1-9]\d*$/.test(to)) throw new UsageError(`--to must be a deployment id (a positive number), got ${to}`);
+    const target = to !== undefined ? Number(to) : await defaultTarget(ctx, flow, environment);
+    const started = await ctx.api.request<{ deploymentId: number; workflowId: string }>('POST', `/api/v1/deployments/${target}/rollback`, '{}', 'application/json');
+    if (ctx.values.follow !== true) {
+      ctx.out(started, () => `rollback started: deployment ${started.deploymentId} restores deployment ${target}`);
+      return 0;
+    }
+    for (;;) {
+      const d = await ctx.api.request<DeploymentRecord>('GET', `/api/v1/deployments/${started.deploymentId}`);
+      if (d.result !== 'running') {
+        ctx.out(d, () => `rollback ${d.id} (restores ${target}) ${d.result}${d.reason ? `: ${d.reason}` : ''}`);
+        return d.result === 'succeeded' ? 0 : 1;
+      }
+      await new Promise((r) => setTimeout(r, FOLLOW_POLL_MS));
+    }
+  },
+};
