@@ -68,6 +68,9 @@ describe('deploy jobs', () => {
     expect(r).toMatchObject({ kind: 'deploy', result: 'succeeded', environment: 'prod', application: 'ok-app', user: 'alice', commit: 'c0ffee1', branch: 'main', repo: 'acme/shop', images: ['shop:1'], jobPath: 'd.a.d', attempt: 1 });
     expect(r?.manifest).toContain('image: shop:1');
     expect(applied.find((a) => a.deploymentId === id)?.namespace).toBe('test');
+    // Lead time's activity is not on this worker: the deployment stands, without commits, and says why.
+    expect(r?.commits).toEqual([]);
+    expect(d.warnings.join('\n')).toContain(`deployment ${id}: shipped commits not recorded (lead time will not count it)`);
   });
 
   it('onFailure: rollback re-applies the last successful deployment; the job fails saying so', async () => {
