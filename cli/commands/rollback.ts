@@ -4,6 +4,7 @@
  * the successful deployment before the live one.
  */
 import type { DeploymentRecord } from '../../contracts/deployments.ts';
+import { defaultApplication, flowNamespace } from '../../contracts/environments.ts';
 import { UsageError } from '../errors.ts';
 import { optionText, type Command, type CommandContext } from './types.ts';
 
@@ -15,32 +16,30 @@ async function list(ctx: CommandContext, query: Record<string, string>): Promise
   return (await ctx.api.request<{ deployments: Listed[] }>('GET', `/api/v1/deployments?${qs.toString()}`)).deployments;
 }
 
-/** The successful deployment before the live one of the flow's application in `environment`. */
-async function defaultTarget(ctx: CommandContext, flow: string, environment: string): Promise<number> {
-  const ofFlow = await list(ctx, { flow, environment });
-  const latest = ofFlow[0];
-  if (latest === undefined) throw new UsageError(`flow ${flow} has no deployments in ${environment}`);
-  const pair = await list(ctx, { namespace: latest.namespace, environment, application: latest.application });
-  const succeeded = pair.filter((d) => d.result === 'succeeded' && d.kind !== 'marked');
+/** The successful deployment before the live one of `application` in `environment`. */
+async function defaultTarget(ctx: CommandContext, namespace: string, environment: string, application: string): Promise<number> {
+  const pair = await list(ctx, { namespace, environment, application });
   const live = pair.find((d) => d.result === 'succeeded');
-  const target = succeeded.find((d) => live !== undefined && d.id < live.id);
+  const target = pair.find((d) => live !== undefined && d.id < live.id && d.result === 'succeeded' && d.kind !== 'marked');
   if (target === undefined) {
-    throw new UsageError(`no successful deployment of ${latest.application} in ${environment} before the live one${live ? ` (${live.id})` : ''} to roll back to; name one with --to`);
+    const why = live === undefined ? 'it has no successful deployment there' : `none succeeded before the live one (${live.id})`;
+    throw new UsageError(`nothing to roll back to for ${application} in ${environment} (namespace ${namespace}): ${why}; name one with --to`);
   }
   return target.id;
 }
 
 export const rollback: Command = {
   name: 'rollback',
-  synopsis: 'rollback FLOW --environment E [--to ID] [--follow]',
-  summary: "re-apply an earlier deployment (default: the successful one before the live one); --follow waits for its result",
-  options: { environment: { type: 'string' }, to: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
+  synopsis: 'rollback FLOW --environment E [--application A] [--to ID] [--follow]',
+  summary: "re-apply an earlier deployment (default: the successful one before the live one of the flow's application, the repository part of its uri unless --application); --follow waits for its result",
+  options: { environment: { type: 'string' }, application: { type: 'string' }, to: { type: 'string' }, follow: { type: 'boolean', short: 'f' } },
   async run(ctx, [flow]) {
     const environment = optionText(ctx.values, 'environment');
     const to = optionText(ctx.values, 'to');
     if (!flow || !environment) throw new UsageError('rollback needs a FLOW uri and --environment E');
     if (to !== undefined && !/^[1-9]\d*$/.test(to)) throw new UsageError(`--to must be a deployment id (a positive number), got ${to}`);
-    const target = to !== undefined ? Number(to) : await defaultTarget(ctx, flow, environment);
+    const application = optionText(ctx.values, 'application') ?? defaultApplication(flow);
+    const target = to !== undefined ? Number(to) : await defaultTarget(ctx, flowNamespace(flow), environment, application);
     const started = await ctx.api.request<{ deploymentId: number; workflowId: string }>('POST', `/api/v1/deployments/${target}/rollback`, '{}', 'application/json');
     if (ctx.values.follow !== true) {
       ctx.out(started, () => `rollback started: deployment ${started.deploymentId} restores deployment ${target}`);
