@@ -9,7 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ApplyInput, DeployEngineActivities, RenderInput } from '../../contracts/deploy.ts';
+import type { ApplyInput, DeployEngineActivities, RenderInput, ScaleDownInput } from '../../contracts/deploy.ts';
+import { canaryDecideSignal } from '../../contracts/signals.ts';
 import type { EnvironmentSpec } from '../../contracts/environments.ts';
 import type { RunInput } from '../../contracts/run-input.ts';
 import type { TriggerContext } from '../../contracts/triggers.ts';
@@ -17,20 +18,34 @@ import type { JobSpec } from '../../flow/model.ts';
 import { job, startWorkflowHarness, statusOf, until, type WorkflowHarness } from './support.ts';
 
 const applied: ApplyInput[] = [];
+const canary: string[] = [];
+const scaledDown: ScaleDownInput[] = [];
 const engine: DeployEngineActivities = {
   renderDeployment(input: RenderInput) {
-    const manifest = 'inline' in input.deploy.manifest ? input.deploy.manifest.inline : '';
+    let manifest = 'inline' in input.deploy.manifest ? input.deploy.manifest.inline : '';
+    // Blue-green: the colour opposite to the previous deployment's, blue first (as the engine picks it).
+    const colour = input.deploy.strategy !== 'blue-green' ? undefined : input.previous?.manifest.includes('colour: blue') ? 'green' : 'blue';
+    if (colour) manifest += `\ncolour: ${colour}`;
     const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
-    return Promise.resolve({ ok: true, manifest, digest, images: [...manifest.matchAll(/image: (\S+)/g)].map((m) => m[1]!) });
+    return Promise.resolve({ ok: true, manifest, digest, images: [...manifest.matchAll(/image: (\S+)/g)].map((m) => m[1]!), ...(colour ? { colour } : {}) });
   },
   async applyDeployment(input) {
     applied.push(input);
     if (input.manifest.includes('slow')) await new Promise((r) => setTimeout(r, 1_500));
     return input.manifest.includes('broken') ? { ok: false, reason: 'deployment/shop: 0/1 replicas ready: readiness probe failed', pruned: [] } : { ok: true, pruned: [] };
   },
-  canaryStep: () => Promise.resolve({ ok: true, pruned: [] }),
-  canaryAbort: () => Promise.resolve({ ok: true, pruned: [] }),
-  scaleDownColour: () => Promise.resolve({ scaled: true }),
+  canaryStep(input) {
+    canary.push(`${input.application}:${input.weight}`);
+    return Promise.resolve({ ok: true, pruned: [] });
+  },
+  canaryAbort(input) {
+    canary.push(`${input.application}:abort`);
+    return Promise.resolve({ ok: true, pruned: [] });
+  },
+  scaleDownColour(input) {
+    scaledDown.push(input);
+    return Promise.resolve({ scaled: true });
+  },
 };
 
 let h: WorkflowHarness;
@@ -133,5 +148,44 @@ describe('deployment:-marked jobs', () => {
       ['marked', 'failed', 1, ['coflow/shell:1.0.0'], 'alice', 'c0ffee1', undefined],
     ]);
     expect(job(s, 'd.a.d').outputs.DEPLOYMENT_ID).toBe(String(records[0]!.id));
+  });
+});
+
+describe('blue-green and canary', () => {
+  it('blue-green: after the switch a child scales the old colour down later; the run does not wait for it', async () => {
+    const bg = (j: JobSpec): JobSpec => {
+      const d = deployJob('bg-app', 'kind: Deployment')(j);
+      return { ...d, deploy: { ...d.deploy!, strategy: 'blue-green', blueGreen: { service: 'web', scaleDownAfterMs: 1_500 } } };
+    };
+    const first = await h.run(flowWith('bg-1', bg));
+    expect(job(first, 'd.a.d').outputs.DEPLOYMENT_COLOUR).toBe('blue');
+    const second = await h.run(flowWith('bg-2', bg));
+    const d = job(second, 'd.a.d');
+    expect([d.outputs.DEPLOYMENT_COLOUR, d.deployment?.colour]).toEqual(['green', 'green']);
+    expect(scaledDown.filter((x) => x.application === 'bg-app')).toEqual([]);
+    const child = h.env.client.workflow.getHandle(`${second.runId}/scale-down/${d.outputs.DEPLOYMENT_ID}`);
+    expect(await child.result()).toEqual({ scaled: true });
+    expect(scaledDown.filter((x) => x.application === 'bg-app')).toEqual([{ namespace: 'test', environment: 'prod', application: 'bg-app', colour: 'blue', deploymentId: Number(d.outputs.DEPLOYMENT_ID) }]);
+  });
+
+  it('canary: a step waits for an approval; a rejection aborts the canary and fails the job, an approval promotes', async () => {
+    const steps = (app: string) => (j: JobSpec): JobSpec => {
+      const d = deployJob(app, 'kind: Deployment')(j);
+      return { ...d, deploy: { ...d.deploy!, strategy: 'canary', canary: { steps: [{ weight: 25, approval: true }] } } };
+    };
+    const decide = async (app: string, approve: boolean) => {
+      const handle = await h.start(flowWith(`canary-${app}`, steps(app)));
+      const waiting = await until(handle, 'waiting for the canary approval', (s) => job(s, 'd.a.d').deployment?.canaryApproval !== undefined);
+      expect(job(waiting, 'd.a.d').waiting).toBe(`canary at 25%: waiting for an approval of step 1 (coflow approve ${handle.workflowId} --job d.a.d)`);
+      await handle.signal(canaryDecideSignal, { actor: { user: 'bob', roles: ['operator'] }, job: 'd.a.d', step: 1, approve, comment: approve ? 'fine' : 'too many 500s', at: new Date().toISOString() });
+      return job(await handle.result(), 'd.a.d');
+    };
+    const rejected = await decide('cr-app', false);
+    expect([rejected.state, rejected.error]).toEqual(['failed', expect.stringContaining('rollout failed: canary step 1 rejected by bob: too many 500s (canary aborted)')]);
+    expect(canary.filter((c) => c.startsWith('cr-app:'))).toEqual(['cr-app:25', 'cr-app:abort']);
+    const approved = await decide('ca-app', true);
+    expect(approved.state).toBe('succeeded');
+    expect(approved.deployment?.canaryApproval?.decision).toMatchObject({ user: 'bob', approve: true, comment: 'fine' });
+    expect(canary.filter((c) => c.startsWith('ca-app:'))).toEqual(['ca-app:25', 'ca-app:100']);
   });
 });
