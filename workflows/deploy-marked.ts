@@ -1,6 +1,6 @@
 /**
  * Jobs marked `deployment:` (issue 13): a container or service job that
- * deploys by itself. Each attempt takes the pair's turn and is recorded as a
+ * deploys by itself. Each attempt passes the environment's protection, takes the pair's turn and is recorded as a
  * deployment of kind `marked` (the job's image, no manifest), ending with
  * the attempt's result; a success records the commits it shipped.
  */
@@ -10,6 +10,7 @@ import { deployLockKey } from '../contracts/deployments.ts';
 import { flowNamespace } from '../contracts/environments.ts';
 import type { JobAttemptInput, JobAttemptResult } from '../contracts/job-attempt.ts';
 import type { JobStatus } from '../contracts/run-status.ts';
+import { failedAttempt, missingEnvironment, protectionRefusal } from './deploy.ts';
 import { records } from './deploy-activities.ts';
 import { withDeployTurn } from './deploy-queue.ts';
 import { deploymentOutputs, endRecord, runOrigin, shippedCommits } from './deploy-record.ts';
@@ -24,7 +25,11 @@ export function markedAttempt(ctx: RunContext, job: JobSpec, js: JobStatus, atte
   if (mark === undefined) return attempt;
   const namespace = flowNamespace(ctx.flow.uri);
   const pair = { namespace, environment: mark.environment, application: mark.application };
-  return (input) => {
+  return async (input) => {
+    const found = await records.loadEnvironment({ namespace, environment: mark.environment });
+    if (found.env === undefined) return failedAttempt(missingEnvironment(namespace, mark.environment, found.declared, found.applied), false);
+    const refusal = protectionRefusal(ctx, job, found.env);
+    if (refusal !== undefined) return failedAttempt(`not deployed: ${refusal}`, false);
     const holder = `${ctx.input.runId}/${job.path}/${input.attempt}`;
     const place = { key: deployLockKey(namespace, mark.environment, mark.application), holder, workflowId: workflowInfo().workflowId };
     return withDeployTurn(place, js, async () => {

@@ -117,8 +117,8 @@ describe('deploy jobs', () => {
       h.run(flowWith('p-approval', toGuarded)),
     ]);
     expect(job(nowhere, 'd.a.d').error).toBe('environment moon is not declared in namespace test (declared: prod, guarded)');
-    expect(job(branch, 'd.a.d').error).toBe('not deployed: environment guarded accepts deployments only from branches main; this run is on feature/x');
-    expect(job(approval, 'd.a.d').error).toBe('not deployed: environment guarded needs an approval by role:release at an earlier approval gate of the run; no approval gate of this run passed before it');
+    expect(job(branch, 'd.a.d').error).toBe('not deployed: environment guarded accepts deployments from branches main only; this run is for branch "feature/x"');
+    expect(job(approval, 'd.a.d').error).toBe('not deployed: environment guarded needs an approval by role:release before a deployment: no approval gate limited to them was approved earlier in this run');
     for (const s of [nowhere, branch, approval]) expect(job(s, 'd.a.d').attempts).toHaveLength(1);
     expect(applied.length).toBe(before);
   });
@@ -138,6 +138,14 @@ describe('deploy jobs', () => {
 });
 
 describe('deployment:-marked jobs', () => {
+  it('are held to the environment protection before they run', async () => {
+    const mark = (j: JobSpec): JobSpec => ({ ...j, deployment: { environment: 'guarded', application: 'marked-guarded' } });
+    const s = await h.run(flowWith('marked-guarded', mark, { trigger: { ...PUSH, branch: 'feature/y' } }));
+    expect(job(s, 'd.a.d').error).toBe('not deployed: environment guarded accepts deployments from branches main only; this run is for branch "feature/y"');
+    expect(h.runner.seen.filter((a) => a.runId === s.runId)).toEqual([]);
+    expect(await h.store.listDeployments({ application: 'marked-guarded' })).toEqual([]);
+  });
+
   it('records each attempt with its result and the job image', async () => {
     const mark = (j: JobSpec): JobSpec => ({ ...j, retries: { ...j.retries, max: 1, backoffMs: 10 }, deployment: { environment: 'prod', application: 'marked-app' } });
     const s = await h.run(flowWith('marked', mark), { 'd.a.d': (n) => ({ exitCode: n === 1 ? 1 : 0 }) });
