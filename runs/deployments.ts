@@ -33,8 +33,8 @@ export class DeploymentActionError extends Error {
 /** How long the start waits for the rollback's record. */
 const RECORD_WAIT_MS = 15_000;
 
-/** Starts a rollback restoring deployment `id`; resolves with the rollback's record id and workflow id. */
-export async function startRollback(deps: DeploymentDeps, id: number, actor: Actor, timeoutMs = 0): Promise<{ deploymentId: number; workflowId: string }> {
+/** Starts a rollback restoring deployment `id`; resolves with its workflow id and its record id (null while it still waits for the pair's queue). */
+export async function startRollback(deps: DeploymentDeps, id: number, actor: Actor, timeoutMs = 0): Promise<{ deploymentId: number | null; workflowId: string }> {
   const target = await deps.store.getDeployment(id);
   const refusal = refuseRestore(target, id);
   if (refusal !== undefined || target === undefined) throw new DeploymentActionError(target === undefined ? 'not_found' : 'not_restorable', refusal ?? `deployment ${id} does not exist`);
@@ -53,7 +53,8 @@ export async function startRollback(deps: DeploymentDeps, id: number, actor: Act
       const failure = await handle.result().then(() => undefined, (err: Error) => (err.cause instanceof Error ? err.cause.message : err.message));
       throw new DeploymentActionError('not_restorable', failure ?? 'the rollback ended before it recorded anything');
     }
-    if (Date.now() > deadline) throw new DeploymentActionError('not_restorable', `the rollback ${workflowId} waits for the deployment queue of ${target.application} in ${target.environment}; it will run when its turn comes`);
+    // Started, but queued behind another deployment of the pair: its record comes with its turn.
+    if (Date.now() > deadline) return { deploymentId: null, workflowId };
     await new Promise((r) => setTimeout(r, 200));
   }
 }

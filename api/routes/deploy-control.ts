@@ -26,8 +26,8 @@ export const deployControlRoutes: RouteModule = (app, deps) => {
       },
       responses: {
         202: {
-          description: 'started: the rollback has its record (result running)',
-          content: { 'application/json': { schema: z.object({ deploymentId: z.number().int(), workflowId: z.string(), restores: z.number().int() }).openapi('RollbackStarted') } },
+          description: "started: `deploymentId` is the rollback's record (result running), null while it still waits for the pair's deployment queue",
+          content: { 'application/json': { schema: z.object({ deploymentId: z.number().int().nullable(), workflowId: z.string(), restores: z.number().int() }).openapi('RollbackStarted') } },
         },
         ...errorResponses(400, 401, 403, 404, 409),
       },

@@ -40,13 +40,18 @@ export const rollback: Command = {
     if (to !== undefined && !/^[1-9]\d*$/.test(to)) throw new UsageError(`--to must be a deployment id (a positive number), got ${to}`);
     const application = optionText(ctx.values, 'application') ?? defaultApplication(flow);
     const target = to !== undefined ? Number(to) : await defaultTarget(ctx, flowNamespace(flow), environment, application);
-    const started = await ctx.api.request<{ deploymentId: number; workflowId: string }>('POST', `/api/v1/deployments/${target}/rollback`, '{}', 'application/json');
-    if (ctx.values.follow !== true) {
-      ctx.out(started, () => `rollback started: deployment ${started.deploymentId} restores deployment ${target}`);
+    const started = await ctx.api.request<{ deploymentId: number | null; workflowId: string }>('POST', `/api/v1/deployments/${target}/rollback`, '{}', 'application/json');
+    const recordId = started.deploymentId;
+    if (ctx.values.follow !== true || recordId === null) {
+      ctx.out(started, () =>
+        recordId === null
+          ? `rollback ${started.workflowId} started: it waits for the deployment queue of the pair and will restore deployment ${target} when its turn comes`
+          : `rollback started: deployment ${recordId} restores deployment ${target}`,
+      );
       return 0;
     }
     for (;;) {
-      const d = await ctx.api.request<DeploymentRecord>('GET', `/api/v1/deployments/${started.deploymentId}`);
+      const d = await ctx.api.request<DeploymentRecord>('GET', `/api/v1/deployments/${recordId}`);
       if (d.result !== 'running') {
         ctx.out(d, () => `rollback ${d.id} (restores ${target}) ${d.result}${d.reason ? `: ${d.reason}` : ''}`);
         return d.result === 'succeeded' ? 0 : 1;
