@@ -32,6 +32,7 @@ import { componentRoutes } from './routes/components.ts';
 import { doraRoutes } from './routes/dora.ts';
 import { controlRoutes } from './routes/control.ts';
 import { environmentRoutes } from './routes/environments.ts';
+import { deployControlRoutes } from './routes/deploy-control.ts';
 import { flowRoutes } from './routes/flows.ts';
 import { healthRoutes } from './routes/health.ts';
 import { hookRoutes } from './routes/hooks.ts';
@@ -59,6 +60,7 @@ const ROUTE_MODULES: readonly RouteModule[] = [
   componentRoutes,
   hookRoutes,
   controlRoutes,
+  deployControlRoutes,
   secretRoutes,
   callbackRoutes,
   deploymentRoutes,

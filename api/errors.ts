@@ -25,6 +25,7 @@ import {
   StageNotFoundError,
 } from '../runs/errors.ts';
 import { SecretNameError } from '../store/errors.ts';
+import { DeploymentActionError } from '../runs/deployments.ts';
 import type { DeliveryResult } from './webhooks/delivery-results.ts';
 
 /** Every error code the API answers with, and its status. */
@@ -53,6 +54,8 @@ const ERROR_STATUS = {
   not_a_gate: 409,
   gate_not_waiting: 409,
   concurrency_limit: 409,
+  not_restorable: 409,
+  step_not_waiting: 409,
   callback_used: 409,
   callback_expired: 409,
   no_secret_store: 409,
@@ -129,6 +132,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof ComponentUseError) return new ApiError('invalid_component_use', err.message, { problems: err.problems });
   if (err instanceof FlowNotFoundError || err instanceof RunNotFoundError || err instanceof StageNotFoundError) return new ApiError('not_found', err.message);
   if (err instanceof RunNotOpenError) return new ApiError('run_not_open', err.message);
+  if (err instanceof DeploymentActionError) return new ApiError(err.code, err.message);
   if (err instanceof RunStillOpenError) return new ApiError('run_open', err.message);
   if (err instanceof RunEndedAbnormallyError) return new ApiError('run_ended_abnormally', err.message);
   if (err instanceof GateNotWaitingError) return new ApiError(err.code, err.message);

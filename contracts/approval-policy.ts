@@ -39,3 +39,8 @@ export function refuseDecision(
   }
   return undefined;
 }
+
+/** True when `actor` is one of an environment's `approvers` (users, `role:x`), or the list is empty (who may decide on a canary step). */
+export function isEnvironmentApprover(approvers: readonly string[], actor: Pick<Actor, 'user' | 'roles'>): boolean {
+  return approvers.length === 0 || approvers.some((a) => (a.startsWith('role:') ? actor.roles.includes(a.slice('role:'.length)) : a === actor.user));
+}

@@ -143,3 +143,12 @@ export interface DeployTurn {
 export function deployLockKey(namespace: string, environment: string, application: string): string {
   return `${namespace}/${environment}/${application}`;
 }
+
+/** Why `target` cannot be restored by a rollback, or undefined when it can. */
+export function refuseRestore(target: DeploymentRecord | undefined, id: number): string | undefined {
+  if (target === undefined) return `deployment ${id} does not exist`;
+  if (target.manifest === undefined) return `deployment ${id} has no stored manifest (a job marked deployment: deploys by itself; roll it back by running that job again)`;
+  // `rolled back` may have failed first (onFailure: rollback): only a deployment live as it stands is known good.
+  if (target.result !== 'succeeded') return `deployment ${id} is ${target.result}, not succeeded: only a deployment that succeeded (and was not undone) can be restored`;
+  return undefined;
+}

@@ -26,6 +26,22 @@ export interface RunNotice {
   /** `approval`: the stage whose gate waits. */
   readonly stage?: string;
   readonly triggeredBy?: string;
+  /** `deployment`: the deployment that ended (a deploy job's, a marked job's, or a rollback's). */
+  readonly deployment?: DeploymentNotice;
+}
+
+/** What a `deployment` notification tells: who deployed what where, and how it went. */
+export interface DeploymentNotice {
+  readonly id: number;
+  readonly kind: string;
+  readonly environment: string;
+  readonly application: string;
+  readonly result: string;
+  readonly jobPath?: string;
+  readonly images: readonly string[];
+  readonly commit?: string;
+  readonly user?: string;
+  readonly reason?: string;
 }
 
 /** One receiver's delivery of a notice: the activity's input. */
@@ -54,10 +70,11 @@ export function wants(receiver: ReceiverSpec, event: RunEvent): boolean {
 
 /**
  * The workflow id of a run's notification of one occurrence: `<run id>/notify/start`,
- * `…/approval/<stage>` or `…/end`. One run ends once, so its end has one id whatever the state.
+ * `…/approval/<stage>`, `…/deployment/<id>` or `…/end`. One run ends once, so its end has one id whatever the state.
  */
-export function notifyWorkflowId(notice: Pick<RunNotice, 'runId' | 'event' | 'stage'>): string {
-  const key = notice.event === 'start' ? 'start' : notice.event === 'approval' ? `approval/${notice.stage ?? ''}` : 'end';
+export function notifyWorkflowId(notice: Pick<RunNotice, 'runId' | 'event' | 'stage' | 'deployment'>): string {
+  const key =
+    notice.event === 'start' ? 'start' : notice.event === 'approval' ? `approval/${notice.stage ?? ''}` : notice.event === 'deployment' ? `deployment/${notice.deployment?.id ?? 0}` : 'end';
   return `${notice.runId}/notify/${key}`;
 }
 

@@ -52,6 +52,30 @@ export interface JobStatus {
   repeatStartedAt?: string;
   /** When the next repetition starts (a repeat job between repetitions). */
   nextRepetitionAt?: string;
+  /** What the job waits for right now, in words (a deploy job queued behind another deployment of its pair). */
+  waiting?: string;
+  /** A deploy job's, or a `deployment:`-marked job's, latest deployment record. */
+  deployment?: JobDeployment;
+}
+
+/** The deployment a job's latest attempt recorded (issue 13). */
+export interface JobDeployment {
+  readonly id: number;
+  readonly environment: string;
+  readonly application: string;
+  colour?: string;
+  /** A canary deploy job waiting for an approval of its step (`coflow approve`). */
+  canaryApproval?: CanaryApproval;
+}
+
+/** A canary step waiting for a person (`coflow approve RUN --job PATH`), and how it was decided. */
+export interface CanaryApproval {
+  /** 1-based step number and its weight (percent of replicas on the new version). */
+  readonly step: number;
+  readonly weight: number;
+  /** The environment's approvers (users, `role:x`); empty: any operator. */
+  readonly approvers: readonly string[];
+  decision?: DecisionRecord;
 }
 
 export interface ActionStatus {
@@ -65,6 +89,8 @@ export interface ActionStatus {
 /** One approval decision, as the gate accepted it. */
 export interface DecisionRecord {
   readonly user: string;
+  /** The decider's roles when they decided (an environment's `role:x` approvers are checked against them). */
+  readonly roles?: readonly string[];
   readonly approve: boolean;
   readonly comment?: string;
   readonly at: string;

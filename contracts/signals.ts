@@ -30,11 +30,25 @@ export interface ApprovalDecision {
   readonly at: string;
 }
 
+/** Go on with (or abort) a canary deploy job's step that waits for an approval. */
+export interface CanaryDecision {
+  readonly actor: Actor;
+  /** Path of the deploy job. */
+  readonly job: string;
+  /** The step decided on (1-based): a decision for a step no longer waiting is ignored. */
+  readonly step: number;
+  readonly approve: boolean;
+  readonly comment?: string;
+  readonly at: string;
+}
+
 /** Stop starting new jobs; running jobs finish. */
 export const pauseSignal = defineSignal<[PauseRequest]>('pause');
 /** Continue after a pause. */
 export const resumeSignal = defineSignal<[PauseRequest]>('resume');
 /** Approve or reject a waiting `pause` stage. */
 export const decideSignal = defineSignal<[ApprovalDecision]>('decide');
+/** Decide on a canary step that waits for an approval. */
+export const canaryDecideSignal = defineSignal<[CanaryDecision]>('decideCanary');
 /** The live stage/action/job tree. */
 export const statusQuery = defineQuery<RunStatus>('status');

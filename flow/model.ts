@@ -303,10 +303,10 @@ export type ReceiverType = (typeof RECEIVER_TYPES)[number];
  * What a receiver is told about (`on:`): the run started, succeeded, failed,
  * was cancelled, or waits for an approval; `finish` is any of the three ends.
  */
-export const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish'] as const;
+export const RECEIVER_EVENTS = ['start', 'success', 'failure', 'cancel', 'approval', 'finish', 'deployment'] as const;
 export type ReceiverEvent = (typeof RECEIVER_EVENTS)[number];
 /** The events of a receiver that names none: what needs someone's attention. */
-export const DEFAULT_RECEIVER_EVENTS: readonly ReceiverEvent[] = ['failure', 'approval'];
+export const DEFAULT_RECEIVER_EVENTS: readonly ReceiverEvent[] = ['failure', 'approval', 'deployment'];
 
 /** A notification receiver. `address` may hold `${{ secrets.NAME }}`, resolved only by the sending activity. */
 export interface ReceiverSpec {

@@ -173,7 +173,7 @@ describe('validation errors carry path and line:column', () => {
       '6:21 concurrency.max: must be a whole number ≥ 1, got 0',
       '6:33 concurrency.onLimit: must be one of queue, cancel-previous, reject, got "drop"',
       '7:14 receivers[0].address: a receiver needs "address"',
-      '7:43 receivers[0].on[1]: unknown event "sometimes"; use start, success, failure, cancel, approval, finish',
+      '7:43 receivers[0].on[1]: unknown event "sometimes"; use start, success, failure, cancel, approval, finish, deployment',
       '9:54 stages[0].approval.required: requires 3 approvals but lists 1 approvers',
       '9:86 stages[0].approval.timeout: invalid duration "soon": unexpected "soon"; use a number with a unit ms, s, m, h or d, e.g. 90s or 1h30m',
       '10:26 stages[1].approval: only a pause stage takes an approval',

@@ -22,7 +22,7 @@ describe('receivers in the model', () => {
   - { type: slack, address: "\${{ secrets.SLACK_URL }}", on: [failure, finish, failure] }
   - { type: webhook, address: "https://hooks.example.com/coflow?t=\${{ secrets.T }}", secret: notify-key, on: start }`));
     expect(spec.receivers).toEqual([
-      { type: 'mail', address: 'ops@example.com', on: ['failure', 'approval'] },
+      { type: 'mail', address: 'ops@example.com', on: ['failure', 'approval', 'deployment'] },
       { type: 'slack', address: '${{ secrets.SLACK_URL }}', on: ['failure', 'finish'] },
       { type: 'webhook', address: 'https://hooks.example.com/coflow?t=${{ secrets.T }}', on: ['start'], secret: 'notify-key' },
     ]);
@@ -47,12 +47,12 @@ describe('receivers in the model', () => {
       '6:28 receivers[3].address: "not-an-address" is not a mail address',
       '7:29 receivers[4].address: "ftp://example.com/x" is not an http:// or https:// URL',
       '8:31 receivers[5].address: a receiver\'s address may only read secrets (${{ secrets.NAME }}), got ${{ run.id }}',
-      '9:49 receivers[6].on: name at least one event: start, success, failure, cancel, approval, finish',
+      '9:49 receivers[6].on: name at least one event: start, success, failure, cancel, approval, finish, deployment',
     ]);
   });
 
   it('accepts the ContainerOps mail receiver as written', () => {
     const spec = parseFlow(flow('  -\n    type: mail\n    address: wangqilin@containerops.sh'));
-    expect(spec.receivers).toEqual([{ type: 'mail', address: 'wangqilin@containerops.sh', on: ['failure', 'approval'] }]);
+    expect(spec.receivers).toEqual([{ type: 'mail', address: 'wangqilin@containerops.sh', on: ['failure', 'approval', 'deployment'] }]);
   });
 });

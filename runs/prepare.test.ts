@@ -18,7 +18,7 @@ function storedBefore(text: string): StoredFlow {
 
 describe('the flow a run pins', () => {
   it('reads the receivers of a version stored before they were read, from its source', () => {
-    expect(pinnedSpec(storedBefore(source('{ type: mail, address: ops@example.com }'))).receivers).toEqual([{ type: 'mail', address: 'ops@example.com', on: ['failure', 'approval'] }]);
+    expect(pinnedSpec(storedBefore(source('{ type: mail, address: ops@example.com }'))).receivers).toEqual([{ type: 'mail', address: 'ops@example.com', on: ['failure', 'approval', 'deployment'] }]);
   });
 
   it('refuses the run when such a receiver no longer validates, and leaves current versions alone', () => {

@@ -8,6 +8,7 @@
 import { NativeConnection, type WorkflowBundleOption } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
 import { createConcurrencyActivities } from '../activities/concurrency.ts';
+import { createDeployRecordActivities } from '../activities/deploy-records.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import type { SmtpSettings } from '../activities/notify-mail.ts';
 import { createScheduleActivities } from '../activities/scheduled-run.ts';
@@ -118,6 +119,7 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
           ...createLeadTimeActivities({ workspace: deployEngine.workspace, gitImage: catalog.resolve({ namespace: 'coflow', name: 'git-clone', version: '1' })?.image ?? 'coflow/git-clone:1.0.0' }),
           ...createConcurrencyActivities({ temporal: client }),
           ...deployEngine.activities,
+          ...createDeployRecordActivities({ store, temporal: client }),
         },
         jobAttemptDuration: metrics.jobAttemptDuration,
         secrets,

@@ -11,6 +11,8 @@ import type { AttemptStatus, JobState, JobStatus } from '../contracts/run-status
 import { prepareJob } from './job-prepare.ts';
 import { whileNotPaused } from './pause.ts';
 import { finish, now, type RunContext } from './run-context.ts';
+import { deployAttempt } from './deploy.ts';
+import { markedAttempt } from './deploy-marked.ts';
 import { serviceAttempt } from './service.ts';
 
 /** Heartbeats come every second from a live attempt; a silent worker is presumed dead and the attempt re-attached elsewhere. */
@@ -68,9 +70,11 @@ export async function runAttempts(ctx: RunContext, spec: JobSpec, js: JobStatus)
   const job = prepared.job;
   const subscribed: Record<string, string> = {};
   for (const sub of job.subscriptions) subscribed[sub.env] = ctx.outputs.get(sub.from)?.[sub.output] ?? '';
-  // Service jobs make an HTTP call (workflows/service.ts); the attempt loop is the same.
+  // Service jobs make an HTTP call (workflows/service.ts), deploy jobs drive the engine; the attempt loop is the same.
   const acts = activitiesFor(job);
-  const runAttempt = job.kind === 'service' ? serviceAttempt(job) : (input: JobAttemptInput) => acts.runJobAttempt(input);
+  const own = job.kind === 'deploy' ? deployAttempt(ctx, job, js) : job.kind === 'service' ? serviceAttempt(job) : (input: JobAttemptInput) => acts.runJobAttempt(input);
+  // Deploy jobs (workflows/deploy.ts) and jobs marked `deployment:` (deploy-marked.ts) are recorded deployments.
+  const runAttempt = markedAttempt(ctx, job, js, own);
   let failedInRow = 0;
 
   for (;;) {

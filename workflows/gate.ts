@@ -31,7 +31,7 @@ export function handleDecisions(ctx: RunContext): void {
       log.warn('refused a decision', { stage: d.stage, user: d.actor.user, refusal });
       return;
     }
-    ss.approval.decisions.push({ user: d.actor.user, approve: d.approve, ...(d.comment ? { comment: d.comment } : {}), at: now() });
+    ss.approval.decisions.push({ user: d.actor.user, roles: [...d.actor.roles], approve: d.approve, ...(d.comment ? { comment: d.comment } : {}), at: now() });
   });
 }
 

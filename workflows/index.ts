@@ -1,6 +1,19 @@
 /** The workflow bundle entry point: every workflow type the worker registers. */
-import type { NOTIFY_WORKFLOW, NotifyWorkflow, RUN_WORKFLOW, SCHEDULED_RUN_WORKFLOW, RunWorkflow, ScheduledRunWorkflow } from '../contracts/workflows.ts';
+import type {
+  NOTIFY_WORKFLOW,
+  NotifyWorkflow,
+  ROLLBACK_WORKFLOW,
+  RollbackWorkflow,
+  RUN_WORKFLOW,
+  SCALE_DOWN_WORKFLOW,
+  SCHEDULED_RUN_WORKFLOW,
+  RunWorkflow,
+  ScaleDownWorkflow,
+  ScheduledRunWorkflow,
+} from '../contracts/workflows.ts';
 import type { WORKSPACE_RETENTION_WORKFLOW, WorkspaceRetentionWorkflow } from '../contracts/workspace.ts';
+import { rollbackDeployment } from './deploy-rollback.ts';
+import { scaleDownColourLater } from './deploy-scale-down.ts';
 import { notifyRun } from './notify.ts';
 import { runFlow } from './run.ts';
 import { scheduledRun } from './scheduled-run.ts';
@@ -12,7 +25,9 @@ type Registered = {
   readonly [SCHEDULED_RUN_WORKFLOW]: ScheduledRunWorkflow;
   readonly [WORKSPACE_RETENTION_WORKFLOW]: WorkspaceRetentionWorkflow;
   readonly [NOTIFY_WORKFLOW]: NotifyWorkflow;
+  readonly [SCALE_DOWN_WORKFLOW]: ScaleDownWorkflow;
+  readonly [ROLLBACK_WORKFLOW]: RollbackWorkflow;
 };
-const _registered: Registered = { runFlow, scheduledRun, workspaceRetention, notifyRun };
+const _registered: Registered = { runFlow, scheduledRun, workspaceRetention, notifyRun, scaleDownColourLater, rollbackDeployment };
 
-export { notifyRun, runFlow, scheduledRun, workspaceRetention };
+export { notifyRun, rollbackDeployment, runFlow, scaleDownColourLater, scheduledRun, workspaceRetention };

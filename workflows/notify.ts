@@ -13,6 +13,7 @@ import { ActivityFailure, ApplicationFailure, CancellationScope, ParentClosePoli
 import type { NotifyActivities } from '../activities/notify.ts';
 import { deliveryIdOf, notifyWorkflowId, wants, type NotifyInput, type NotifyResult, type RunEvent, type RunNotice } from '../contracts/notifications.ts';
 import { NOTIFY_WORKFLOW, type NotifyWorkflow } from '../contracts/workflows.ts';
+import type { DeploymentRecord } from '../contracts/deployments.ts';
 import { now, type RunContext } from './run-context.ts';
 
 /** How deliveries are retried: 1 s doubling to 5 min, for up to a day; refusals (bad address, 4xx) are not retried. */
@@ -43,7 +44,7 @@ export async function notifyRun(input: NotifyInput): Promise<NotifyResult> {
  * waiting for its deliveries. The start itself is kept in `ctx.notices`: the
  * run awaits the starts (not the deliveries) before it returns.
  */
-export function notify(ctx: RunContext, event: RunEvent, stage?: string): void {
+export function notify(ctx: RunContext, event: RunEvent, stage?: string, deployment?: RunNotice['deployment']): void {
   const receivers = (ctx.flow.receivers ?? []).map((receiver, index) => ({ index, receiver })).filter(({ receiver }) => wants(receiver, event));
   // Runs pinned before receivers were read have none: their histories replay without these commands.
   if (receivers.length === 0 || !patched('coflow-notifications')) return;
@@ -58,6 +59,7 @@ export function notify(ctx: RunContext, event: RunEvent, stage?: string): void {
     ...(status.error === undefined ? {} : { error: status.error }),
     ...(stage === undefined ? {} : { stage }),
     ...(status.triggeredBy === undefined ? {} : { triggeredBy: status.triggeredBy }),
+    ...(deployment === undefined ? {} : { deployment }),
   };
   // In flight until started: the run does not continue as new over a start it has not seen land.
   ctx.inFlight++;
@@ -78,4 +80,20 @@ export function notify(ctx: RunContext, event: RunEvent, stage?: string): void {
     )
     .finally(() => ctx.inFlight--);
   ctx.notices.push(started);
+}
+
+/** Tells the receivers that want `deployment` that a deployment of this run ended. */
+export function notifyDeployment(ctx: RunContext, r: DeploymentRecord): void {
+  notify(ctx, 'deployment', undefined, {
+    id: r.id,
+    kind: r.kind,
+    environment: r.environment,
+    application: r.application,
+    result: r.result,
+    images: [...r.images],
+    ...(r.jobPath === undefined ? {} : { jobPath: r.jobPath }),
+    ...(r.commit === undefined ? {} : { commit: r.commit }),
+    ...(r.user === undefined ? {} : { user: r.user }),
+    ...(r.reason === undefined ? {} : { reason: r.reason }),
+  });
 }

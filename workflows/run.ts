@@ -12,6 +12,7 @@ import { END_EVENTS } from '../contracts/notifications.ts';
 import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 import { statusQuery } from '../contracts/signals.ts';
 import { takeTurn } from './concurrency.ts';
+import { handleCanaryDecisions } from './deploy-canary.ts';
 import { handleDecisions } from './gate.ts';
 import { endRun, endWithoutTurn } from './outcome.ts';
 import { handlePauseSignals } from './pause.ts';
@@ -61,6 +62,7 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   setHandler(statusQuery, () => status);
   handlePauseSignals(ctx);
   handleDecisions(ctx);
+  handleCanaryDecisions(ctx);
 
   // The flow's concurrency limit: wait for the turn, or end at once when rejected or cancelled in the queue.
   const turn = await takeTurn(ctx);

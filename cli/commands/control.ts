@@ -28,11 +28,18 @@ function steer(name: 'pause' | 'resume' | 'cancel', summary: string): Command {
 function decision(name: 'approve' | 'reject'): Command {
   return {
     name,
-    synopsis: `${name} RUN STAGE [-m COMMENT]`,
-    summary: `${name} a waiting approval gate (pause stage), as the token's user`,
-    options: commentOption,
+    synopsis: `${name} RUN (STAGE | --job PATH) [-m COMMENT]`,
+    summary: `${name} a waiting approval gate (pause stage), or the canary step a deploy job waits on (--job), as the token's user`,
+    options: { ...commentOption, job: { type: 'string' } },
     async run(ctx, [runId, stage]) {
-      if (!runId || !stage) throw new UsageError(`${name} needs a RUN id and a STAGE name`);
+      const job = optionText(ctx.values, 'job');
+      if (runId && job !== undefined && stage === undefined) {
+        const comment = optionText(ctx.values, 'comment');
+        const r = await ctx.api.request<{ runId: string; step: number }>('POST', `${runPath(runId)}/canary/${name}`, JSON.stringify({ job, ...(comment ? { comment } : {}) }), 'application/json');
+        ctx.out(r, () => `${name === 'approve' ? 'approved' : 'rejected'} canary step ${r.step} of ${job} in ${r.runId}`);
+        return 0;
+      }
+      if (!runId || !stage || job !== undefined) throw new UsageError(`${name} needs a RUN id and either a STAGE name or --job PATH (a canary deploy job)`);
       const r = await ctx.api.request<{ runId: string }>('POST', `${runPath(runId)}/stages/${encodeURIComponent(stage)}/${name}`, body(ctx.values), 'application/json');
       ctx.out(r, () => `${name === 'approve' ? 'approved' : 'rejected'} stage ${stage} of ${r.runId}`);
       return 0;

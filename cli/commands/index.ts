@@ -4,6 +4,7 @@
  */
 import { apply, flow, flows, versions } from './flows.ts';
 import { approve, cancel, pause, reject, rerun, resume } from './control.ts';
+import { rollback } from './rollback.ts';
 import { secret } from './secrets.ts';
 import { deployments } from './deployments.ts';
 import { incident, incidents } from './incidents.ts';
@@ -16,7 +17,7 @@ import { run, runs, status } from './runs.ts';
 import { api, migrate, worker } from './server.ts';
 import type { Command } from './types.ts';
 
-export const COMMANDS: readonly Command[] = [dev, api, worker, migrate, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, secret, environments, deployments, incidents, incident, dora, components, health, metrics];
+export const COMMANDS: readonly Command[] = [dev, api, worker, migrate, validate, apply, flows, flow, versions, run, status, runs, logs, pause, resume, cancel, approve, reject, rerun, rollback, secret, environments, deployments, incidents, incident, dora, components, health, metrics];
 
 export type { Command, CommandContext } from './types.ts';
 export { UsageError } from '../errors.ts';

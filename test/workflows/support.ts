@@ -13,6 +13,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { createConcurrencyActivities } from '../../activities/concurrency.ts';
+import { createDeployRecordActivities } from '../../activities/deploy-records.ts';
 import type { RunInput } from '../../contracts/run-input.ts';
 import { isFinal, jobsOf, type JobStatus, type RunStatus } from '../../contracts/run-status.ts';
 import { statusQuery } from '../../contracts/signals.ts';
@@ -64,7 +65,7 @@ async function replayRun(env: TestWorkflowEnvironment, run: RunInput, flowName: 
 }
 
 /** What a test may give the worker besides the scripted runner: secrets, the public URL, an SMTP server. */
-export type ExtraWorkerOptions = Partial<Pick<CoflowWorkerOptions, 'secrets' | 'publicUrl' | 'smtp'>>;
+export type ExtraWorkerOptions = Partial<Pick<CoflowWorkerOptions, 'secrets' | 'publicUrl' | 'smtp' | 'extraActivities'>>;
 
 /** Starts a worker on a fresh task queue with its own store; `name` labels the queue and the flows. */
 export async function startWorkflowHarness(name: string, extra: ExtraWorkerOptions = {}): Promise<WorkflowHarness> {
@@ -84,8 +85,9 @@ export async function startWorkflowHarness(name: string, extra: ExtraWorkerOptio
       store,
       bundle: { codePath: inject('workflowBundlePath') },
       // Flows with `concurrency` need it; schedules start runs from outside and are not exercised here.
-      extraActivities: createConcurrencyActivities({ temporal: env.client, pollMs: 200 }),
       ...extra,
+      // Deployment records: the store's; a test may add the engine's activities (or stand-ins for a part not built yet).
+      extraActivities: { ...createConcurrencyActivities({ temporal: env.client, pollMs: 200 }), ...createDeployRecordActivities({ store, temporal: env.client, pollMs: 200 }), ...extra.extraActivities },
     });
   let worker = await newWorker();
   let running = worker.run();
