@@ -15,7 +15,7 @@ type PageModule = { default: ComponentType<PageProps> };
 export interface Route {
   readonly pattern: string;
   /** The nav entry this page belongs to. */
-  readonly section: 'runs' | 'flows' | 'components' | 'none';
+  readonly section: 'runs' | 'flows' | 'components' | 'deployments' | 'dora' | 'none';
   readonly load: () => Promise<PageModule>;
 }
 
@@ -28,4 +28,7 @@ export const ROUTES: readonly Route[] = [
   { pattern: '/flows/:ns/:repo/:name', section: 'flows', load: () => import('./pages/flow-page.tsx') },
   { pattern: '/flows/:ns/:repo/:name/edit', section: 'flows', load: () => import('./pages/flow-editor.tsx') },
   { pattern: '/components', section: 'components', load: () => import('./pages/components.tsx') },
+  { pattern: '/deployments', section: 'deployments', load: () => import('./pages/deployments.tsx') },
+  { pattern: '/deployments/:id', section: 'deployments', load: () => import('./pages/deployment.tsx') },
+  { pattern: '/dora', section: 'dora', load: () => import('./pages/dora.tsx') },
 ];

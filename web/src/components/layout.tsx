@@ -9,6 +9,8 @@ const SECTIONS = [
   { id: 'runs', label: 'Runs', href: '/runs' },
   { id: 'flows', label: 'Flows', href: '/flows' },
   { id: 'components', label: 'Components', href: '/components' },
+  { id: 'deployments', label: 'Deployments', href: '/deployments' },
+  { id: 'dora', label: 'DevOps metrics', href: '/dora' },
 ] as const;
 
 export function Layout({ section, children }: { section: string; children: ComponentChildren }) {
