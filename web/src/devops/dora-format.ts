@@ -65,7 +65,7 @@ export function doraCards(r: DoraReport): DoraCard[] {
   const cfr = r.changeFailureRate;
   const rec = r.recoveryTime;
   return [
-    { key: 'frequency', title: 'Deployment frequency', value: formatFrequency(f.value), detail: `${f.deployments} successful deployment${f.deployments === 1 ? '' : 's'}${f.perWeek === null ? '' : `, ${oneDecimal(f.perWeek)} per week`}`, tier: f.tier, samples: f.samples, samplesOf: 'deployments' },
+    { key: 'frequency', title: 'Deployment frequency', value: formatFrequency(f.value), detail: `${f.deployments} successful deployment${f.deployments === 1 ? '' : 's'} in the window`, tier: f.tier, samples: f.samples, samplesOf: 'deployments' },
     { key: 'leadTime', title: 'Lead time for changes', value: formatHours(lt.value), detail: lt.p90Hours === null ? 'median, commit to deployed' : `median; p90 ${formatHours(lt.p90Hours)}`, tier: lt.tier, samples: lt.samples, samplesOf: 'commits' },
     { key: 'failureRate', title: 'Change failure rate', value: formatRate(cfr.value), detail: `${cfr.failures} failed, rolled back or with an incident`, tier: cfr.tier, samples: cfr.samples, samplesOf: 'deployments' },
     { key: 'recovery', title: 'Failed deployment recovery time', value: formatHours(rec.value), detail: 'median, failure or incident to recovery', tier: rec.tier, samples: rec.samples, samplesOf: 'recoveries' },
