@@ -3,7 +3,7 @@
  * seeded through the real API (environments, incidents) and the store the
  * API reads (deployments, with fixed times relative to this week's Monday):
  * the four values and tiers, one chart point per week, the rolled-back
- * deployment, the manifest, and a refused rollback's reason.
+ * deployment, the manifest, and why a rollback is not offered or refused.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeploymentRecord, NewDeployment, ShippedCommit } from '../../contracts/deployments.ts';
@@ -64,9 +64,10 @@ beforeAll(async () => {
   await deploy('v4', at(1, 3 * DAY + 10 * HOUR), 5, 'succeeded', { leadHours: 6 });
   // dev is not of the production tier: not counted by default.
   await deploy('dv', at(1, 10 * HOUR), 2, 'succeeded', { environment: 'dev', leadHours: 1 });
+  await deploy('df', at(1, 11 * HOUR), 2, 'failed', { environment: 'dev' });
   const incident = (body: object) => h.api.request<{ id?: number; incident?: { id: number } }>('POST', '/api/v1/incidents', JSON.stringify(body), 'application/json');
   const opened = await incident({ namespace: 'acme', environment: 'prod', application: 'shop', deployment: seeded['v3']!.id, title: 'checkout errors', openedAt: at(2, DAY + 12 * HOUR) });
-  await h.platform.store.resolveIncident(opened.id ?? opened.incident!.id, at(2, DAY + 13 * HOUR));
+  await h.api.request('POST', `/api/v1/incidents/${opened.id ?? opened.incident!.id}/resolve`, JSON.stringify({ resolvedAt: at(2, DAY + 13 * HOUR) }), 'application/json');
   // Open, in dev: listed first, not a production failure.
   await incident({ namespace: 'acme', environment: 'dev', application: 'shop', title: 'slow search', openedAt: at(0, 0) });
 }, 120_000);
@@ -86,17 +87,18 @@ describe('DevOps metrics and deployments in the web UI', () => {
     const card = (metric: string) => page.locator(`.dora-card[data-metric=${metric}]`);
     await card('frequency').waitFor();
     // By hand: 3 successful prod deployments (the rollback is a recovery, dev is not production);
-    // 2 of 4 failed or caused an incident; lead times 2, 4 and 6 hours.
+    // 2 of 4 failed or caused an incident; lead times 2, 4 and 6 hours; recoveries 8 min
+    // (v2 failed → the rollback) and 1 hour (the incident), median 34 min.
     expect(await card('frequency').locator('p').first().innerText()).toMatch(/^3 successful deployments/);
     expect(await card('failureRate').locator('.dora-value').innerText()).toBe('50 %');
     expect(await card('leadTime').locator('.dora-value').innerText()).toBe('4 hours');
+    expect(await card('recovery').locator('.dora-value').innerText()).toBe('34 min');
     // Each card shows the tier the API computed, by name.
     const tiers = { frequency: report.deploymentFrequency.tier, leadTime: report.leadTime.tier, failureRate: report.changeFailureRate.tier, recovery: report.recoveryTime.tier };
     for (const [metric, tier] of Object.entries(tiers)) {
       expect(await card(metric).locator('.tier-badge').getAttribute('data-tier')).toBe(tier ?? '');
       expect((await card(metric).locator('.tier-badge').innerText()).toLowerCase()).toBe(tier ?? 'no tier');
     }
-    expect(report.recoveryTime.value).not.toBeNull();
     // One point per week of the series, each naming its week and value.
     const weeks = page.locator('[data-series=deployments] g.week');
     expect(report.weekly.length).toBeGreaterThanOrEqual(12);
@@ -120,12 +122,12 @@ describe('DevOps metrics and deployments in the web UI', () => {
     await row('v4').waitFor();
     // Newest first.
     const ids = await Promise.all((await page.locator('table.deployments tbody tr').all()).map(async (r) => Number(await r.getAttribute('data-deployment'))));
-    expect(ids).toHaveLength(6);
+    expect(ids).toHaveLength(7);
     expect(ids).toEqual([...ids].sort((a, b) => b - a));
     expect(await row('v2').locator('.badge').innerText()).toBe('rolled back');
     expect(await row('rb').innerText()).toContain(`rolls back #${seeded['v2']!.id}`);
     await page.getByLabel('Environment').selectOption('acme/dev');
-    await expect.poll(() => page.locator('table.deployments tbody tr').count()).toBe(1);
+    await expect.poll(() => page.locator('table.deployments tbody tr').count()).toBe(2);
     expect(new URL(page.url()).searchParams.get('environment')).toBe('dev');
     // Incidents: the open one first.
     expect(await page.locator('table.incidents tbody tr').first().innerText()).toContain('slow search');
@@ -135,13 +137,19 @@ describe('DevOps metrics and deployments in the web UI', () => {
     await expect.poll(() => page.locator('pre.manifest').innerText()).toContain('# v1');
     expect(await page.locator('.digest').innerText()).toContain(`sha256:${'ab'.repeat(32)}`);
     await shot('deployment');
-    // v2 never ran: the API refuses to restore it, and the page says why.
-    const refusal = await fetch(`${h.platform.apiUrl}/api/v1/deployments/${seeded['v2']!.id}/rollback`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    expect(refusal.status).toBeGreaterThanOrEqual(400);
+    // A failed deployment is not offered, with the reason.
+    await page.goto(`/deployments/${seeded['df']!.id}`);
+    const button = page.getByRole('button', { name: 'Roll back to this' });
+    await button.waitFor();
+    expect(await button.isDisabled()).toBe(true);
+    expect(await page.locator('.rollback').innerText()).toContain('Cannot roll back to it: it failed, so it never ran.');
+    // v4 is what runs: the API refuses to restore it, and the page shows its reason.
+    const refusal = await fetch(`${h.platform.apiUrl}/api/v1/deployments/${seeded['v4']!.id}/rollback`, { method: 'POST' });
+    expect(refusal.status).toBe(409);
     const message = ((await refusal.json()) as { error: { message: string } }).error.message;
-    await page.goto(`/deployments/${seeded['v2']!.id}`);
+    await page.goto(`/deployments/${seeded['v4']!.id}`);
     await page.getByRole('button', { name: 'Roll back to this' }).click();
-    await page.getByRole('button', { name: `Roll back to #${seeded['v2']!.id}` }).click();
+    await page.getByRole('button', { name: `Roll back to #${seeded['v4']!.id}` }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain(message);
     await shot('rollback-refused');
     expect(problems).toEqual([]);

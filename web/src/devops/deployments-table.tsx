@@ -6,7 +6,7 @@ import { ErrorBox } from '../components/error-box.tsx';
 import { useApi } from '../lists/use-api.ts';
 import { Link } from '../router.tsx';
 import { elapsed, formatTime } from '../time.ts';
-import { listOf, PAGE_SIZE, shortSha } from './records.ts';
+import { listOf, nextOf, PAGE_SIZE, shortSha } from './records.ts';
 import { ResultBadge } from './result-badge.tsx';
 
 export interface DeploymentFilters {
@@ -40,7 +40,7 @@ export function DeploymentsTable({ filters }: { filters: DeploymentFilters }) {
   const before = befores[befores.length - 1];
   const { data, error, loading } = useApi<unknown>(`/deployments${query({ ...filters, limit: PAGE_SIZE, before })}`);
   const list = listOf<DeploymentRecord>(data, 'deployments');
-  const last = list[list.length - 1];
+  const next = nextOf(data, list, PAGE_SIZE);
   return (
     <>
       {error ? <ErrorBox error={error} title="The deployments cannot be listed" /> : null}
@@ -54,7 +54,7 @@ export function DeploymentsTable({ filters }: { filters: DeploymentFilters }) {
       ) : null}
       <div class="pager">
         <button type="button" disabled={befores.length === 0} onClick={() => setBefores((b) => b.slice(0, -1))}>← Newer</button>
-        <button type="button" disabled={list.length < PAGE_SIZE || !last} onClick={() => last && setBefores((b) => [...b, last.id])}>Older →</button>
+        <button type="button" disabled={next === undefined} onClick={() => next !== undefined && setBefores((b) => [...b, next])}>Older →</button>
       </div>
     </>
   );

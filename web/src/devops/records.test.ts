@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DeploymentRecord, IncidentRecord } from '../../../contracts/deployments.ts';
-import { canRestore, deploymentOf, environmentChoices, listOf, namespacesOf, resultClass, sortIncidents, startedIdOf } from './records.ts';
+import { canRestore, deploymentOf, nextOf, environmentChoices, listOf, namespacesOf, resultClass, sortIncidents, startedIdOf } from './records.ts';
 
 const record = (over: Partial<DeploymentRecord>): DeploymentRecord => ({
   id: 1, namespace: 'acme', environment: 'prod', application: 'shop', kind: 'deploy', images: [], startedAt: '2026-11-01T00:00:00Z',
@@ -13,6 +13,14 @@ describe('API answers of the deployments pages', () => {
     expect(listOf<number>([3], 'deployments')).toEqual([3]);
     expect(listOf<number>({ other: [1] }, 'deployments')).toEqual([]);
     expect(listOf<number>(undefined, 'deployments')).toEqual([]);
+  });
+
+  it('pages with the API\'s next, else after the last id of a full page', () => {
+    const page = [{ id: 9 }, { id: 7 }];
+    expect(nextOf({ deployments: page, next: 7 }, page, 2)).toBe(7);
+    expect(nextOf({ deployments: page, next: null }, page, 2)).toBeUndefined();
+    expect(nextOf(page, page, 2)).toBe(7);
+    expect(nextOf(page, page, 3)).toBeUndefined();
   });
 
   it('finds the record and the started rollback id', () => {

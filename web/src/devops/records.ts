@@ -1,8 +1,8 @@
 /**
  * What the deployments pages read from the API (contracts/deployments.ts,
  * contracts/environments.ts), and how a record reads in a table. The list
- * answers are `{ deployments }`, `{ incidents }`, `{ environments }`; a bare
- * array is taken too. Pure, so it is unit-tested.
+ * answers are `{ deployments, next }`, `{ incidents }`, `{ environments }`; a
+ * bare array is taken too. Pure, so it is unit-tested.
  */
 import type { DeploymentRecord, IncidentRecord } from '../../../contracts/deployments.ts';
 import type { EnvironmentTier } from '../../../contracts/environments.ts';
@@ -14,6 +14,14 @@ export function listOf<T>(body: unknown, key: string): T[] {
   if (Array.isArray(body)) return body as T[];
   const inner = (body as Record<string, unknown> | null)?.[key];
   return Array.isArray(inner) ? (inner as T[]) : [];
+}
+
+/** The `before` of the next (older) page: the API's `next`, else the last id of a full page; undefined on the last page. */
+export function nextOf(body: unknown, list: readonly { id: number }[], pageSize: number): number | undefined {
+  const next = (body as { next?: unknown } | null)?.next;
+  if (typeof next === 'number') return next;
+  if (next === null) return undefined;
+  return list.length >= pageSize ? list[list.length - 1]?.id : undefined;
 }
 
 /** The record in `GET /deployments/{id}`'s answer (the record, or `{ deployment }`). */
