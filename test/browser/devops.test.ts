@@ -112,6 +112,16 @@ describe('DevOps metrics and deployments in the web UI', () => {
     await page.getByLabel('Window').selectOption('4');
     await expect.poll(() => weeks.count()).toBeLessThan(report.weekly.length);
     expect(new URL(page.url()).searchParams.get('weeks')).toBe('4');
+    // Another environment: dev had one success and one failure.
+    await page.getByLabel('Environment').selectOption('dev');
+    await expect.poll(() => card('failureRate').locator('.dora-value').innerText()).toBe('50 %');
+    expect(await card('frequency').locator('p').first().innerText()).toBe('1 successful deployment in the window');
+    // A flow that deployed nothing: the page says what to do.
+    await page.getByLabel('Flow').fill('acme/shop/other');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(() => page.locator('[data-empty=deployments]').innerText()).toContain('No deployments in this window.');
+    expect(await card('frequency').locator('.dora-value').innerText()).toBe('no deployments');
+    await shot('dora-empty');
     expect(problems).toEqual([]);
   });
 
@@ -129,8 +139,11 @@ describe('DevOps metrics and deployments in the web UI', () => {
     await page.getByLabel('Environment').selectOption('acme/dev');
     await expect.poll(() => page.locator('table.deployments tbody tr').count()).toBe(2);
     expect(new URL(page.url()).searchParams.get('environment')).toBe('dev');
-    // Incidents: the open one first.
+    // Incidents: the open one first; "resolved" leaves the other.
     expect(await page.locator('table.incidents tbody tr').first().innerText()).toContain('slow search');
+    await page.goto('/deployments?incidents=resolved');
+    await expect.poll(() => page.locator('table.incidents tbody tr').allInnerTexts()).toEqual([expect.stringContaining('checkout errors')]);
+    expect(await page.locator('table.incidents tbody tr').first().innerText()).toContain(`#${seeded['v3']!.id}`);
     await page.goto('/deployments');
     await shot('deployments');
     await row('v1').getByRole('link', { name: `#${seeded['v1']!.id}` }).click();

@@ -30,7 +30,7 @@ function Row({ d }: { d: DeploymentRecord }) {
       <td>{d.strategy ?? d.kind}</td>
       <td><time dateTime={d.startedAt}>{formatTime(d.startedAt)}</time></td>
       <td>{d.finishedAt ? elapsed(d.startedAt, d.finishedAt) : ''}</td>
-      <td>{d.runId ? <Link href={runPath(d.runId)}>{d.runId}</Link> : <span class="muted">{d.kind === 'rollback' ? 'by hand' : ''}</span>}</td>
+      <td>{d.runId ? <Link href={runPath(d.runId)}>{d.runId}</Link> : d.flowUri ? <Link href={`/flows/${d.flowUri}`}>{d.flowUri}</Link> : <span class="muted">{d.kind === 'rollback' ? 'by hand' : ''}</span>}</td>
     </tr>
   );
 }
@@ -48,7 +48,7 @@ export function DeploymentsTable({ filters }: { filters: DeploymentFilters }) {
       {data && list.length === 0 ? <p class="empty">{before ? 'No older deployments.' : 'No deployments recorded for these filters.'}</p> : null}
       {list.length > 0 ? (
         <table class="list deployments">
-          <thead><tr><th>Id</th><th>Environment</th><th>Application</th><th>Result</th><th>Commit</th><th>User</th><th>Strategy</th><th>Started</th><th>Duration</th><th>Run</th></tr></thead>
+          <thead><tr><th>Id</th><th>Environment</th><th>Application</th><th>Result</th><th>Commit</th><th>User</th><th>Strategy</th><th>Started</th><th>Duration</th><th>Run (or flow)</th></tr></thead>
           <tbody>{list.map((d) => <Row key={d.id} d={d} />)}</tbody>
         </table>
       ) : null}
