@@ -114,8 +114,9 @@ describe('DevOps metrics and deployments in the web UI', () => {
     expect(new URL(page.url()).searchParams.get('weeks')).toBe('4');
     // Another environment: dev had one success and one failure.
     await page.getByLabel('Environment').selectOption('dev');
-    await expect.poll(() => card('failureRate').locator('.dora-value').innerText()).toBe('50 %');
+    await expect.poll(() => page.locator('.dora-scope').innerText()).toContain('Environments: dev');
     expect(await card('frequency').locator('p').first().innerText()).toBe('1 successful deployment in the window');
+    expect(await card('failureRate').locator('.dora-value').innerText()).toBe('50 %');
     // A flow that deployed nothing: the page says what to do.
     await page.getByLabel('Flow').fill('acme/shop/other');
     await page.getByRole('button', { name: 'Apply' }).click();
