@@ -49,9 +49,9 @@ describe('how records read', () => {
     expect(resultClass('failed')).toBe('result-failed');
   });
 
-  it('offers a rollback only to a finished deployment with a manifest that did not fail', () => {
+  it('offers a rollback only to a succeeded deployment with a manifest', () => {
     expect(canRestore(record({})).ok).toBe(true);
-    expect(canRestore(record({ result: 'rolled back' })).ok).toBe(true);
+    expect(canRestore(record({ result: 'rolled back' })).ok).toBe(false);
     expect(canRestore(record({ result: 'failed' }))).toEqual({ ok: false, why: 'it failed, so it never ran' });
     expect(canRestore(record({ result: 'running' })).ok).toBe(false);
     const { manifest: _, ...marked } = record({ kind: 'marked' });

@@ -69,11 +69,15 @@ export const shortSha = (sha?: string): string => (sha ? sha.slice(0, 7) : '');
 /** The badge class of a result: `rolled back` has its own colour, distinct from failed. */
 export const resultClass = (result: string): string => `result-${result.replace(/\s+/g, '-')}`;
 
-/** Whether "Roll back to this" makes sense: a finished deployment with a stored manifest that did not fail. */
+/**
+ * Whether "Roll back to this" makes sense, by the API's rule (only a deployment
+ * that succeeded and was not undone, with a stored manifest, can be restored).
+ */
 export function canRestore(d: DeploymentRecord): { ok: boolean; why?: string } {
-  if (!d.manifest) return { ok: false, why: 'no manifest was stored for it (a deployment coflow did not perform)' };
+  if (!d.manifest) return { ok: false, why: 'no manifest was stored for it (a job marked deployment: deploys by itself)' };
   if (d.result === 'running') return { ok: false, why: 'it is still running' };
   if (d.result === 'failed') return { ok: false, why: 'it failed, so it never ran' };
+  if (d.result === 'rolled back') return { ok: false, why: 'it was rolled back (it may have failed first), so it is not known good' };
   return { ok: true };
 }
 
