@@ -157,7 +157,7 @@ describe('DevOps metrics and deployments in the web UI', () => {
     const button = page.getByRole('button', { name: 'Roll back to this' });
     await button.waitFor();
     expect(await button.isDisabled()).toBe(true);
-    expect(await page.locator('.rollback').innerText()).toContain('Cannot roll back to it: it failed, so it never ran.');
+    expect(await page.locator('.rollback').innerText()).toContain(`Cannot roll back to it: deployment ${seeded['df']!.id} is failed, not succeeded`);
     // v4 is what runs: the API refuses to restore it, and the page shows its reason.
     const refusal = await fetch(`${h.platform.apiUrl}/api/v1/deployments/${seeded['v4']!.id}/rollback`, { method: 'POST' });
     expect(refusal.status).toBe(409);

@@ -52,7 +52,7 @@ describe('how records read', () => {
   it('offers a rollback only to a succeeded deployment with a manifest', () => {
     expect(canRestore(record({})).ok).toBe(true);
     expect(canRestore(record({ result: 'rolled back' })).ok).toBe(false);
-    expect(canRestore(record({ result: 'failed' }))).toEqual({ ok: false, why: 'it failed, so it never ran' });
+    expect(canRestore(record({ result: 'failed' }))).toEqual({ ok: false, why: 'deployment 1 is failed, not succeeded: only a deployment that succeeded (and was not undone) can be restored' });
     expect(canRestore(record({ result: 'running' })).ok).toBe(false);
     const { manifest: _, ...marked } = record({ kind: 'marked' });
     expect(canRestore(marked).ok).toBe(false);

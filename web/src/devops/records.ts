@@ -4,7 +4,7 @@
  * answers are `{ deployments, next }`, `{ incidents }`, `{ environments }`; a
  * bare array is taken too. Pure, so it is unit-tested.
  */
-import type { DeploymentRecord, IncidentRecord } from '../../../contracts/deployments.ts';
+import { refuseRestore, type DeploymentRecord, type IncidentRecord } from '../../../contracts/deployments.ts';
 import type { EnvironmentTier } from '../../../contracts/environments.ts';
 
 export const PAGE_SIZE = 50;
@@ -69,16 +69,10 @@ export const shortSha = (sha?: string): string => (sha ? sha.slice(0, 7) : '');
 /** The badge class of a result: `rolled back` has its own colour, distinct from failed. */
 export const resultClass = (result: string): string => `result-${result.replace(/\s+/g, '-')}`;
 
-/**
- * Whether "Roll back to this" makes sense, by the API's rule (only a deployment
- * that succeeded and was not undone, with a stored manifest, can be restored).
- */
+/** Whether "Roll back to this" makes sense: the rollback API's own rule (contracts/deployments.ts), with its words. */
 export function canRestore(d: DeploymentRecord): { ok: boolean; why?: string } {
-  if (!d.manifest) return { ok: false, why: 'no manifest was stored for it (a job marked deployment: deploys by itself)' };
-  if (d.result === 'running') return { ok: false, why: 'it is still running' };
-  if (d.result === 'failed') return { ok: false, why: 'it failed, so it never ran' };
-  if (d.result === 'rolled back') return { ok: false, why: 'it was rolled back (it may have failed first), so it is not known good' };
-  return { ok: true };
+  const why = refuseRestore(d, d.id);
+  return why === undefined ? { ok: true } : { ok: false, why };
 }
 
 /** Open incidents first, then newest first. */

@@ -44,7 +44,9 @@ function RollBack({ d }: { d: DeploymentRecord }) {
       </ConfirmDialog>
       {error ? <ErrorBox error={error} title="The rollback was refused" /> : null}
       {started !== undefined ? (
-        <p class="notice" role="status">Rollback started{started === 'unknown' ? '.' : <>: deployment <Link href={`/deployments/${started}`}>#{started}</Link>.</>}</p>
+        <p class="notice" role="status">{started === 'unknown'
+          ? `Rollback started: it waits behind another deployment of ${d.application} in ${d.environment} and is recorded when its turn comes.`
+          : <>Rollback started: deployment <Link href={`/deployments/${started}`}>#{started}</Link>.</>}</p>
       ) : null}
     </div>
   );
