@@ -230,7 +230,12 @@ launch() { # name command...
   local name=$1; shift
   if pid_of "$name" >/dev/null; then return 0; fi
   mkdir -p "$RUN/pids" "$RUN/logs"
-  setsid nohup "$@" >"$RUN/logs/$name.log" 2>&1 < /dev/null &
+  # Without the caller's open files beyond stdio: a daemon that inherits one keeps
+  # it open for good (a `flock` of /work/bin/test-lock would then never be released).
+  (
+    for fd in $(ls /proc/$BASHPID/fd); do if [ "$fd" -gt 2 ]; then eval "exec $fd>&-"; fi; done
+    exec setsid nohup "$@" >"$RUN/logs/$name.log" 2>&1 < /dev/null
+  ) &
   echo $! > "$RUN/pids/$name.pid"
 }
 wait_for() { # what seconds command...
