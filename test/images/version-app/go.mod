@@ -1,0 +1,3 @@
+module coflow.local/version-app
+
+go 1.22
