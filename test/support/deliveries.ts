@@ -65,14 +65,25 @@ export function githubPing(opts: { secret: string; uri: string }): Delivery {
   return { path: `/hooks/github/${opts.uri}`, headers: { 'content-type': 'application/json', 'x-github-event': 'ping', 'x-github-delivery': randomUUID(), 'x-hub-signature-256': `sha256=${hmac(opts.secret, body)}` }, body };
 }
 
-export function gitlabTagPush(opts: { secret: string; uri: string; tag: string }): Delivery {
+/** A pushed commit as GitLab lists it: its sha and its time (ISO 8601). */
+export interface PushedCommit {
+  readonly id: string;
+  readonly timestamp: string;
+}
+
+/** A GitLab tag push; `commits` (oldest first) replaces the one fixed commit, the tag then points at the last. */
+export function gitlabTagPush(opts: { secret: string; uri: string; tag: string; commits?: readonly PushedCommit[] }): Delivery {
+  const commits = (opts.commits ?? [{ id: SHA, timestamp: '2026-11-21T10:00:00+01:00' }]).map((c) => ({
+    id: c.id, message: `Release ${opts.tag}\n`, title: `Release ${opts.tag}`, timestamp: c.timestamp, author: { name: 'Carol', email: 'carol@example.com' }, added: [], modified: ['VERSION'], removed: [],
+  }));
+  const head = commits.at(-1)?.id ?? SHA;
   const body = JSON.stringify({
     object_kind: 'tag_push', event_name: 'tag_push',
-    before: '0000000000000000000000000000000000000000', after: SHA, ref: `refs/tags/${opts.tag}`, ref_protected: true, checkout_sha: SHA,
+    before: '0000000000000000000000000000000000000000', after: head, ref: `refs/tags/${opts.tag}`, ref_protected: true, checkout_sha: head,
     user_id: 1, user_name: 'Carol', user_username: 'carol', user_email: '', project_id: 15,
     project: { id: 15, name: 'shop', web_url: 'https://gitlab.example.com/acme/shop', git_ssh_url: 'git@gitlab.example.com:acme/shop.git', git_http_url: 'https://gitlab.example.com/acme/shop.git', namespace: 'acme', path_with_namespace: 'acme/shop', default_branch: 'main' },
-    commits: [{ id: SHA, message: 'Release 1.4.0\n', title: 'Release 1.4.0', timestamp: '2026-11-21T10:00:00+01:00', author: { name: 'Carol', email: 'carol@example.com' }, added: [], modified: ['VERSION'], removed: [] }],
-    total_commits_count: 1,
+    commits,
+    total_commits_count: commits.length,
     repository: { name: 'shop', url: 'git@gitlab.example.com:acme/shop.git', homepage: 'https://gitlab.example.com/acme/shop' },
   });
   const uuid = randomUUID();

@@ -13,6 +13,7 @@ import { startPlatform, type Platform } from '../../worker/platform.ts';
 import { isFinal, jobsOf, type RunStatus } from '../../contracts/run-status.ts';
 import type { JobRunner } from '../../activities/runner.ts';
 import type { TokenEntry } from '../../api/auth/tokens.ts';
+import type { KubernetesSettings, RunnerKind } from '../../worker/config.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -26,6 +27,9 @@ export interface Harness {
 export interface HarnessOptions {
   /** The job runner; the docker runner when unset. */
   readonly runner?: JobRunner;
+  /** Build the runner (and the deploy engine's cluster access) from these settings, as `coflow server` does. */
+  readonly runnerKind?: RunnerKind;
+  readonly kubernetes?: KubernetesSettings;
   /** Join an existing task queue (a second worker) instead of a fresh one. */
   readonly taskQueue?: string;
   /** Use (and keep) an existing data directory instead of a fresh one. */
@@ -59,6 +63,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     // One signing key per test platform (two platforms of a test that share it would share sessions).
     sessionKey: `test-session-key-${taskQueue}`,
     ...(options.runner ? { runner: options.runner } : {}),
+    ...(options.runnerKind ? { runnerKind: options.runnerKind } : {}),
+    ...(options.kubernetes ? { kubernetes: options.kubernetes } : {}),
     ...(options.tokens ? { tokens: options.tokens } : {}),
     ...(options.workspaceRetentionMs === undefined ? {} : { workspaceRetentionMs: options.workspaceRetentionMs }),
     ...(options.smtp ? { smtp: options.smtp } : {}),

@@ -13,6 +13,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -57,12 +58,17 @@ func serve() {
 		fmt.Fprintln(w, "ok")
 	})
 	server := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	// Kubernetes sends SIGTERM when a Pod leaves; finish the requests in flight.
+	// Kubernetes sends SIGTERM when a Pod leaves, as it takes the Pod out of the
+	// Service's endpoints; kube-proxy applies that a moment later. Like a
+	// well-behaved app, keep answering for a little while, then drain.
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
 	go func() {
 		<-stop
-		_ = server.Close()
+		time.Sleep(2 * time.Second)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = server.Shutdown(ctx)
 	}()
 	if err := server.ListenAndServe(); err != nil && err != http.ErrServerClosed {
 		fail(err)
