@@ -48,30 +48,35 @@ environments:
 `;
 
 /** One template for every environment and strategy; the version comes from the run's input, else the pushed tag. */
-const manifest = (build: string): string => `
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata: { name: version-app }
-        spec:
-          replicas: 2
-          selector: { matchLabels: { app: version-app } }
-          strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }
-          template:
-            metadata: { labels: { app: version-app } }
-            spec:
-              containers:
-                - name: app
-                  image: coflow-test/version-app:\${{ inputs.version || trigger.tag }}-${build}
-                  imagePullPolicy: Never
-                  ports: [{ containerPort: 8080 }]
-                  readinessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 1, failureThreshold: 1 }
-        ---
-        apiVersion: v1
-        kind: Service
-        metadata: { name: version-app }
-        spec:
-          selector: { app: version-app }
-          ports: [{ port: 80, targetPort: 8080 }]`;
+const MANIFEST = [
+  'apiVersion: apps/v1',
+  'kind: Deployment',
+  'metadata: { name: version-app }',
+  'spec:',
+  '  replicas: 2',
+  '  selector: { matchLabels: { app: version-app } }',
+  '  strategy: { rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }',
+  '  template:',
+  '    metadata: { labels: { app: version-app } }',
+  '    spec:',
+  '      containers:',
+  '        - name: app',
+  '          image: coflow-test/version-app:${{ inputs.version || trigger.tag }}-BUILD',
+  '          imagePullPolicy: Never',
+  '          ports: [{ containerPort: 8080 }]',
+  '          readinessProbe: { httpGet: { path: /healthz, port: 8080 }, periodSeconds: 1, failureThreshold: 1 }',
+  '---',
+  'apiVersion: v1',
+  'kind: Service',
+  'metadata: { name: version-app }',
+  'spec:',
+  '  selector: { app: version-app }',
+  '  ports: [{ port: 80, targetPort: 8080 }]',
+];
+
+/** The template as a block scalar of the flow, `indent` spaces in. */
+const manifest = (build: string, indent = 16): string =>
+  MANIFEST.map((l) => `\n${' '.repeat(indent)}${l.replace('BUILD', build)}`).join('');
 
 const flowYaml = (build: string): string => `
 uri: ${FLOW}
@@ -171,7 +176,7 @@ async function approveGate(runId: string): Promise<void> {
 /** Approves the gate and waits for the run's end. */
 async function throughGate(runId: string): Promise<RunStatus> {
   await approveGate(runId);
-  return waitForRun(h.api, runId, 180_000);
+  return waitForRun(admin, runId, 180_000);
 }
 
 function job(run: RunStatus, path: string) {
