@@ -255,6 +255,7 @@ describe.sequential('a deployment history on the real cluster', () => {
     expect(run.state).toBe('failed');
     const rolling = job(run, 'prod.deploy.rolling');
     expect(rolling.state).toBe('failed');
+    console.log(`v3 in prod: ${rolling.error ?? ''}`);
     expect(rolling.error).toMatch(/readiness/i);
     expect(rolling.error).toMatch(/roll/i);
     // 20 s of rollout, the rollback's own rollout, and the gate: well under a minute.
