@@ -73,8 +73,9 @@ export interface PushedCommit {
 
 /** A GitLab tag push; `commits` (oldest first) replaces the one fixed commit, the tag then points at the last. */
 export function gitlabTagPush(opts: { secret: string; uri: string; tag: string; commits?: readonly PushedCommit[] }): Delivery {
+  const release = opts.tag.replace(/^v/, '');
   const commits = (opts.commits ?? [{ id: SHA, timestamp: '2026-11-21T10:00:00+01:00' }]).map((c) => ({
-    id: c.id, message: `Release ${opts.tag}\n`, title: `Release ${opts.tag}`, timestamp: c.timestamp, author: { name: 'Carol', email: 'carol@example.com' }, added: [], modified: ['VERSION'], removed: [],
+    id: c.id, message: `Release ${release}\n`, title: `Release ${release}`, timestamp: c.timestamp, author: { name: 'Carol', email: 'carol@example.com' }, added: [], modified: ['VERSION'], removed: [],
   }));
   const head = commits.at(-1)?.id ?? SHA;
   const body = JSON.stringify({
