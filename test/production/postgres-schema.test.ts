@@ -62,7 +62,7 @@ describe('migrating PostgreSQL', () => {
     await store.close();
     // Back to step 1, as a database migrated by the release that knew only it.
     const { schema } = place;
-    await sql(database.url, `DELETE FROM ${schema}.schema_version WHERE version > 1; DROP INDEX ${schema}.logs_by_job; DROP TABLE ${schema}.revoked_sessions, ${schema}.revoked_user_sessions`);
+    await sql(database.url, `DELETE FROM ${schema}.schema_version WHERE version > 1; DROP INDEX ${schema}.logs_by_job; DROP TABLE ${schema}.revoked_sessions, ${schema}.revoked_user_sessions; DROP TABLE ${schema}.environments, ${schema}.deployments, ${schema}.deploy_queue, ${schema}.incidents`);
 
     const err = await openStore(place.config).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SchemaTooOldError);
