@@ -4,7 +4,7 @@
  * namespace and cluster, protection and values. Every problem is reported
  * with its path and line:column, like a flow file's.
  */
-import { LineCounter, isScalar, parseDocument } from 'yaml';
+import { isScalar } from 'yaml';
 import {
   ENVIRONMENT_TIERS,
   type EnvironmentCluster,
@@ -14,7 +14,9 @@ import {
 } from './environments.ts';
 import { formatFlowIssue, type FlowIssue } from './errors.ts';
 import { DNS_LABEL } from './read-deploy-target.ts';
-import { describe, YamlReader, type Field } from './yaml-reader.ts';
+import { readYamlFile } from './read-yaml-file.ts';
+import type { YamlReader} from './yaml-reader.ts';
+import { describe, type Field } from './yaml-reader.ts';
 
 export type EnvironmentsValidation =
   | { readonly ok: true; readonly spec: EnvironmentsSpec; readonly warnings: readonly FlowIssue[] }
@@ -58,21 +60,8 @@ export interface EnvironmentsOptions {
 
 /** Like {@link parseEnvironments}, returning the issues instead of throwing. */
 export function validateEnvironments(text: string, opts: EnvironmentsOptions = {}): EnvironmentsValidation {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): FlowIssue => {
-      const { line, col } = lines.linePos(e.pos[0]);
-      return { path: '', line, column: col, message: `YAML syntax error: ${e.message}` };
-    });
-    return { ok: false, issues, warnings: [] };
-  }
-  const r = new YamlReader(doc, lines);
-  const spec = readFile(r, opts.namespace);
-  const byPlace = (a: FlowIssue, b: FlowIssue): number => a.line - b.line || a.column - b.column;
-  const warnings = [...r.warnings].sort(byPlace);
-  if (r.issues.length > 0 || spec === undefined) return { ok: false, issues: [...r.issues].sort(byPlace), warnings };
-  return { ok: true, spec, warnings };
+  const outcome = readYamlFile(text, (r) => readFile(r, opts.namespace));
+  return outcome.ok ? { ok: true, spec: outcome.value, warnings: outcome.warnings } : outcome;
 }
 
 function readFile(r: YamlReader, expected: string | undefined): EnvironmentsSpec | undefined {

@@ -3,7 +3,7 @@
  * flow format) into the normalised {@link FlowSpec}. Every problem is
  * collected with its path and line:column before anything is returned.
  */
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { isMap, isScalar } from 'yaml';
 import { flowNamespace } from './environments.ts';
 import { checkDeployTargets, type DeployTarget, type KnownEnvironments } from './check-environments.ts';
 import { isDeployJob, readDeployJob } from './parse-deploy.ts';
@@ -17,12 +17,13 @@ import { readEnvironments, readJob } from './parse-job.ts';
 import { isServiceJob, readServiceJob } from './parse-service.ts';
 import type { DraftJob, JobDefaults } from './parse-job.ts';
 import { readConcurrency, readTriggers } from './parse-triggers.ts';
+import { readYamlFile } from './read-yaml-file.ts';
 import { readReceivers } from './parse-receivers.ts';
 import { readFlowInputs } from './parse-inputs.ts';
 import { distinctNames } from './duplicate-names.ts';
 import { jobPath } from './paths.ts';
 import { readCondition, readDuration, readName } from './read-values.ts';
-import { YamlReader } from './yaml-reader.ts';
+import type { YamlReader } from './yaml-reader.ts';
 import type { Field, MapFields } from './yaml-reader.ts';
 
 /** Options for {@link parseFlow}. */
@@ -79,24 +80,8 @@ export function parseFlowWithWarnings(yamlText: string, opts: ParseFlowOptions =
 
 /** Like {@link parseFlow}, but returns the issues instead of throwing. */
 export function validateFlow(yamlText: string, opts: ValidateFlowOptions = {}): FlowValidation {
-  const lines = new LineCounter();
-  const doc = parseDocument(yamlText, { lineCounter: lines, prettyErrors: false, merge: true });
-  if (doc.errors.length > 0) {
-    const issues = doc.errors.map((e): FlowIssue => {
-      const { line, col } = lines.linePos(e.pos[0]);
-      return { path: '', line, column: col, message: `YAML syntax error: ${e.message}` };
-    });
-    return { ok: false, issues, warnings: [] };
-  }
-  const r = new YamlReader(doc, lines);
-  const flow = readFlow(r, opts.environments);
-  const warnings = [...r.warnings].sort(byPlace);
-  if (r.issues.length > 0 || flow === undefined) return { ok: false, issues: [...r.issues].sort(byPlace), warnings };
-  return { ok: true, flow, warnings };
-}
-
-function byPlace(a: FlowIssue, b: FlowIssue): number {
-  return a.line - b.line || a.column - b.column;
+  const outcome = readYamlFile(yamlText, (r) => readFlow(r, opts.environments));
+  return outcome.ok ? { ok: true, flow: outcome.value, warnings: outcome.warnings } : outcome;
 }
 
 function readFlow(r: YamlReader, known: KnownEnvironments): FlowSpec | undefined {
