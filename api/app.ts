@@ -92,6 +92,8 @@ export interface ApiOptions {
   readonly sessionTtlMs?: number;
   /** COFLOW_PUBLIC_URL: the address users reach the server at, an origin the CSRF rules accept besides the request's own. */
   readonly publicUrl?: string;
+  /** Origins whose pages may call the codec endpoint (`/api/v1/codec/*`) from a browser, with credentials (api/codec.ts). */
+  readonly codecCorsOrigins?: readonly string[];
   /** Where one-line notices go (a missing session key); default stderr. */
   readonly log?: (line: string) => void;
   /** Extra route modules (tests, embedders), after {@link ROUTE_MODULES}. */

@@ -55,6 +55,8 @@ export interface PlatformOptions extends BaseOptions {
   readonly luaHttpAllow?: readonly string[];
   /** COFLOW_PUBLIC_URL: base URL under which called systems reach the API (service job callbacks); default: the API's own address. */
   readonly publicUrl?: string;
+  /** COFLOW_CODEC_CORS_ORIGINS (+ `coflow dev`'s own Temporal UI): origins whose pages may call the codec endpoint. */
+  readonly codecCorsOrigins?: readonly string[];
   /** COFLOW_WORKSPACE_RETENTION: how long a run's workspace is kept after the run ends (ms); default 24 h. */
   readonly workspaceRetentionMs?: number;
   /** COFLOW_SMTP_*: the SMTP server that `mail` receivers send through. */
@@ -146,6 +148,7 @@ function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServ
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
     ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(options.codecCorsOrigins === undefined ? {} : { codecCorsOrigins: options.codecCorsOrigins }),
     ...(options.log ? { log: options.log } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   };
