@@ -157,7 +157,10 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   // Before the generic authentication: the codec answers CORS preflights first and has its own session rule.
   const codec = options.payloadCodec;
   if (codec !== undefined) mountCodec(app, deps, { codec, corsOrigins: options.codecCorsOrigins ?? [] });
-  else if (options.codecCorsOrigins?.length) (options.log ?? ((line) => void process.stderr.write(`${line}\n`)))('coflow api: COFLOW_CODEC_CORS_ORIGINS is set but COFLOW_CODEC_KEYS is not: there is no codec endpoint to call');
+  else if (options.codecCorsOrigins?.length) {
+    const notice = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`));
+    notice('coflow api: COFLOW_CODEC_CORS_ORIGINS is set but COFLOW_CODEC_KEYS is not: there is no codec endpoint to call');
+  }
   const auth = authenticate(tokens, sessions, options.publicUrl);
   app.use('/api/v1/*', async (c, next) => {
     // Signing in authenticates by the token in its body; the codec authenticated above.
