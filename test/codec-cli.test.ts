@@ -54,7 +54,7 @@ stages:
     expect(finished.state).toBe('succeeded');
     workflowId = finished.runId;
     show = async (args) => {
-      const base = ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', 'default', '-w', workflowId, '--output', 'text', '--detailed'];
+      const base = ['workflow', 'show', '--address', inject('temporalAddress'), '--namespace', 'default', '-w', workflowId, '--output', 'text', '--detailed', '--command-timeout', '5s'];
       try {
         const { stdout, stderr } = await run(inject('temporalBin'), [...base, ...args], { timeout: 30_000, encoding: 'utf8' });
         return { code: 0, stdout, stderr };
@@ -80,8 +80,9 @@ stages:
     expect(raw.stdout).not.toContain(MARKER);
     expect(raw.stdout).toContain(`input.payloads[0].metadata.encoding: ${Buffer.from('binary/encrypted').toString('base64')}`);
 
-    // The CLI retries a refused decode until its deadline, then names only that.
-    const wrong = await show([...endpoint, '--codec-auth', 'Bearer not-a-token', '--command-timeout', '3s']);
+    // The same command with a wrong token: the CLI retries the refused decode until its deadline, then names only that.
+    const wrong = await show([...endpoint, '--codec-auth', 'Bearer not-a-token']);
+    console.log(`temporal workflow show with a wrong codec token: exit ${wrong.code}, ${wrong.stderr.trim()}`);
     expect(wrong.code).not.toBe(0);
     expect(wrong.stdout).not.toContain(MARKER);
     expect(wrong.stderr).toContain('context deadline exceeded');
