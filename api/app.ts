@@ -12,6 +12,7 @@
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Client } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { bodyLimit } from 'hono/body-limit';
 import type { Catalog } from '../components/catalog.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
@@ -21,6 +22,7 @@ import { authenticate, tokenTable, type TokenEntry, type TokenTable } from './au
 import { SESSION_COOKIE } from './auth/session-cookie.ts';
 import { createSessions } from './auth/sessions.ts';
 import type { ApiDeps, ApiEnv, RouteModule } from './context.ts';
+import { CODEC_PREFIX, mountCodec } from './codec.ts';
 import { ApiError, errorResponse } from './errors.ts';
 import { createMetrics, type ApiMetrics } from './metrics.ts';
 import { alertmanagerRoutes } from './routes/alertmanager.ts';
@@ -92,6 +94,8 @@ export interface ApiOptions {
   readonly sessionTtlMs?: number;
   /** COFLOW_PUBLIC_URL: the address users reach the server at, an origin the CSRF rules accept besides the request's own. */
   readonly publicUrl?: string;
+  /** COFLOW_CODEC_KEYS: the payload codec served at `/api/v1/codec/decode|encode` (api/codec.ts); absent: no codec endpoint. */
+  readonly payloadCodec?: PayloadCodec;
   /** Origins whose pages may call the codec endpoint (`/api/v1/codec/*`) from a browser, with credentials (api/codec.ts). */
   readonly codecCorsOrigins?: readonly string[];
   /** Where one-line notices go (a missing session key); default stderr. */
@@ -150,10 +154,15 @@ export function createApi(options: ApiOptions): OpenAPIHono<ApiEnv> {
   };
   app.use('/hooks/*', bodyLimit({ maxSize: MAX_HOOK_BODY, onError: tooLarge(MAX_HOOK_BODY) }));
   app.use('/api/v1/*', bodyLimit({ maxSize: MAX_API_BODY, onError: tooLarge(MAX_API_BODY) }));
+  // Before the generic authentication: the codec answers CORS preflights first and has its own session rule.
+  const codec = options.payloadCodec;
+  if (codec !== undefined) mountCodec(app, deps, { codec, corsOrigins: options.codecCorsOrigins ?? [] });
+  else if (options.codecCorsOrigins?.length) (options.log ?? ((line) => void process.stderr.write(`${line}\n`)))('coflow api: COFLOW_CODEC_CORS_ORIGINS is set but COFLOW_CODEC_KEYS is not: there is no codec endpoint to call');
   const auth = authenticate(tokens, sessions, options.publicUrl);
   app.use('/api/v1/*', async (c, next) => {
-    // Signing in authenticates by the token in its body.
+    // Signing in authenticates by the token in its body; the codec authenticated above.
     if (c.req.path === OPENAPI_PATH || (c.req.path === SESSION_PATH && c.req.method === 'POST')) return next();
+    if (codec !== undefined && c.req.path.startsWith(CODEC_PREFIX)) return next();
     return auth(c as Parameters<typeof auth>[0], next);
   });
 

@@ -20,7 +20,7 @@ const ErrorBody = z
   .openapi('Error');
 
 /** Error responses every route may give, by status. */
-export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 422)[]) =>
+export const errorResponses = (...statuses: (400 | 401 | 403 | 404 | 409 | 415 | 422)[]) =>
   Object.fromEntries(
     statuses.map((s) => [s, { description: ERROR_TEXT[s], content: { 'application/json': { schema: ErrorBody } } }]),
   ) as Record<number, { description: string; content: { 'application/json': { schema: typeof ErrorBody } } }>;
@@ -31,6 +31,7 @@ const ERROR_TEXT = {
   403: 'the token\'s role may not do this (forbidden), or a session request failed the CSRF rules (csrf)',
   404: 'not found',
   409: 'conflict with the current state',
+  415: 'the body is not declared as Content-Type: application/json',
   422: 'the flow is invalid (details.issues: path, line, column, message), or a query names an unknown thing or a bad date (details.field)',
 } as const;
 

@@ -148,11 +148,12 @@ function startApi(base: PlatformBase, options: PlatformOptions): Promise<ApiServ
     ...(options.sessionKey === undefined ? {} : { sessionKey: options.sessionKey }),
     ...(options.sessionTtlMs === undefined ? {} : { sessionTtlMs: options.sessionTtlMs }),
     ...(options.publicUrl === undefined ? {} : { publicUrl: options.publicUrl }),
+    ...(base.payloadCodec ? { payloadCodec: base.payloadCodec } : {}),
     ...(options.codecCorsOrigins === undefined ? {} : { codecCorsOrigins: options.codecCorsOrigins }),
     ...(options.log ? { log: options.log } : {}),
     ...(options.webRoot ? { webRoot: options.webRoot } : {}),
   };
-  return serveApi(apiOptions, { host: options.apiHost, port: options.apiPort }, base.payloadCodec);
+  return serveApi(apiOptions, { host: options.apiHost, port: options.apiPort });
 }
 
 /** Starts the roles `options` asks for (worker and API by default). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cameOverHttps, csrfProblem, originProblem, ownOrigins } from './csrf.ts';
+import { cameOverHttps, codecOriginProblem, csrfProblem, originProblem, ownOrigins } from './csrf.ts';
 
 const OWN = ['http://127.0.0.1:8080'];
 const matches = (presented: string): boolean => presented === 'right';
@@ -39,5 +39,17 @@ describe('the CSRF rules of session requests', () => {
     expect(cameOverHttps('http://x/', headers)).toBe(true);
     expect(cameOverHttps('https://x/', {})).toBe(true);
     expect(cameOverHttps('http://x/', { forwardedProto: 'http' })).toBe(false);
+  });
+
+  it('let a codec call through from this server or an allowed origin without the header, and nothing else', () => {
+    const UI = ['http://127.0.0.1:8233'];
+    expect(codecOriginProblem({ method: 'POST', origin: 'http://127.0.0.1:8233', ownOrigins: OWN }, UI)).toBeUndefined();
+    expect(codecOriginProblem({ method: 'POST', referer: 'http://127.0.0.1:8080/runs', ownOrigins: OWN }, UI)).toBeUndefined();
+    expect(codecOriginProblem({ method: 'OPTIONS', ownOrigins: OWN }, UI)).toBeUndefined();
+    expect(codecOriginProblem({ method: 'POST', origin: 'http://127.0.0.1:9999', ownOrigins: OWN }, UI))
+      .toBe('the codec call comes from http://127.0.0.1:9999 (its Origin header), neither this server (http://127.0.0.1:8080) nor an origin of COFLOW_CODEC_CORS_ORIGINS (http://127.0.0.1:8233)');
+    expect(codecOriginProblem({ method: 'POST', origin: 'http://127.0.0.1:8233', ownOrigins: OWN }, [])).toMatch(/COFLOW_CODEC_CORS_ORIGINS \(none\)$/);
+    expect(codecOriginProblem({ method: 'POST', ownOrigins: OWN }, UI)).toMatch(/^a codec call signed in by the session cookie must name its Origin/);
+    expect(codecOriginProblem({ method: 'POST', referer: '::', ownOrigins: OWN }, UI)).toBe('the Referer header is not a URL');
   });
 });

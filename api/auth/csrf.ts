@@ -61,6 +61,28 @@ export function csrfProblem(req: CsrfRequest, matches: (presented: string) => bo
   return undefined;
 }
 
+/**
+ * The rule for a codec call (`POST /api/v1/codec/decode|encode`, api/codec.ts)
+ * signed in by the session cookie, which replaces {@link csrfProblem} there:
+ * the Temporal UI calls the codec from its own origin and cannot send
+ * `X-Coflow-CSRF`. Instead the call must name where it came from (`Origin`,
+ * else `Referer`) and that must be this server's own origin or one of
+ * `allowedOrigins` (COFLOW_CODEC_CORS_ORIGINS). Together with the codec's
+ * `Content-Type: application/json` requirement (415 otherwise), every
+ * cross-origin browser call is preflighted, and the preflight is granted only
+ * to those origins; and neither codec call changes any state.
+ */
+export function codecOriginProblem(req: CsrfRequest, allowedOrigins: readonly string[]): string | undefined {
+  if (SAFE_METHODS.has(req.method.toUpperCase())) return undefined;
+  const { origin, problem } = claimedOrigin(req);
+  if (problem !== undefined) return problem;
+  if (origin === undefined) return 'a codec call signed in by the session cookie must name its Origin (or Referer); use a bearer token from other clients';
+  if (req.ownOrigins.includes(origin) || allowedOrigins.includes(origin)) return undefined;
+  const header = req.origin !== undefined ? 'Origin' : 'Referer';
+  const allowed = allowedOrigins.length === 0 ? 'none' : allowedOrigins.join(', ');
+  return `the codec call comes from ${origin} (its ${header} header), neither this server (${req.ownOrigins.join(' or ')}) nor an origin of COFLOW_CODEC_CORS_ORIGINS (${allowed})`;
+}
+
 /** The headers of a request that say how it reached this server. */
 export interface ArrivalHeaders {
   readonly host?: string | undefined;

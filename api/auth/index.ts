@@ -8,7 +8,7 @@
 import type { Context, MiddlewareHandler } from 'hono';
 import { ApiError } from '../errors.ts';
 import type { ApiEnv } from '../context.ts';
-import { cameOverHttps, CSRF_HEADER, csrfProblem, ownOrigins } from './csrf.ts';
+import { cameOverHttps, CSRF_HEADER, csrfProblem, ownOrigins, type CsrfRequest } from './csrf.ts';
 import type { Sessions } from './sessions.ts';
 import { hasRole, type PermissionRole, type TokenTable } from './tokens.ts';
 
@@ -24,8 +24,15 @@ export function arrival(c: Context, publicUrl: string | undefined): { secure: bo
   return { secure: cameOverHttps(c.req.url, headers), ownOrigins: ownOrigins(c.req.url, headers, publicUrl) };
 }
 
+/**
+ * Why a request signed in by the session cookie is refused as possibly forged
+ * (answered 403 `csrf`), or undefined; `matches` checks an `X-Coflow-CSRF` value.
+ * The default is {@link csrfProblem}; the codec endpoint uses its own rule.
+ */
+export type SessionRequestRule = (request: CsrfRequest, matches: (presented: string) => boolean) => string | undefined;
+
 /** Sets `actor` (and `session`) from the session cookie, or answers 401 (bad session) / 403 (CSRF); no cookie: 401. */
-async function fromSession(c: Context<ApiEnv>, sessions: Sessions, publicUrl: string | undefined): Promise<void> {
+async function fromSession(c: Context<ApiEnv>, sessions: Sessions, publicUrl: string | undefined, rule: SessionRequestRule): Promise<void> {
   const resumed = await sessions.resume(c.req.header('cookie'));
   if (resumed === undefined) {
     c.header('WWW-Authenticate', 'Bearer realm="coflow"');
@@ -37,14 +44,14 @@ async function fromSession(c: Context<ApiEnv>, sessions: Sessions, publicUrl: st
     throw new ApiError('unauthorized', resumed.reason);
   }
   const request = { method: c.req.method, csrf: c.req.header(CSRF_HEADER), origin: c.req.header('origin'), referer: c.req.header('referer'), ownOrigins };
-  const problem = csrfProblem(request, (presented) => sessions.codec.isCsrfOf(resumed.session.id, presented));
+  const problem = rule(request, (presented) => sessions.codec.isCsrfOf(resumed.session.id, presented));
   if (problem !== undefined) throw new ApiError('csrf', problem);
   c.set('actor', resumed.actor);
   c.set('session', resumed.session);
 }
 
-/** Sets `actor` from the `Authorization: Bearer …` header or the session cookie, or answers 401. */
-export function authenticate(tokens: TokenTable, sessions: Sessions, publicUrl?: string): MiddlewareHandler<ApiEnv> {
+/** Sets `actor` from the `Authorization: Bearer …` header or the session cookie (judged by `sessionRule`), or answers 401. */
+export function authenticate(tokens: TokenTable, sessions: Sessions, publicUrl?: string, sessionRule: SessionRequestRule = csrfProblem): MiddlewareHandler<ApiEnv> {
   return async (c, next) => {
     if (!tokens.enabled) {
       c.set('actor', { user: ANONYMOUS_ADMIN.user, roles: [...ANONYMOUS_ADMIN.roles] });
@@ -52,7 +59,7 @@ export function authenticate(tokens: TokenTable, sessions: Sessions, publicUrl?:
     }
     const header = c.req.header('authorization') ?? '';
     if (header === '') {
-      await fromSession(c, sessions, publicUrl);
+      await fromSession(c, sessions, publicUrl, sessionRule);
       return next();
     }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
