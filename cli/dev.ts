@@ -88,7 +88,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
   }
   if (internalUiPort !== undefined) {
     try {
-      uiProxy = await startTemporalUiProxy({ port: config.temporalUiPort, targetPort: internalUiPort, apiUrl: platform.apiUrl });
+      uiProxy = await startTemporalUiProxy({ port: config.temporalUiPort, targetPort: internalUiPort, apiUrl: platform.apiUrl, signInNeeded: config.tokens.length > 0 });
     } catch (err) {
       await platform.stop();
       await server.stop();

@@ -18,13 +18,35 @@ import { PortInUseError } from './errors.ts';
 
 export const SETTINGS_PATH = '/api/v1/settings';
 
+/** What the settings answer sets: the codec endpoint, and the banner the UI shows when decoding fails. */
+export interface UiCodecSettings {
+  readonly endpoint: string;
+  readonly errorMessage: string;
+  readonly errorLink: string;
+}
+
 /** The settings answer of the Temporal UI with coflow's codec endpoint, sent with the browser's credentials. */
-export function rewriteUiSettings(body: string, endpoint: string): string {
+export function rewriteUiSettings(body: string, codec: UiCodecSettings): string {
   const settings: unknown = JSON.parse(body);
   if (typeof settings !== 'object' || settings === null || Array.isArray(settings)) throw new Error('the Temporal UI settings are not a JSON object');
-  const codec = (settings as { Codec?: unknown }).Codec;
-  const kept = typeof codec === 'object' && codec !== null && !Array.isArray(codec) ? codec : {};
-  return JSON.stringify({ ...settings, Codec: { ...kept, Endpoint: endpoint, IncludeCredentials: true } });
+  const current = (settings as { Codec?: unknown }).Codec;
+  const kept = typeof current === 'object' && current !== null && !Array.isArray(current) ? current : {};
+  return JSON.stringify({
+    ...settings,
+    Codec: { ...kept, Endpoint: codec.endpoint, IncludeCredentials: true, DefaultErrorMessage: codec.errorMessage, DefaultErrorLink: codec.errorLink },
+  });
+}
+
+/** The banner of a failed decode (the UI shows the link after the message): with tokens, most often a browser not signed in to coflow on this host name. */
+export function codecSettingsFor(endpoint: string, signInNeeded: boolean): UiCodecSettings {
+  const webUi = `${new URL(endpoint).origin}/`;
+  return {
+    endpoint,
+    errorMessage: signInNeeded
+      ? "coflow's codec did not decode the payloads: sign in to coflow's web UI in this browser (link), then reload this page"
+      : "coflow's codec did not decode the payloads: is coflow dev still running (link)?",
+    errorLink: webUi,
+  };
 }
 
 const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
@@ -56,6 +78,8 @@ export interface UiProxyOptions {
   readonly targetPort: number;
   /** coflow's API (`http://host:port`): the codec endpoint is `<apiUrl>/api/v1/codec`. */
   readonly apiUrl: string;
+  /** Tokens are configured: the codec needs the browser's session of coflow's web UI. */
+  readonly signInNeeded: boolean;
 }
 
 export interface UiProxy {
@@ -70,7 +94,7 @@ function unavailable(res: ServerResponse, err: Error): void {
 }
 
 /** Answers the settings with coflow's codec; anything but a plain 200 JSON answer goes through unchanged. */
-function answerSettings(up: IncomingMessage, res: ServerResponse, endpoint: string): void {
+function answerSettings(up: IncomingMessage, res: ServerResponse, codec: UiCodecSettings): void {
   const chunks: Buffer[] = [];
   up.on('data', (c: Buffer) => chunks.push(c));
   up.on('error', (err) => unavailable(res, err));
@@ -80,7 +104,7 @@ function answerSettings(up: IncomingMessage, res: ServerResponse, endpoint: stri
     const headers = { ...up.headers };
     if (up.statusCode === 200 && headers['content-encoding'] === undefined) {
       try {
-        body = Buffer.from(rewriteUiSettings(raw.toString('utf8'), endpoint));
+        body = Buffer.from(rewriteUiSettings(raw.toString('utf8'), codec));
       } catch (err) {
         unavailable(res, new Error(`its settings could not be read: ${(err as Error).message}`));
         return;
@@ -114,7 +138,7 @@ export async function startTemporalUiProxy(options: UiProxyOptions): Promise<UiP
     // The settings are rewritten: asked for uncompressed.
     if (isSettings) delete headers['accept-encoding'];
     const upstream = request({ host: '127.0.0.1', port: options.targetPort, method: req.method, path: req.url, headers, agent }, (up) => {
-      if (isSettings) { answerSettings(up, res, codecEndpointFor(options.apiUrl, req.headers.host)); return; }
+      if (isSettings) { answerSettings(up, res, codecSettingsFor(codecEndpointFor(options.apiUrl, req.headers.host), options.signInNeeded)); return; }
       res.writeHead(up.statusCode ?? 502, up.headers);
       up.pipe(res);
     });

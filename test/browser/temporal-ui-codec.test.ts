@@ -5,7 +5,7 @@
  * web UI in the same browser; then it shows decoded — also after the
  * Temporal server was killed and started again by `coflow dev`.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,7 +13,7 @@ import { ApiClient } from '../../cli/api-client.ts';
 import { readServerRecord } from '../../cli/server-record.ts';
 import { startDev, type DevProcess } from '../support/dev-process.ts';
 import { freePort } from '../support/ports.ts';
-import { launchBrowser, type TestBrowser, type TestPage } from './support.ts';
+import { artefactDir, launchBrowser, type TestBrowser, type TestPage } from './support.ts';
 
 const ADMIN = { user: 'ada', token: 'ada-token-0123456789abcdef' };
 const KEY = 'k1:6t0WEziupYcqiyMlD5MZzJoKXDs6rtuFHSZOPKnAisI=';
@@ -88,9 +88,11 @@ describe("Temporal's UI under coflow dev", () => {
     await expect.poll(() => decodes.length).toBeGreaterThan(0);
     expect(before).not.toContain(TARGET);
     await ui.shot('1-input-before-sign-in');
-    // The codec refused the browser without a session: what the page shows is the encrypted payload.
+    // The codec refused the browser without a session: the page shows the encrypted payload and says where to sign in.
     expect(new Set(decodes)).toEqual(new Set([401]));
-    console.log(`before signing in: the codec answered ${decodes.join(', ')}; the Input panel shows:\n${before.slice(0, 300)}`);
+    const banner = ui.page.getByText("coflow's codec did not decode the payloads");
+    expect(await banner.innerText()).toBe("coflow's codec did not decode the payloads: sign in to coflow's web UI in this browser (link), then reload this page");
+    expect(await ui.page.getByRole('link', { name: `${apiUrl}/` }).count()).toBe(1);
 
     // Signing in to coflow's web UI in the same browser (its sign-in page), then reloading the run's page.
     const web = await ui.context.newPage();
@@ -104,8 +106,9 @@ describe("Temporal's UI under coflow dev", () => {
     expect(after).toContain(`"runId": "${run.runId}"`);
     expect(after).not.toContain(ENCRYPTED);
     expect(new Set(decodes)).toEqual(new Set([200]));
+    expect(await banner.count()).toBe(0);
     await ui.shot('2-input-after-sign-in');
-    console.log(`after signing in: the Input panel shows:\n${after.slice(0, 300)}`);
+    writeFileSync(join(artefactDir(import.meta.filename), 'input-panel.txt'), `Before signing in (codec answered 401):\n${before}\n\nAfter signing in:\n${after}\n`);
 
     // The Temporal server dies; coflow dev starts it again behind the same printed address, still decoding.
     const record = readServerRecord(join(dir, 'data', 'temporal.pid'));
