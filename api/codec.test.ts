@@ -147,3 +147,18 @@ describe('who may call the codec endpoint', () => {
     expect([res.status, (await errorOf(res)).message]).toEqual([403, 'this codec endpoint serves the Temporal namespace "coflow-ns", not "other-ns" (X-Namespace)']);
   });
 });
+
+describe('an API without codec keys', () => {
+  it('serves no codec endpoint and says that the allowed origins have nothing to call', async () => {
+    const notices: string[] = [];
+    const plain = createApi({
+      store, temporal: new Client({ connection }), taskQueue: 'unit', catalog: loadCatalog(join(import.meta.dirname, '../components')),
+      tokens: [{ user: 'viewer-user', roles: ['viewer'], token: TOKENS.viewer }], codecCorsOrigins: [UI], log: (line) => notices.push(line),
+    });
+    expect(notices.filter((n) => n.includes('CODEC'))).toEqual(['coflow api: COFLOW_CODEC_CORS_ORIGINS is set but COFLOW_CODEC_KEYS is not: there is no codec endpoint to call']);
+    const preflight = await plain.request(`${SELF}/api/v1/codec/decode`, { method: 'OPTIONS', headers: { origin: UI, ...PREFLIGHT_HEADERS } });
+    expect([preflight.status, preflight.headers.get('access-control-allow-origin')]).toEqual([401, null]);
+    const res = await plain.request(`${SELF}/api/v1/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKENS.viewer}` }, body: JSON.stringify(PLAIN) });
+    expect(res.status).toBe(404);
+  });
+});
