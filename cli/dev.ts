@@ -61,7 +61,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
   ]);
   const temporalLog = join(config.dataDir, 'temporal.log');
   // Encrypted payloads: the embedded UI moves to an internal port behind the proxy that passes the browser's credentials.
-  const internalUiPort = config.codecKeys ? await pickInternalPort() : undefined;
+  const internalUiPort = config.codecKeys ? await pickInternalPort([port, config.temporalUiPort, config.apiPort]) : undefined;
   const uiPort = internalUiPort === undefined ? { uiPort: config.temporalUiPort } : { uiPort: internalUiPort, uiInternal: true };
   const server = await superviseDevServer({
     server: { bin, dbFile: join(config.dataDir, 'temporal.db'), port, ...uiPort, logFd: openSync(temporalLog, 'a') },

@@ -117,8 +117,7 @@ function answerSettings(up: IncomingMessage, res: ServerResponse, codec: UiCodec
   });
 }
 
-/** A port free on 127.0.0.1 right now, for the embedded UI behind the proxy. */
-export function pickInternalPort(): Promise<number> {
+function freeLoopbackPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createTcpServer();
     probe.once('error', reject);
@@ -127,6 +126,14 @@ export function pickInternalPort(): Promise<number> {
       probe.close(() => resolve(port));
     });
   });
+}
+
+/** A port free on 127.0.0.1 right now, for the embedded UI behind the proxy; never one of `avoid` (configured, not yet listening). */
+export async function pickInternalPort(avoid: readonly number[] = []): Promise<number> {
+  for (;;) {
+    const port = await freeLoopbackPort();
+    if (!avoid.includes(port)) return port;
+  }
 }
 
 /** Listens on 127.0.0.1:`port` and forwards to the embedded UI; a taken port is a PortInUseError naming COFLOW_TEMPORAL_UI_PORT. */
