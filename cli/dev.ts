@@ -22,6 +22,7 @@ import { PortInUseError } from './errors.ts';
 import { stopRecordedServer } from './server-record.ts';
 import { findTemporalBin, portInUse } from './temporal-server.ts';
 import { superviseDevServer } from './temporal-supervisor.ts';
+import { pickInternalPort, startTemporalUiProxy, temporalUiOrigins, type UiProxy } from './temporal-ui-proxy.ts';
 
 const say = (line: string): void => void process.stdout.write(`${line}\n`);
 
@@ -39,6 +40,12 @@ async function ensurePortsFree(ports: readonly { port: number; variable: string;
   }
 }
 
+/** The Temporal UI's address, and with the proxy how its payloads are decoded. */
+function temporalUiLine(config: CoflowConfig, proxy: UiProxy | undefined): string {
+  if (!proxy) return `http://127.0.0.1:${config.temporalUiPort}`;
+  return `${proxy.url}   (payloads decoded by coflow's codec${config.tokens.length > 0 ? '; sign in to the web UI first' : ''})`;
+}
+
 /** Runs until SIGINT/SIGTERM; returns the exit code. */
 export async function runDev(config: CoflowConfig): Promise<number> {
   mkdirSync(config.dataDir, { recursive: true });
@@ -53,12 +60,16 @@ export async function runDev(config: CoflowConfig): Promise<number> {
     { port: config.apiPort, variable: 'COFLOW_API_PORT', what: 'the coflow API' },
   ]);
   const temporalLog = join(config.dataDir, 'temporal.log');
+  // Encrypted payloads: the embedded UI moves to an internal port behind the proxy that passes the browser's credentials.
+  const internalUiPort = config.codecKeys ? await pickInternalPort([port, config.temporalUiPort, config.apiPort]) : undefined;
+  const uiPort = internalUiPort === undefined ? { uiPort: config.temporalUiPort } : { uiPort: internalUiPort, uiInternal: true };
   const server = await superviseDevServer({
-    server: { bin, dbFile: join(config.dataDir, 'temporal.db'), port, uiPort: config.temporalUiPort, logFd: openSync(temporalLog, 'a') },
+    server: { bin, dbFile: join(config.dataDir, 'temporal.db'), port, ...uiPort, logFd: openSync(temporalLog, 'a') },
     recordFile,
     log: say,
   });
   let platform: Platform;
+  let uiProxy: UiProxy | undefined;
   try {
     const webRoot = await resolveWebRoot(config, say);
     platform = await startPlatform({
@@ -69,10 +80,20 @@ export async function runDev(config: CoflowConfig): Promise<number> {
       coreLogLevel: 'ERROR',
       log: say,
       ...(config.workflowBundle ? { bundle: { codePath: config.workflowBundle } } : {}),
+      ...(internalUiPort === undefined ? {} : { codecCorsOrigins: [...new Set([...config.codecCorsOrigins, ...temporalUiOrigins(config.temporalUiPort)])] }),
     });
   } catch (err) {
     await server.stop();
     throw err;
+  }
+  if (internalUiPort !== undefined) {
+    try {
+      uiProxy = await startTemporalUiProxy({ port: config.temporalUiPort, targetPort: internalUiPort, apiUrl: platform.apiUrl, signInNeeded: config.tokens.length > 0 });
+    } catch (err) {
+      await platform.stop();
+      await server.stop();
+      throw err;
+    }
   }
 
   say(
@@ -80,7 +101,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
       'coflow is running',
       `  Web UI       ${platform.apiUrl}/`,
       `  API          ${platform.apiUrl}   (coflow commands use it: COFLOW_API=${platform.apiUrl})`,
-      `  Temporal UI  http://127.0.0.1:${config.temporalUiPort}`,
+      `  Temporal UI  ${temporalUiLine(config, uiProxy)}`,
       `  Temporal     ${server.address}   (restarted on the same database if it dies)`,
       `  data         ${config.dataDir}   (Temporal log: ${temporalLog})`,
       'Press Ctrl-C to stop.',
@@ -89,6 +110,7 @@ export async function runDev(config: CoflowConfig): Promise<number> {
 
   const signal = await untilSignal();
   say(`\ncoflow: ${signal}, stopping the API, the worker and Temporal…`);
+  await uiProxy?.close();
   await platform.stop();
   await server.stop();
   say('coflow: stopped');

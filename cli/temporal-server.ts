@@ -29,6 +29,8 @@ export interface DevServerOptions {
   readonly dbFile: string;
   readonly port: number;
   readonly uiPort?: number;
+  /** The UI port is an internal one behind `coflow dev`'s proxy (temporal-ui-proxy.ts), not COFLOW_TEMPORAL_UI_PORT. */
+  readonly uiInternal?: boolean;
   /** No web UI (tests). */
   readonly headless?: boolean;
   readonly extraArgs?: readonly string[];
@@ -65,7 +67,10 @@ export function portInUse(port: number): Promise<boolean> {
 /** Starts the dev server and waits until its frontend port accepts connections. */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   if (await portInUse(opts.port)) throw new PortInUseError(opts.port, 'COFLOW_TEMPORAL_ADDRESS', 'the Temporal frontend');
-  if (!opts.headless && opts.uiPort !== undefined && (await portInUse(opts.uiPort))) throw new PortInUseError(opts.uiPort, 'COFLOW_TEMPORAL_UI_PORT', 'the Temporal UI');
+  if (!opts.headless && opts.uiPort !== undefined && (await portInUse(opts.uiPort))) {
+    if (opts.uiInternal) throw new DevServerStartError(`port ${opts.uiPort} (the Temporal UI's internal port, behind COFLOW_TEMPORAL_UI_PORT) is already in use by another program: start coflow dev again, it picks a free one`);
+    throw new PortInUseError(opts.uiPort, 'COFLOW_TEMPORAL_UI_PORT', 'the Temporal UI');
+  }
   const args = ['server', 'start-dev', '--db-filename', opts.dbFile, '--port', String(opts.port), '--ip', '127.0.0.1', '--log-level', 'error'];
   if (opts.headless) args.push('--headless');
   else if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort));
