@@ -19,7 +19,8 @@ import { runPostHook } from './lua/hooks.ts';
 import type { LuaRunOptions } from './lua/run-hook.ts';
 import { registryAuthFor, registrySecretName } from './registry-auth.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RegistryAuth } from './runner.ts';
-import { resolveJobSecrets, secretMasker } from './secrets.ts';
+import { JobMasking } from './job-masking.ts';
+import { resolveJobSecrets } from './secrets.ts';
 import { judgeAttempt } from './verdict.ts';
 
 export interface JobActivityDeps {
@@ -114,16 +115,17 @@ export function createJobActivities(deps: JobActivityDeps) {
   const { runner, logs, heartbeatEveryMs = 1_000, secrets, lua = {} } = deps;
 
   /** Runs the container, storing every line (masked) and collecting `[COUT]` outputs. */
-  async function runContainer(spec: ContainerSpec, log: LogBatcher, collector: OutputCollector, mask: (t: string) => string): Promise<ContainerResult> {
+  async function runContainer(spec: ContainerSpec, log: LogBatcher, collector: OutputCollector, masking: JobMasking): Promise<ContainerResult> {
     const ctx = Context.current();
     const heartbeat = setInterval(() => ctx.heartbeat({ lines: log.count }), heartbeatEveryMs);
     const { signal, detach } = splitCancellation(ctx);
     try {
       return await runner.run(spec, {
         // Lines are numbered from 1 in the order the runner delivers them; a re-attached
-        // attempt replays from the start and the store ignores the seqs it has.
+        // attempt replays from the start and the store ignores the seqs it has (the
+        // replay also adds the `::mask::` values of the lines stored before).
         onLine: (line) => {
-          const text = mask(line.text);
+          const text = masking.line(line.text);
           collector.addLine(text);
           return log.add(text === line.text ? line : { ...line, text });
         },
@@ -158,7 +160,7 @@ export function createJobActivities(deps: JobActivityDeps) {
     const job = resolved.job;
     const image = imageOf(job);
     const auth = await registryAuth(job, image, secrets);
-    const mask = secretMasker([...resolved.values, ...(auth === undefined ? [] : [auth.password])]);
+    const masking = new JobMasking([...resolved.values, ...(auth === undefined ? [] : [auth.password])]);
     if (job.workspace && runner.workspaces === undefined) {
       throw ApplicationFailure.nonRetryable(`job ${job.path}: the ${runner.kind} runner has no workspace volumes (workspace: true)`, FAILURE_TYPES.runnerRejected);
     }
@@ -167,12 +169,14 @@ export function createJobActivities(deps: JobActivityDeps) {
     const log = new LogBatcher(logs, { runId: input.runId, jobPath: job.path, attempt: input.attempt });
     let result: ContainerResult;
     try {
-      result = await runContainer(containerSpec(input, job, image, env, auth), log, collector, mask);
+      result = await runContainer(containerSpec(input, job, image, env, auth), log, collector, masking);
     } catch (err) {
       throw classifyRunnerFailure(err, runner, job);
     }
-    const verdict = judgeAttempt({ job, result, collector, warnings: [...warnings, ...(result.warnings ?? [])], logLines: log.count });
-    return verdict.succeeded ? afterSuccess(input, job, verdict, mask) : verdict;
+    const judged = judgeAttempt({ job, result, collector, warnings: [...warnings, ...(result.warnings ?? [])], logLines: log.count });
+    // Outputs leave the activity only now: a value the job asked to mask after printing one is masked in it too.
+    const verdict = { ...judged, outputs: Object.fromEntries(Object.entries(judged.outputs).map(([k, v]) => [k, masking.text(v)])) };
+    return verdict.succeeded ? afterSuccess(input, job, verdict, masking.text) : verdict;
   }
 
   return { runJobAttempt };

@@ -40,12 +40,21 @@ describe('parseCoutLine', () => {
     expect(parseCoutLine('[COUT] = x')).toMatchObject({ kind: 'malformed', reason: 'empty key' });
     expect(parseCoutLine('[COUT] NOEQUALS')).toMatchObject({ kind: 'malformed' });
   });
+
+  it('reads `[COUT] ::mask:: VALUE` as a value to mask, not an output', () => {
+    expect(parseCoutLine('[COUT] ::mask:: s3cret=with spaces ')).toEqual({ kind: 'mask', value: 's3cret=with spaces' });
+    expect(parseCoutLine('  [COUT]::mask::tok')).toEqual({ kind: 'mask', value: 'tok' });
+    expect(parseCoutLine('[COUT] ::mask::')).toEqual({ kind: 'malformed', reason: '::mask:: without a value' });
+  });
 });
 
 describe('OutputCollector', () => {
   it('collects outputs, ignores other lines, later values win', () => {
     const c = new OutputCollector();
     for (const line of ['building…', '[COUT] A = 1', '[COUT] B=x=y', '[COUT] A = 2']) c.addLine(line);
+    expect(c.outputs).toEqual({ A: '2', B: 'x=y' });
+    expect(c.warnings).toEqual([]);
+    c.addLine('[COUT] ::mask:: ***');
     expect(c.outputs).toEqual({ A: '2', B: 'x=y' });
     expect(c.warnings).toEqual([]);
     expect(c.limitError).toBeUndefined();

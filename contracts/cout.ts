@@ -1,6 +1,8 @@
 /**
  * The `[COUT] KEY = VALUE` output contract of components (SPEC §1): parsing
- * one log line, and collecting a job's outputs under the size limits.
+ * one log line, and collecting a job's outputs under the size limits. A
+ * `[COUT] ::mask:: VALUE` line is no output: it asks that VALUE be masked in
+ * the rest of the job's log and outputs (activities/job-masking.ts).
  */
 
 /** Largest accepted output value, in UTF-8 bytes. */
@@ -8,12 +10,17 @@ export const OUTPUT_VALUE_LIMIT = 64 * 1024;
 /** Largest accepted sum of a job's output keys and values, in UTF-8 bytes. */
 export const OUTPUT_TOTAL_LIMIT = 256 * 1024;
 
-/** A parsed `[COUT]` line: an output, or a `[COUT]` line that does not parse. */
+/** A parsed `[COUT]` line: an output, a value to mask, or a `[COUT]` line that does not parse. */
 export type CoutLine =
   | { readonly kind: 'output'; readonly key: string; readonly value: string }
+  | { readonly kind: 'mask'; readonly value: string }
   | { readonly kind: 'malformed'; readonly reason: string };
 
 const PREFIX = '[COUT]';
+/** `[COUT] ::mask:: VALUE`: VALUE (trimmed) is masked in every later line and output of the job. */
+export const MASK_COMMAND = '::mask::';
+/** How a `::mask::` line is stored: never with its value. */
+export const MASKED_MASK_LINE = `${PREFIX} ${MASK_COMMAND} ***`;
 const KEY = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
@@ -25,6 +32,11 @@ export function parseCoutLine(text: string): CoutLine | null {
   const start = text.trimStart();
   if (!start.startsWith(PREFIX)) return null;
   const rest = start.slice(PREFIX.length);
+  const command = rest.trimStart();
+  if (command.startsWith(MASK_COMMAND)) {
+    const value = command.slice(MASK_COMMAND.length).trim();
+    return value === '' ? { kind: 'malformed', reason: `${MASK_COMMAND} without a value` } : { kind: 'mask', value };
+  }
   const eq = rest.indexOf('=');
   if (eq < 0) return { kind: 'malformed', reason: 'missing "=" between key and value' };
   const key = rest.slice(0, eq).trim();
@@ -62,7 +74,7 @@ export class OutputCollector {
   /** Feed one log line (any line; non-`[COUT]` lines are ignored). */
   addLine(text: string): void {
     const parsed = parseCoutLine(text);
-    if (parsed === null) return;
+    if (parsed === null || parsed.kind === 'mask') return;
     if (parsed.kind === 'malformed') {
       this.warnings.push(`ignored malformed [COUT] line (${parsed.reason}): ${truncate(text.trim(), 200)}`);
       return;
