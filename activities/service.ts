@@ -12,12 +12,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { maskRequests } from '../contracts/cout.ts';
 import { FAILURE_TYPES, type JobAttemptInput, type JobAttemptResult } from '../contracts/job-attempt.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
 import type { JobSpec, ServiceSpec } from '../flow/model.ts';
 import type { CallbackStore, LogStore } from '../store/store.ts';
 import { tokenHash } from '../store/token-hash.ts';
-import { resolveSecretValues, secretMasker } from './secrets.ts';
+import { SecretMasker } from '../flow/secret-masking.ts';
+import { resolveSecretValues } from './secrets.ts';
 import { bodyLines, renderCall, requestLines, responseOutputs, retryableStatus, seconds, type RenderedCall } from './service-call.ts';
 
 export interface ServiceActivityDeps {
@@ -157,7 +159,8 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
     const call = renderCall(spec, { secrets: secretValues, ...(callback === undefined ? {} : { callback: { url: callback.url } }) }, job.path);
     if (callback !== undefined) call.headers[CALLBACK_HEADER] = callback.url;
     // The token is a credential: whoever holds it completes the job. Logs show it masked, like secrets.
-    const log = new AttemptLog(logs, input, secretMasker([...Object.values(secretValues), ...(callback === undefined ? [] : [callback.token])]));
+    const masker = new SecretMasker([...Object.values(secretValues), ...(callback === undefined ? [] : [callback.token])]);
+    const log = new AttemptLog(logs, input, masker.mask);
     const base = { exitCode: null, timedOut: false, cancelled: false, warnings: [] as string[], outputs: {} };
     const fail = async (reason: string, retryable: boolean, extra: Partial<JobAttemptResult> = {}): Promise<JobAttemptResult> => {
       if (callback !== undefined) await callbacks?.removeCallback(callback.token);
@@ -175,6 +178,8 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
     const sent = await send(call, timeoutMs, heartbeatEveryMs);
     if ('failed' in sent) return fail(sent.failed, sent.cancelled !== true, { ...(sent.timedOut ? { timedOut: true } : {}), ...(sent.cancelled ? { cancelled: true } : {}) });
     const { response, text } = sent;
+    // The body arrives whole: its `[COUT] ::mask::` values are masked in all of it, and in the outputs.
+    masker.add(...maskRequests(text));
     await log.write([`< ${response.status} ${response.statusText}`, ...bodyLines('< ', text)]);
     if (!response.ok) return fail(`${call.method} ${log.mask(call.url.href)} answered ${response.status} ${response.statusText}`.trimEnd(), retryableStatus(response.status));
     if (spec.callback !== undefined && callback !== undefined) {

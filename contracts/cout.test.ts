@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { OUTPUT_TOTAL_LIMIT, OUTPUT_VALUE_LIMIT, OutputCollector, parseCoutLine } from './cout.ts';
+import { OUTPUT_TOTAL_LIMIT, OUTPUT_VALUE_LIMIT, OutputCollector, maskRequests, parseCoutLine } from './cout.ts';
 
 describe('parseCoutLine', () => {
   it('parses the canonical form', () => {
@@ -45,6 +45,7 @@ describe('parseCoutLine', () => {
     expect(parseCoutLine('[COUT] ::mask:: s3cret=with spaces ')).toEqual({ kind: 'mask', value: 's3cret=with spaces' });
     expect(parseCoutLine('  [COUT]::mask::tok')).toEqual({ kind: 'mask', value: 'tok' });
     expect(parseCoutLine('[COUT] ::mask::')).toEqual({ kind: 'malformed', reason: '::mask:: without a value' });
+    expect(maskRequests('a\r\n[COUT] ::mask:: one\n[COUT] X = 1\n [COUT] ::mask:: two')).toEqual(['one', 'two']);
   });
 });
 

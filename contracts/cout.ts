@@ -48,6 +48,14 @@ export function parseCoutLine(text: string): CoutLine | null {
   return { kind: 'output', key, value: rest.slice(eq + 1).trim() };
 }
 
+/** The values the `[COUT] ::mask:: VALUE` lines of a whole text (a service's response body) ask to mask. */
+export function maskRequests(text: string): string[] {
+  return text.split(/\r?\n/).flatMap((line) => {
+    const parsed = parseCoutLine(line);
+    return parsed?.kind === 'mask' ? [parsed.value] : [];
+  });
+}
+
 const CO_RESULT = 'CO_RESULT';
 
 const utf8 = new TextEncoder();

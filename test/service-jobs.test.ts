@@ -49,7 +49,7 @@ function fakeSystem(): { server: Server; received: Received[]; callbacks: { url:
         setTimeout(() => void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"result": "failure", "message": "tests failed"}' }), 500);
       } else if (path === '/never') reply(202, '{}');
       else if (path === '/info') reply(200, JSON.stringify({ version: '2.0', ok: true, nested: { x: 1 }, count: 7 }));
-      else if (path.startsWith('/text?')) reply(200, 'hello\n[COUT] COLOR = blue\n', 'text/plain');
+      else if (path.startsWith('/text?')) reply(200, 'issued svc-s3cret-77\n[COUT] COLOR = blue\n[COUT] ::mask:: svc-s3cret-77\n[COUT] KEY = svc-s3cret-77\n', 'text/plain');
       else if (path === '/broken') reply(503, 'down for maintenance', 'text/plain');
       else reply(400, '{"error": "bad request"}');
     });
@@ -201,7 +201,11 @@ stages:
     );
     expect([run.state, job(run, 'ci.remote.info').error, job(run, 'ci.remote.text').error]).toEqual(['succeeded', undefined, undefined]);
     expect(job(run, 'ci.remote.info').outputs).toEqual({ version: '2.0', ok: 'true', count: '7' });
-    expect(job(run, 'ci.remote.text').outputs).toEqual({ COLOR: 'blue' });
+    // A text body's `::mask::` value is masked in the whole body as logged and in the outputs.
+    expect(job(run, 'ci.remote.text').outputs).toEqual({ COLOR: 'blue', KEY: '***' });
+    const textLog = (await allLogs(h.api, run.runId, 'ci.remote.text')).map((l) => l.text);
+    expect(textLog).toEqual(expect.arrayContaining(['< issued ***', '< [COUT] ::mask:: ***']));
+    expect(textLog.join('\n')).not.toContain('svc-s3cret-77');
     expect(system.received.some((r) => r.path === '/text?v=2.0' && r.method === 'POST')).toBe(true);
   });
 
