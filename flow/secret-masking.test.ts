@@ -100,4 +100,20 @@ describe('SecretMasker.add', () => {
     expect(masker.mask(`late-value first-secret ${b64('late-value')}`)).toBe('*** *** ***');
     expect(new SecretMasker([]).mask('')).toBe('');
   });
+
+  it('masks many added values, overlapping ones across groups as one span, without recompiling everything each time', () => {
+    const masker = new SecretMasker(['end-stored-secret-value-runtime']);
+    const added = Array.from({ length: 1000 }, (_, i) => `runtime-token-${i}-end`);
+    const started = performance.now();
+    for (const value of added) {
+      masker.add(value);
+      masker.mask('a line between two ::mask:: lines');
+    }
+    // One RegExp over every value, recompiled on each addition, took over a minute here.
+    expect(performance.now() - started).toBeLessThan(10_000);
+    expect(masker.mask(`x ${added[3]!} ${added[999]!} ${b64(added[500]!)} y`)).toBe('x *** *** *** y');
+    // Two values from different groups overlapping, and the stored one: one span.
+    expect(masker.mask('runtime-token-7-end-stored-secret-value-runtime-token-999-end!')).toBe('***!');
+    expect(masker.mask('runtime-token-1000-end')).toBe('runtime-token-1000-end');
+  });
 });
