@@ -5,6 +5,7 @@
  */
 import type { FlowSpec } from '../flow/model.ts';
 import type { RunStatus } from './run-status.ts';
+import type { ReportTarget } from './forge-report.ts';
 import type { TriggerContext } from './triggers.ts';
 
 /** Outputs of finished jobs, by job path. */
@@ -36,6 +37,10 @@ export interface RunInput {
   readonly reuse?: JobOutputs;
   /** Set when this execution continues an earlier one of the same run. */
   readonly carried?: CarriedState;
+  /** Where the run reports its commit statuses (contracts/forge-report.ts); absent: no reporting. */
+  readonly report?: ReportTarget;
+  /** Set when the run's jobs may not read secrets (a pull request from a fork): the reason a job asking for one is refused with. */
+  readonly secretsWithheld?: string;
   /** Continue as new past this many history events (default 10,000; the server may suggest it sooner). */
   readonly historyLimit?: number;
 }

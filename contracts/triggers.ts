@@ -28,6 +28,8 @@ export interface TriggerPullRequest {
   /** Branch it would merge into. */
   readonly targetBranch?: string;
   readonly url?: string;
+  /** True when the change comes from another repository (a fork): its runs get no secrets unless the trigger says `forkSecrets: true`. */
+  readonly fromFork?: boolean;
 }
 
 export interface TriggerContext {

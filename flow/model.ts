@@ -283,6 +283,40 @@ export interface HookTrigger {
   readonly paths: readonly string[];
   /** Name of the secret that signs deliveries. */
   readonly secret?: string;
+  /** `report:` — commit statuses sent back to the forge the run came from (not on the generic `webhook`). */
+  readonly report?: StatusReportSpec;
+  /**
+   * `skipCi:` — false runs even when the commit message (push) or the pull request's title says `[skip ci]`
+   * or `[ci skip]`; default true: such a delivery is acknowledged without a run.
+   */
+  readonly skipCi: boolean;
+  /**
+   * `forkSecrets:` — true gives secrets to runs of pull requests from forks (GitHub's `pull_request_target`
+   * trust); absent or false: their jobs cannot read secrets.
+   */
+  readonly forkSecrets?: boolean;
+}
+
+/** Forges coflow reports commit statuses to. */
+export const REPORT_FORGES = ['github', 'gitlab', 'gitea'] as const;
+export type ReportForge = (typeof REPORT_FORGES)[number];
+
+/** `report:` of a forge trigger (docs/forges.md). */
+export interface StatusReportSpec {
+  /** `token:` — the stored secret holding the forge API token (GitHub PAT, GitLab token with `api`, Gitea token with `write:repository`). */
+  readonly tokenSecret?: string;
+  /** `app:` (GitHub only) — a GitHub App: its id and the stored secret with its private key (PEM); adds check runs. */
+  readonly app?: { readonly id: string; readonly privateKeySecret: string };
+  /**
+   * `api:` — the forge's API base URL: GitHub Enterprise `https://ghe.example.com/api/v3`, self-hosted GitLab
+   * `https://gitlab.example.com/api/v4`, Gitea `https://gitea.example.com/api/v1`. Default: api.github.com,
+   * gitlab.com/api/v4; Gitea has no default (required).
+   */
+  readonly apiUrl?: string;
+  /** `context:` — the status's name; default `coflow/<flow uri>`. */
+  readonly context?: string;
+  /** `stages: true` — also one status per stage, named `<context>/<stage>`. */
+  readonly perStage: boolean;
 }
 
 /** A `schedule` trigger: a Temporal Schedule kept in step with the flow. */
