@@ -287,9 +287,9 @@ export interface HookTrigger {
   readonly report?: StatusReportSpec;
   /**
    * `skipCi:` — false runs even when the commit message (push) or the pull request's title says `[skip ci]`
-   * or `[ci skip]`; default true: such a delivery is acknowledged without a run.
+   * or `[ci skip]`; absent or true: such a delivery is acknowledged without a run.
    */
-  readonly skipCi: boolean;
+  readonly skipCi?: boolean;
   /**
    * `forkSecrets:` — true gives secrets to runs of pull requests from forks (GitHub's `pull_request_target`
    * trust); absent or false: their jobs cannot read secrets.
