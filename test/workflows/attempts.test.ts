@@ -45,7 +45,8 @@ stages:
     expect(g3).toBeGreaterThanOrEqual(1_000);
     expect(g4).toBeGreaterThanOrEqual(1_000);
     expect(g3 - g2, 'the backoff doubled').toBeGreaterThan(250);
-    expect(Math.abs(g4 - g3), 'the backoff stayed at maxBackoff').toBeLessThan(400);
+    // Uncapped, the backoff before attempt 4 would be 2 s; capped it is 1 s (the margin absorbs a loaded machine's round trips).
+    expect(g4, 'the backoff stayed at maxBackoff').toBeLessThan(2_000);
     expect(h.runner.attempts(input.runId).map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
   });
 
