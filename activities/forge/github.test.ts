@@ -157,6 +157,17 @@ describe('GitHub App', () => {
     expect(forge.checkRuns.find((r) => r.name === `${t.context}/deploy`)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
   });
 
+  it('replaces a token GitHub stopped accepting, once', async () => {
+    const forge = await github({ app: { id: '4242', publicKey, installationId: 66 } });
+    const report = reporter();
+    const t = target(forge, { tokenSecret: undefined, app: { ...app, installationId: 66 }, commit: '3'.repeat(40) });
+    expect(await report(t, 'pending')).toEqual({ result: 'sent' });
+    forge.issued.clear();
+    expect(await report(t, 'success')).toEqual({ result: 'sent' });
+    expect(forge.server.sent('POST', /\/access_tokens$/)).toHaveLength(2);
+    expect(forge.latest('3'.repeat(40))[0]).toMatchObject({ state: 'success' });
+  });
+
   it('refuses a key GitHub does not accept, with its answer', async () => {
     const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
     const forge = await github({ app: { id: '4242', publicKey: other, installationId: 99 } });
