@@ -32,6 +32,13 @@ it('sets each state with `token` auth, reads the combined status first, and send
   expect(forge.server.requests.slice(0, 2).map((r) => `${r.method} ${r.path}`)).toEqual([`GET /api/v1/repos/dev/app/commits/${SHA}/status`, `POST /api/v1/repos/dev/app/statuses/${SHA}`]);
 });
 
+it('sends a description on one line, so a repeat of a multi-line one is still unchanged', async () => {
+  const t = target({ commit: '4'.repeat(40) });
+  expect(await report(t, 'failure', '  run failed:\n  stage test  \n')).toEqual({ result: 'sent' });
+  expect(forge.statuses.at(-1)).toMatchObject({ description: 'run failed: stage test' });
+  expect(await report(t, 'failure', '  run failed:\n  stage test  \n')).toEqual({ result: 'unchanged' });
+});
+
 it('returns a refused token with the forge answer', async () => {
   expect(await report(target({ tokenSecret: 'WRONG' }), 'pending')).toEqual({ result: 'refused', status: 401, answer: 'token is required' });
 });

@@ -1,7 +1,8 @@
 /**
  * Gitea (and Forgejo, `…/api/v1`): commit statuses. The latest status of each
  * context is read from the commit's combined status first; a report that
- * would repeat it is `unchanged`.
+ * would repeat it is `unchanged`. Gitea trims the context, description and
+ * target URL it stores (models/git/commit_status.go): compared trimmed.
  */
 import type { StatusReport } from '../../contracts/forge-report.ts';
 import { forgeCall, USER_AGENT, type ForgeHttp } from './http.ts';
@@ -25,7 +26,7 @@ async function latestStatus(report: StatusReport, headers: Record<string, string
     const url = `${repoUrl(report)}/commits/${encodeURIComponent(report.target.commit)}/status?page=${page}&limit=${PAGE}`;
     const answer = (await forgeCall(http, { method: 'GET', url, headers })) as { statuses?: GiteaStatus[] | null } | undefined;
     const statuses = answer?.statuses ?? [];
-    const found = statuses.find((s) => s.context === report.context);
+    const found = statuses.find((s) => s.context === report.context.trim());
     if (found !== undefined || statuses.length < PAGE) return found;
   }
   return undefined;
@@ -35,7 +36,7 @@ export async function giteaStatus(report: StatusReport, token: string, http: For
   const headers = { Authorization: `token ${token}`, Accept: 'application/json', 'User-Agent': USER_AGENT };
   const latest = await latestStatus(report, headers, http);
   const state = latest?.status ?? latest?.state;
-  if (latest !== undefined && state === report.state && (latest.description ?? '') === report.description && latest.target_url === report.target.targetUrl) return 'unchanged';
+  if (latest !== undefined && state === report.state && (latest.description ?? '') === report.description && latest.target_url === report.target.targetUrl.trim()) return 'unchanged';
   await forgeCall(http, {
     method: 'POST',
     url: `${repoUrl(report)}/statuses/${encodeURIComponent(report.target.commit)}`,

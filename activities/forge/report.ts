@@ -80,7 +80,9 @@ export function createForgeReportActivities(deps: ForgeReportDeps = {}): ForgeRe
     }
   }
 
-  async function reportStatus(report: StatusReport): Promise<ReportOutcome> {
+  async function reportStatus(given: StatusReport): Promise<ReportOutcome> {
+    // One line, no edge spaces: forges show one line, and Gitea trims what it stores (the read-before-send compares like with like).
+    const report: StatusReport = { ...given, description: given.description.replace(/\s+/g, ' ').trim() };
     const hidden: string[] = [];
     const mask = masker(hidden);
     const http: ForgeHttp = { timeoutMs, mask };

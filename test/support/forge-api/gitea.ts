@@ -2,7 +2,8 @@
  * Gitea's commit status API played on loopback, for the fast tests of the
  * client's request shapes (the end-to-end tests use a real Gitea). The
  * schemas are transcribed from Gitea's API description (its swagger,
- * `CreateStatusOption` and `CommitStatus`, `GET …/commits/{ref}/status`).
+ * `CreateStatusOption` and `CommitStatus`, `GET …/commits/{ref}/status`);
+ * like Gitea it trims the context, description and target URL it stores.
  */
 import { Ajv, type ValidateFunction } from 'ajv';
 import { FakeForgeServer, type Answer, type Recorded } from './server.ts';
@@ -73,7 +74,7 @@ export class FakeGitea {
         return { status: 422, body: { message: errors(createStatus) } };
       }
       const body = request.body as { context?: string; description?: string; state?: string; target_url?: string };
-      const status: GiteaStatus = { id: this.nextId++, repo: create[1]!, sha: create[2]!, context: body.context ?? 'default', status: body.state ?? '', description: body.description ?? '', target_url: body.target_url ?? '' };
+      const status: GiteaStatus = { id: this.nextId++, repo: create[1]!, sha: create[2]!, context: (body.context ?? 'default').trim(), status: body.state ?? '', description: (body.description ?? '').trim(), target_url: (body.target_url ?? '').trim() };
       this.statuses.push(status);
       return { status: 201, body: wire(status) };
     }
