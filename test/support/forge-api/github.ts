@@ -131,39 +131,51 @@ export class FakeGitHub {
         this.statuses.push(status);
         return { status: 201, body: { ...example('201'), ...status } };
       }
+      case 'checks/list-for-ref':
+      case 'checks/create':
+      case 'checks/update':
+        return this.checks(operation.operationId, request, parts, body, example);
+      default:
+        problems.push(`${operation.operationId}: not an operation coflow's reporting should call`);
+        return { status: 404, body: { message: 'Not Found' } };
+    }
+  }
+
+  /** The check run operations (an App's). */
+  private checks(operationId: string, request: Recorded, parts: string[], body: Json, example: (status: string) => Json): Answer {
+    const text = (key: string): string | null => (typeof body[key] === 'string' ? body[key] : null);
+    switch (operationId) {
       case 'checks/list-for-ref': {
-        const base = example('200');
-        const one = (base['check_runs'] as Json[])[0]!;
+        const one = (example('200')['check_runs'] as Json[])[0]!;
         const name = request.query.get('check_name');
         const runs = this.checkRuns.filter((r) => r.head_sha === parts[5] && (name === null || r.name === name)).map((r) => ({ ...one, ...r }));
         return { status: 200, body: { total_count: runs.length, check_runs: runs } };
       }
       case 'checks/create': {
+        const conclusion = text('conclusion');
         const run: CheckRun = {
           id: this.nextId++,
           head_sha: String(body['head_sha']),
           name: String(body['name']),
-          external_id: (body['external_id'] as string | undefined) ?? null,
-          status: body['conclusion'] !== undefined ? 'completed' : typeof body['status'] === 'string' ? body['status'] : 'queued',
-          conclusion: (body['conclusion'] as string | undefined) ?? null,
-          details_url: (body['details_url'] as string | undefined) ?? null,
+          external_id: text('external_id'),
+          status: conclusion !== null ? 'completed' : (text('status') ?? 'queued'),
+          conclusion,
+          details_url: text('details_url'),
           output: body['output'] as Json | undefined,
         };
         this.checkRuns.push(run);
         return { status: 201, body: { ...example('201'), ...run } };
       }
-      case 'checks/update': {
+      default: {
         const run = this.checkRuns.find((r) => r.id === Number(parts[5]));
         if (run === undefined) return { status: 404, body: { message: 'Not Found' } };
-        if (typeof body['status'] === 'string') run.status = body['status'];
-        if (typeof body['conclusion'] === 'string') [run.conclusion, run.status] = [body['conclusion'], 'completed'];
-        if (typeof body['details_url'] === 'string') run.details_url = body['details_url'];
+        run.status = text('status') ?? run.status;
+        const conclusion = text('conclusion');
+        if (conclusion !== null) [run.conclusion, run.status] = [conclusion, 'completed'];
+        run.details_url = text('details_url') ?? run.details_url;
         if (body['output'] !== undefined) run.output = body['output'] as Json;
         return { status: 200, body: { ...example('200'), ...run } };
       }
-      default:
-        problems.push(`${operation.operationId}: not an operation coflow's reporting should call`);
-        return { status: 404, body: { message: 'Not Found' } };
     }
   }
 }
