@@ -159,6 +159,7 @@ export const RunStatus = z
     startedAt: z.string(),
     endedAt: z.string().optional(),
     error: z.string().optional(),
+    warnings: z.array(z.string()).optional().openapi({ description: 'about the run itself: a commit status the forge refused (e.g. "gitea commit status not set: 401 token is required"); absent when none' }),
     inputs: z.record(z.string(), z.string()).optional().openapi({ description: 'the flow inputs\' values the run started with (defaults filled in; a re-run keeps them)' }),
     stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
   })
