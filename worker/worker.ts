@@ -9,6 +9,7 @@ import { createServiceActivities } from '../activities/service.ts';
 import { createWorkspaceActivities } from '../activities/workspace.ts';
 import { DEFAULT_WORKSPACE_RETENTION_MS } from '../contracts/workspace.ts';
 import { createNotifyActivities } from '../activities/notify.ts';
+import { createForgeReportActivities } from '../activities/forge/report.ts';
 import type { SmtpSettings } from '../activities/notify-mail.ts';
 import type { LuaRunOptions } from '../activities/lua/run-hook.ts';
 import type { SecretResolver } from '../contracts/secrets.ts';
@@ -69,6 +70,7 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
       ...createServiceActivities({ logs, ...(options.secrets ? { secrets: options.secrets } : {}), callbacks: options.store, ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}) }),
       ...createWorkspaceActivities({ runner, retentionMs: options.workspaceRetentionMs ?? DEFAULT_WORKSPACE_RETENTION_MS }),
       ...createNotifyActivities({ ...(options.secrets ? { secrets: options.secrets } : {}), ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}), ...(options.smtp ? { smtp: options.smtp } : {}) }),
+      ...createForgeReportActivities({ ...(options.secrets ? { secrets: options.secrets } : {}) }),
       ...options.extraActivities,
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),
