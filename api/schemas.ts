@@ -107,6 +107,11 @@ export const StartRunBody = z
           'An unknown name, a missing required input or a value outside an input\'s options answers 422 invalid_inputs (details.problems: input, message); nothing starts',
         example: { target: 'staging' },
       }),
+    commit: z.string().max(64).optional().openapi({
+      description: 'the commit (full SHA) to report statuses on, with `repo`: the connection (API, token, context) is the flow\'s trigger of that forge with `report:`; 400 invalid_report when it has none or a value is malformed',
+      example: '0123456789abcdef0123456789abcdef01234567',
+    }),
+    repo: z.string().max(300).optional().openapi({ description: 'with `commit`: FORGE:OWNER/NAME, FORGE one of github, gitlab, gitea', example: 'gitea:acme/shop' }),
   })
   .optional()
   .openapi('StartRun');
