@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/production/**', 'test/compose/**'],
+          exclude: ['test/kubernetes/**', 'test/workflows/**', 'test/production/**', 'test/compose/**', 'test/forge/**'],
           globalSetup: ['test/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
@@ -58,6 +58,18 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 180_000,
           // The fault tests restart the shared Temporal server: one file at a time.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          // The forge round trip: a real Gitea (scripts/gitea.sh) on the production fixture's PostgreSQL, webhooks and commit statuses.
+          name: 'forge',
+          include: ['test/forge/**/*.test.ts'],
+          globalSetup: ['test/forge/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           fileParallelism: false,
         },
       },

@@ -18,6 +18,7 @@ import {
   FlowNotFoundError,
   GateNotWaitingError,
   RunEndedAbnormallyError,
+  ReportRequestError,
   RunInputsError,
   RunNotFoundError,
   RunNotOpenError,
@@ -66,6 +67,7 @@ const ERROR_STATUS = {
   component_not_found: 422,
   invalid_component_use: 422,
   invalid_inputs: 422,
+  invalid_report: 400,
   unknown_environment: 422,
   unknown_deployment: 422,
   invalid_query: 422,
@@ -138,6 +140,7 @@ function translate(err: Error): ApiError | undefined {
   if (err instanceof GateNotWaitingError) return new ApiError(err.code, err.message);
   if (err instanceof DecisionRefusedError) return new ApiError('decision_refused', err.message);
   if (err instanceof ConcurrencyLimitError) return new ApiError('concurrency_limit', err.message, { open: err.open, max: err.max });
+  if (err instanceof ReportRequestError) return new ApiError('invalid_report', err.message);
   if (err instanceof RunInputsError) return new ApiError('invalid_inputs', err.message, { problems: err.problems });
   if (err instanceof DoraQueryError) return new ApiError(err.field === 'environment' ? 'unknown_environment' : 'invalid_query', err.message, { field: err.field });
   if (err instanceof SecretNameError) return new ApiError('bad_secret_name', err.message);

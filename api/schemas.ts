@@ -107,6 +107,11 @@ export const StartRunBody = z
           'An unknown name, a missing required input or a value outside an input\'s options answers 422 invalid_inputs (details.problems: input, message); nothing starts',
         example: { target: 'staging' },
       }),
+    commit: z.string().max(64).optional().openapi({
+      description: 'the commit (full SHA) to report statuses on, with `repo`: the connection (API, token, context) is the flow\'s trigger of that forge with `report:`; 400 invalid_report when it has none or a value is malformed',
+      example: '0123456789abcdef0123456789abcdef01234567',
+    }),
+    repo: z.string().max(300).optional().openapi({ description: 'with `commit`: FORGE:OWNER/NAME, FORGE one of github, gitlab, gitea', example: 'gitea:acme/shop' }),
   })
   .optional()
   .openapi('StartRun');
@@ -159,6 +164,7 @@ export const RunStatus = z
     startedAt: z.string(),
     endedAt: z.string().optional(),
     error: z.string().optional(),
+    warnings: z.array(z.string()).optional().openapi({ description: 'about the run itself: a commit status the forge refused (e.g. "gitea commit status not set: 401 token is required"); absent when none' }),
     inputs: z.record(z.string(), z.string()).optional().openapi({ description: 'the flow inputs\' values the run started with (defaults filled in; a re-run keeps them)' }),
     stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
   })

@@ -81,10 +81,11 @@ export class ApiClient {
   applyFlow(yaml: string): Promise<AppliedFlow> {
     return this.request('POST', '/api/v1/flows', yaml);
   }
-  /** Starts a run; `inputs` are the flow inputs' values (the others take their defaults). */
-  startRun(uri: string, inputs?: Readonly<Record<string, string>>): Promise<StartedRun> {
-    if (inputs === undefined || Object.keys(inputs).length === 0) return this.request('POST', `${flowPath(uri)}/runs`);
-    return this.request('POST', `${flowPath(uri)}/runs`, JSON.stringify({ inputs }), 'application/json');
+  /** Starts a run; `inputs` are the flow inputs' values (the others take their defaults); `report` a commit to report statuses on. */
+  startRun(uri: string, inputs?: Readonly<Record<string, string>>, report?: { readonly commit: string; readonly repo: string }): Promise<StartedRun> {
+    const given = inputs !== undefined && Object.keys(inputs).length > 0;
+    if (!given && report === undefined) return this.request('POST', `${flowPath(uri)}/runs`);
+    return this.request('POST', `${flowPath(uri)}/runs`, JSON.stringify({ ...(given ? { inputs } : {}), ...report }), 'application/json');
   }
   runStatus(runId: string): Promise<RunStatus> {
     return this.request('GET', runPath(runId));

@@ -59,3 +59,36 @@ export type ReportOutcome =
 export interface ForgeReportActivities {
   reportStatus(report: StatusReport): Promise<ReportOutcome>;
 }
+
+/** One state change the run tells its reporter (workflows/report.ts): the latest per context wins. */
+export interface ReportUpdate {
+  readonly context: string;
+  readonly state: ReportState;
+  readonly description: string;
+  /** The run's own final state: the reporter ends once it has sent (or given up on) everything up to this. */
+  readonly final?: boolean;
+}
+
+/** The reporting workflow's input: where to report, and the run's first update (its `pending`). */
+export interface ReportRunInput {
+  readonly runId: string;
+  readonly target: ReportTarget;
+  readonly first: ReportUpdate;
+}
+
+/** What the reporting workflow did; its warnings are also in its memo (`warnings`), read with the run. */
+export interface ReportRunResult {
+  readonly sent: number;
+  /** Updates skipped because a later state of the same context came before they could be sent. */
+  readonly superseded: number;
+  /** Refusals and give-ups, as the run shows them. */
+  readonly warnings: readonly string[];
+}
+
+/** The reporting workflow of a run: one per run. */
+export function reportWorkflowId(runId: string): string {
+  return `${runId}/report`;
+}
+
+/** The memo key under which the reporting workflow keeps its warnings (a run that ended before a refusal shows them from here). */
+export const REPORT_WARNINGS_MEMO = 'warnings';

@@ -166,6 +166,8 @@ export interface RunStatus {
   cancelledRuns?: string[];
   /** How many times the workflow continued as new to keep its history bounded. */
   continuedAsNew: number;
+  /** Things about the run (not a job) worth a look: a commit status the forge refused (absent when none). */
+  warnings?: string[];
   /** A re-run of a run that used the workspace: what it started with. */
   workspace?: WorkspaceStatus;
   stages: StageStatus[];

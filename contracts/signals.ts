@@ -7,6 +7,7 @@
  * once; the workflow checks again and records only the decisions that hold.
  */
 import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ReportUpdate } from './forge-report.ts';
 import type { RunStatus } from './run-status.ts';
 
 /** Who acts, as the API authenticated them. */
@@ -52,3 +53,8 @@ export const decideSignal = defineSignal<[ApprovalDecision]>('decide');
 export const canaryDecideSignal = defineSignal<[CanaryDecision]>('decideCanary');
 /** The live stage/action/job tree. */
 export const statusQuery = defineQuery<RunStatus>('status');
+
+/** To a run's reporting workflow (workflows/report.ts): a state to report. */
+export const reportUpdateSignal = defineSignal<[ReportUpdate]>('reportUpdate');
+/** From the reporting workflow to its run: a report the forge refused or that could not be sent, for the run's warnings. */
+export const reportWarningSignal = defineSignal<[string]>('reportWarning');

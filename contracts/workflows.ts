@@ -3,6 +3,7 @@
  * clients (API, schedules, tests) start them without importing workflow code.
  * `workflows/index.ts` exports functions of exactly these names and types.
  */
+import type { ReportRunInput, ReportRunResult } from './forge-report.ts';
 import type { NotifyInput, NotifyResult } from './notifications.ts';
 import type { RunInput } from './run-input.ts';
 import type { RunStatus } from './run-status.ts';
@@ -23,6 +24,10 @@ export type ScheduledRunWorkflow = (input: ScheduledRunInput) => Promise<string>
 /** One notification of a run (`receivers:`), started by the run and left to finish on its own: see workflows/notify.ts. */
 export const NOTIFY_WORKFLOW = 'notifyRun';
 export type NotifyWorkflow = (input: NotifyInput) => Promise<NotifyResult>;
+
+/** A run's commit statuses sent to its forge in order, started by the run and left to finish on its own: workflows/report.ts. */
+export const REPORT_WORKFLOW = 'reportRun';
+export type ReportWorkflow = (input: ReportRunInput) => Promise<ReportRunResult>;
 
 /** Blue-green's delayed scale-down of the colour a switch took out of service (workflows/deploy-scale-down.ts). */
 export const SCALE_DOWN_WORKFLOW = 'scaleDownColourLater';

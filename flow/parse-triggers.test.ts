@@ -41,3 +41,47 @@ describe('triggers in the model', () => {
     ]);
   });
 });
+
+describe('report, skipCi and forkSecrets on forge triggers', () => {
+  const issues = (triggers: string): string[] => {
+    const r = validateFlow(flow(triggers));
+    return r.ok ? [] : r.issues.map((i) => `${i.line}:${i.column} ${i.path}: ${i.message}`);
+  };
+
+  it('reads report with its defaults left to the run, and the two opt-outs', () => {
+    const spec = parseFlow(flow(`  - github:
+      secret: s
+      report: { app: { id: 12345, privateKey: gh-app-key }, context: coflow/build, stages: true }
+      skipCi: false
+      forkSecrets: true
+  - gitlab: { secret: s, report: { token: gl-token, api: "https://gitlab.example.com/api/v4/" } }
+  - gitea: { secret: s, report: { token: gt, api: "http://127.0.0.1:3000/api/v1" } }`));
+    expect(spec.triggers).toEqual([
+      { kind: 'github', events: [], branches: [], tags: [], paths: [], secret: 's', report: { app: { id: '12345', privateKeySecret: 'gh-app-key' }, context: 'coflow/build', perStage: true }, skipCi: false, forkSecrets: true },
+      { kind: 'gitlab', events: [], branches: [], tags: [], paths: [], secret: 's', report: { tokenSecret: 'gl-token', apiUrl: 'https://gitlab.example.com/api/v4', perStage: false } },
+      { kind: 'gitea', events: [], branches: [], tags: [], paths: [], secret: 's', report: { tokenSecret: 'gt', apiUrl: 'http://127.0.0.1:3000/api/v1', perStage: false } },
+    ]);
+  });
+
+  it('refuses what it cannot honour, located', () => {
+    expect(issues(`  - github: { secret: s, report: true }
+  - gitea: { secret: s, report: { token: t } }
+  - gitlab: { secret: s, report: { app: { id: 1, privateKey: k } } }
+  - github: { secret: s, report: { stages: true } }
+  - github: { secret: s, report: { token: t, api: "not a url", contxt: x } }
+  - webhook: { secret: s, report: { token: t }, skipCi: false }
+  - github: { secret: s, forkSecrets: "yes", report: { app: { id: abc } } }`)).toEqual([
+      '3:34 triggers[0].github.report: report needs "token" (the secret holding an API token) or "app" ({ id, privateKey } of a GitHub App), as a mapping',
+      '4:33 triggers[1].gitea.report.api: a gitea report needs "api", the Gitea API base URL (e.g. https://gitea.example.com/api/v1)',
+      '5:41 triggers[2].gitlab.report.app: app is a GitHub App and only works on github triggers; a gitlab report takes "token"',
+      '6:34 triggers[3].github.report.token: report needs "token" (the secret holding an API token) or "app" ({ id, privateKey } of a GitHub App)',
+      '7:51 triggers[4].github.report.api: api must be the forge\'s API base URL (http or https), got "not a url"',
+      '7:64 triggers[4].github.report.contxt: unknown field "contxt"; did you mean "context"?',
+      '8:35 triggers[5].webhook.report: report is only for github, gitlab and gitea triggers; a webhook trigger has no forge to report to',
+      '8:57 triggers[5].webhook.skipCi: skipCi is only for github, gitlab and gitea triggers',
+      '9:39 triggers[6].github.forkSecrets: must be true or false, got "yes"',
+      '9:61 triggers[6].github.report.app.privateKey: app needs "privateKey", the secret holding the App\'s private key (PEM)',
+      '9:67 triggers[6].github.report.app.id: app id must be the GitHub App\'s number, got "abc"',
+    ]);
+  });
+});

@@ -4,10 +4,11 @@
  */
 import { isSeq } from 'yaml';
 import { cronProblem } from './cron.ts';
+import { isReportForge, readReport } from './parse-report.ts';
 import type { Field, YamlReader } from './yaml-reader.ts';
 import { FLOW_TRIGGER_KINDS, ON_LIMIT, type ConcurrencySpec, type HookKind, type TriggerSpec } from './model.ts';
 
-const HOOK_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret'];
+const HOOK_TRIGGER_FIELDS = ['events', 'branches', 'tags', 'paths', 'secret', 'report', 'skipCi', 'forkSecrets'];
 
 /** `triggers`: a list of single-key maps (`- github: {…}`) or one map of kinds. */
 export function readTriggers(r: YamlReader, field: Field): TriggerSpec[] {
@@ -42,7 +43,31 @@ function readHookTrigger(r: YamlReader, field: Field, kind: HookKind): TriggerSp
   const secretField = map.get('secret');
   const secret = secretField === undefined ? undefined : r.string(secretField);
   if (secretField === undefined) r.report(map.missing('secret'), NEEDS_SECRET(kind));
-  return { kind, events: list('events'), branches: list('branches'), tags: list('tags'), paths: list('paths'), ...(secret ? { secret } : {}) };
+  const reportField = map.get('report');
+  const report = reportField === undefined ? undefined : readReport(r, reportField, kind);
+  const skipCi = forgeFlag(r, map.get('skipCi'), 'skipCi', kind);
+  const forkSecrets = forgeFlag(r, map.get('forkSecrets'), 'forkSecrets', kind);
+  return {
+    kind,
+    events: list('events'),
+    branches: list('branches'),
+    tags: list('tags'),
+    paths: list('paths'),
+    ...(secret ? { secret } : {}),
+    ...(report ? { report } : {}),
+    ...(skipCi === undefined ? {} : { skipCi }),
+    ...(forkSecrets === undefined ? {} : { forkSecrets }),
+  };
+}
+
+/** `skipCi:` / `forkSecrets:`: true or false, on forge triggers only (the generic webhook has no commits or forks). */
+function forgeFlag(r: YamlReader, field: Field | undefined, name: string, kind: HookKind): boolean | undefined {
+  if (field === undefined) return undefined;
+  if (!isReportForge(kind)) {
+    r.report(field, `${name} is only for github, gitlab and gitea triggers`);
+    return undefined;
+  }
+  return r.boolean(field);
 }
 
 function readSchedule(r: YamlReader, field: Field): TriggerSpec | undefined {

@@ -119,3 +119,8 @@ export class RunInputsError extends Error {
     this.problems = problems;
   }
 }
+
+/** A manual run's `commit`/`repo` cannot be reported on (malformed, or the flow has no `report:` for that forge): nothing started. */
+export class ReportRequestError extends Error {
+  override readonly name = 'ReportRequestError';
+}

@@ -2,7 +2,7 @@
  * Turns "run flow X because of Y" into a run's input: the latest flow version
  * (components pinned to images) and a run number. Every way a run starts goes
  * through here: the API (manual runs, webhooks), schedules (an activity), and
- * re-runs (which keep their original's pinned flow).
+ * re-runs (which keep their original's pinned flow and commit-status target).
  */
 import { resolveComponents, type Catalog } from '../components/catalog.ts';
 import { runIdOf } from '../contracts/run-id.ts';
@@ -11,6 +11,7 @@ import type { TriggerContext } from '../contracts/triggers.ts';
 import { parseFlow } from '../flow/index.ts';
 import type { FlowSpec } from '../flow/model.ts';
 import { resolveRunInputs, type GivenInputs } from './inputs.ts';
+import { resolveReportTarget, type ReportRequest } from './report-target.ts';
 import type { FlowStore, RunNumberStore, StoredFlow } from '../store/store.ts';
 
 export interface PrepareDeps {
@@ -28,6 +29,8 @@ export interface RunRequest {
   readonly deliveryKey?: string;
   /** The flow inputs' values a person gave (manual runs); the others take their defaults. */
   readonly inputs?: GivenInputs;
+  /** Commit statuses to report (runs/report-target.ts); absent: the run reports nothing. */
+  readonly report?: ReportRequest;
 }
 
 export interface PreparedRun {
@@ -55,6 +58,7 @@ export function pinnedSpec(stored: StoredFlow): FlowSpec {
 export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request: RunRequest): Promise<PreparedRun> {
   const flow = resolveComponents(pinnedSpec(stored), deps.catalog);
   const inputs = resolveRunInputs(flow, request.inputs); // RunInputsError before a number is taken
+  if (request.report !== undefined) resolveReportTarget(flow, 0, request.report); // ReportRequestError, likewise
   const { number, fresh } = request.deliveryKey === undefined
     ? { number: await deps.store.nextRunNumber(request.uri), fresh: true }
     : await deps.store.claimRunNumber(request.uri, request.deliveryKey);
@@ -65,6 +69,7 @@ export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request:
     flow,
     trigger: request.trigger,
     ...(inputs === undefined ? {} : { inputs }),
+    ...(request.report === undefined ? {} : { report: resolveReportTarget(flow, number, request.report) }),
     ...(request.trigger.actor !== undefined ? { triggeredBy: request.trigger.actor } : {}),
   };
   return { input, fresh };
@@ -77,6 +82,8 @@ export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request:
 export async function prepareRerun(store: RunNumberStore, original: RunInput, reuse: JobOutputs, user: string): Promise<RunInput> {
   const uri = original.flow.uri;
   const number = await store.nextRunNumber(uri);
-  const { carried: _carried, reuse: _reuse, rerunOf: _rerunOf, ...rest } = original;
-  return { ...rest, runId: runIdOf(uri, number), number, rerunOf: original.runId, reuse, triggeredBy: user };
+  const { carried: _carried, reuse: _reuse, rerunOf: _rerunOf, report, ...rest } = original;
+  // The same commit and connection; the link goes to the re-run's own page.
+  const rerunReport = report === undefined ? {} : { report: { ...report, targetUrl: report.targetUrl.replace(/\/\d+$/, `/${number}`) } };
+  return { ...rest, ...rerunReport, runId: runIdOf(uri, number), number, rerunOf: original.runId, reuse, triggeredBy: user };
 }

@@ -5,6 +5,7 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
+import { REPORT_WARNINGS_MEMO, reportWorkflowId } from '../contracts/forge-report.ts';
 import type { RunInput } from '../contracts/run-input.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 import { statusQuery } from '../contracts/signals.ts';
@@ -27,10 +28,24 @@ export async function describeRun(temporal: Client, runId: string): Promise<{ ha
 /** The status tree of a run: live from the workflow while it runs, its result once it ended. */
 export async function runStatus(temporal: Client, runId: string): Promise<RunStatus> {
   const { handle, state } = await describeRun(temporal, runId);
-  if (state === 'COMPLETED') return (await handle.result()) as RunStatus;
+  if (state === 'COMPLETED') return withReportWarnings(temporal, (await handle.result()) as RunStatus);
   if (state === 'RUNNING') return handle.query(statusQuery);
   // Terminated, timed out or failed by Temporal itself: no tree was returned.
   throw new RunEndedAbnormallyError(runId, state.toLowerCase());
+}
+
+/**
+ * A forge may refuse a commit status after the run ended (its final state): the
+ * run can no longer record it, so its reporting workflow keeps it in its memo
+ * (workflows/report.ts) and it is added here. Runs without reporting: one lookup, nothing found.
+ */
+async function withReportWarnings(temporal: Client, status: RunStatus): Promise<RunStatus> {
+  const memo = await temporal.workflow
+    .getHandle(reportWorkflowId(status.runId))
+    .describe()
+    .then((d) => d.memo?.[REPORT_WARNINGS_MEMO], () => undefined);
+  const late = Array.isArray(memo) ? memo.filter((w): w is string => typeof w === 'string' && !(status.warnings ?? []).includes(w)) : [];
+  return late.length === 0 ? status : { ...status, warnings: [...(status.warnings ?? []), ...late] };
 }
 
 /** The input the run's latest execution started with (the pinned flow, the trigger, who started it). */

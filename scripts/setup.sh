@@ -106,6 +106,9 @@ if [ "${COFLOW_SETUP_TEST:-}" = 1 ]; then
   if ! command -v htpasswd >/dev/null; then
     apt_install apache2-utils || die "htpasswd is missing: install Debian's apache2-utils"
   fi
+  # The forge tests: a real Gitea (built once with Go from the module proxy, about 5 minutes;
+  # scripts/gitea.sh) on the production fixture's PostgreSQL; its tests start it.
+  timed gitea bash "$COFLOW_ROOT/scripts/gitea.sh" build || die "Gitea for the forge tests could not be built (see above)"
   # The compose tests: Compose v2 (`docker compose`, else built once with Go by
   # scripts/compose.sh; Debian's docker-compose 1.29.2 if that fails) and the production
   # images (scripts/images.sh; debian:bookworm-slim by debootstrap when no registry

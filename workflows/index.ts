@@ -4,6 +4,8 @@ import type {
   NotifyWorkflow,
   ROLLBACK_WORKFLOW,
   RollbackWorkflow,
+  REPORT_WORKFLOW,
+  ReportWorkflow,
   RUN_WORKFLOW,
   SCALE_DOWN_WORKFLOW,
   SCHEDULED_RUN_WORKFLOW,
@@ -15,6 +17,7 @@ import type { WORKSPACE_RETENTION_WORKFLOW, WorkspaceRetentionWorkflow } from '.
 import { rollbackDeployment } from './deploy-rollback.ts';
 import { scaleDownColourLater } from './deploy-scale-down.ts';
 import { notifyRun } from './notify.ts';
+import { reportRun } from './report.ts';
 import { runFlow } from './run.ts';
 import { scheduledRun } from './scheduled-run.ts';
 import { workspaceRetention } from './workspace-retention.ts';
@@ -27,7 +30,8 @@ type Registered = {
   readonly [NOTIFY_WORKFLOW]: NotifyWorkflow;
   readonly [SCALE_DOWN_WORKFLOW]: ScaleDownWorkflow;
   readonly [ROLLBACK_WORKFLOW]: RollbackWorkflow;
+  readonly [REPORT_WORKFLOW]: ReportWorkflow;
 };
-const _registered: Registered = { runFlow, scheduledRun, workspaceRetention, notifyRun, scaleDownColourLater, rollbackDeployment };
+const _registered: Registered = { runFlow, scheduledRun, workspaceRetention, notifyRun, scaleDownColourLater, rollbackDeployment, reportRun };
 
-export { notifyRun, rollbackDeployment, runFlow, scaleDownColourLater, scheduledRun, workspaceRetention };
+export { notifyRun, reportRun, rollbackDeployment, runFlow, scaleDownColourLater, scheduledRun, workspaceRetention };

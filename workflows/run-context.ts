@@ -5,6 +5,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { FlowSpec } from '../flow/model.ts';
 import type { RunInput } from '../contracts/run-input.ts';
+import type { RunReporting } from './report-hooks.ts';
 import type { RunState, RunStatus } from '../contracts/run-status.ts';
 import { RUN_SEARCH_ATTRIBUTES } from '../contracts/search-attributes.ts';
 
@@ -24,6 +25,8 @@ export interface RunContext {
    * for histories recorded before, which replay without those upserts.
    */
   indexedState?: RunState;
+  /** Commit-status reporting of this run (workflows/report-hooks.ts), when it has a target. */
+  reporting?: RunReporting;
 }
 
 /** The workflow's clock (deterministic inside the workflow sandbox), as ISO 8601. */

@@ -3,7 +3,7 @@
  * flow deterministically. It is the one writer of run state (the status
  * tree); its parts share it through the RunContext: stages.ts, action.ts,
  * job.ts (attempts.ts, repeat.ts, continue-as-new.ts), gate.ts, pause.ts, outcome.ts,
- * notify.ts (notifications to the flow's receivers).
+ * notify.ts (notifications to the flow's receivers), report-hooks.ts (commit statuses).
  */
 import { patched, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { RunInput } from '../contracts/run-input.ts';
@@ -18,6 +18,7 @@ import { endRun, endWithoutTurn } from './outcome.ts';
 import { handlePauseSignals } from './pause.ts';
 import { now, type RunContext } from './run-context.ts';
 import { notify } from './notify.ts';
+import { reportEnd, startReporting } from './report-hooks.ts';
 import { runStages } from './stages.ts';
 import { startingStatus } from './status.ts';
 import { prepareRerunWorkspace, scheduleWorkspaceRemoval } from './workspace.ts';
@@ -63,6 +64,7 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
   handlePauseSignals(ctx);
   handleDecisions(ctx);
   handleCanaryDecisions(ctx);
+  startReporting(ctx);
 
   // The flow's concurrency limit: wait for the turn, or end at once when rejected or cancelled in the queue.
   const turn = await takeTurn(ctx);
@@ -74,6 +76,7 @@ export async function runFlow(input: RunInput): Promise<RunStatus> {
     await scheduleWorkspaceRemoval(ctx);
   }
   if (indexed) upsertSearchAttributes([{ key: RUN_SEARCH_ATTRIBUTES.status, value: status.state }]);
+  reportEnd(ctx);
   notify(ctx, END_EVENTS[status.state as keyof typeof END_EVENTS]);
   // The notifications' starts, not their deliveries: a receiver that is down never holds the run.
   await Promise.all(ctx.notices);

@@ -9,6 +9,7 @@ import { isFinal, type StageStatus } from '../contracts/run-status.ts';
 import { runActions } from './action.ts';
 import { skippedByCondition } from './expressions-context.ts';
 import { runGate } from './gate.ts';
+import { reportStageEnd, reportStageStart } from './report-hooks.ts';
 import { finish, now, type RunContext } from './run-context.ts';
 
 /** What the stages came to: what the run's outcome (outcome.ts) is decided from. */
@@ -83,10 +84,16 @@ async function runStage(ctx: RunContext, stage: StageSpec, ss: StageStatus): Pro
   if (skippedByCondition(ctx, stage.if, ss)) return ss.state === 'skipped';
   ss.state = 'running';
   ss.startedAt ??= now();
-  if (stage.type === 'pause') return runGate(ctx, stage, ss);
+  reportStageStart(ctx, ss, stage.type === 'pause');
+  if (stage.type === 'pause') {
+    const passed = await runGate(ctx, stage, ss);
+    reportStageEnd(ctx, ss);
+    return passed;
+  }
   const ok = await runActions(ctx, stage, ss);
   const cancelled = ss.actions.some((a) => a.state === 'cancelled') && !ss.actions.some((a) => a.state === 'failed');
   finish(ss, ok ? 'succeeded' : cancelled ? 'cancelled' : 'failed');
+  reportStageEnd(ctx, ss);
   return ok;
 }
 

@@ -20,6 +20,7 @@ import { FlowNotFoundError } from '../../runs/errors.ts';
 import type { ApiDeps, RouteModule } from '../context.ts';
 import { ApiError, DeliveryRefusedError } from '../errors.ts';
 import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
+import { eventReportRequest } from '../../runs/report-target.ts';
 import { startRun } from '../../runs/start.ts';
 import type { DeliveryResult } from '../webhooks/delivery-results.ts';
 import { filterOut } from '../webhooks/filters.ts';
@@ -126,7 +127,10 @@ export const hookRoutes: RouteModule = (app, deps) => {
           count('filtered');
           return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
         }
-        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}` });
+        // Commit statuses: from the first matching trigger with `report:` (runs/report-target.ts).
+        const matched = verified.filter((_, i) => reasons[i] === undefined);
+        const report = eventReportRequest(matched, trigger.commit, trigger.repo?.fullName, payload, deps.publicUrl ?? new URL(c.req.url).origin);
+        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}`, ...(report ? { report } : {}) });
         count(run.duplicate ? 'duplicate' : 'started');
         const { payload: _payload, ...shown } = trigger;
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };

@@ -5,6 +5,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { runIdOf } from '../../contracts/run-id.ts';
 import { runStatus } from '../../runs/read-run.ts';
+import type { ReportRequest } from '../../runs/report-target.ts';
 import { startRun } from '../../runs/start.ts';
 import { requireRole } from '../auth/index.ts';
 import type { RouteModule } from '../context.ts';
@@ -26,6 +27,12 @@ export function checkTimeRange(filter: { since?: string; until?: string }): void
   }
 }
 
+/** `commit` and `repo` of a start body: both or neither. */
+function manualReport(body: { commit?: string; repo?: string }, pageBase: string): ReportRequest {
+  if (body.commit === undefined || body.repo === undefined) throw new ApiError('invalid_report', 'give both `commit` and `repo` (FORGE:OWNER/NAME) to report commit statuses, or neither');
+  return { from: 'manual', commit: body.commit, repo: body.repo, pageBase };
+}
+
 export const runRoutes: RouteModule = (app, deps) => {
   app.openapi(
     createRoute({
@@ -43,7 +50,10 @@ export const runRoutes: RouteModule = (app, deps) => {
       const comment = body?.comment;
       const trigger = { kind: 'manual', event: 'manual', actor: actor.user, ...(comment ? { message: comment } : {}) } as const;
       // Inputs are checked against the flow's before anything starts (422 invalid_inputs).
-      const started = await startRun(deps.runs, { uri: `${ns}/${repo}/${name}`, trigger, ...(body?.inputs ? { inputs: body.inputs } : {}) });
+      // A commit and repository to report on (400 invalid_report when the flow cannot): also what `trigger` says.
+      const report = body?.commit === undefined && body?.repo === undefined ? undefined : manualReport(body, deps.publicUrl ?? new URL(c.req.url).origin);
+      const withCommit = report === undefined ? trigger : { ...trigger, commit: report.commit.toLowerCase(), repo: { fullName: report.repo.slice(report.repo.indexOf(':') + 1) } };
+      const started = await startRun(deps.runs, { uri: `${ns}/${repo}/${name}`, trigger: withCommit, ...(body?.inputs ? { inputs: body.inputs } : {}), ...(report ? { report } : {}) });
       return c.json(started, 201);
     },
   );

@@ -50,12 +50,15 @@ export function inputValues(option: OptionValues[string]): Record<string, string
 
 export const run: Command = {
   name: 'run',
-  synopsis: 'run FLOW [--input NAME=VALUE]... [--follow]',
-  summary: 'start a run of a flow (uri namespace/repository/name), with values for its inputs (the others take their defaults)',
-  options: { follow: { type: 'boolean', short: 'f' }, input: { type: 'string', short: 'i', multiple: true } },
+  synopsis: 'run FLOW [--input NAME=VALUE]... [--commit SHA --repo FORGE:OWNER/NAME] [--follow]',
+  summary: 'start a run of a flow (uri namespace/repository/name), with values for its inputs (the others take their defaults); with --commit and --repo it reports commit statuses there (docs/forges.md)',
+  options: { follow: { type: 'boolean', short: 'f' }, input: { type: 'string', short: 'i', multiple: true }, commit: { type: 'string' }, repo: { type: 'string' } },
   async run(ctx, [uri]) {
     if (!uri) throw new UsageError('run needs a FLOW uri');
-    const started = await ctx.api.startRun(uri, inputValues(ctx.values.input));
+    const { commit, repo } = ctx.values;
+    if ((commit === undefined) !== (repo === undefined)) throw new UsageError('--commit and --repo go together: the commit SHA and FORGE:OWNER/NAME (e.g. gitea:acme/shop)');
+    const report = typeof commit === 'string' && typeof repo === 'string' ? { commit, repo } : undefined;
+    const started = await ctx.api.startRun(uri, inputValues(ctx.values.input), report);
     if (ctx.values.follow !== true) {
       ctx.out(started, () => `started ${started.runId}`);
       return 0;
