@@ -160,6 +160,7 @@ export const RunStatus = z
     endedAt: z.string().optional(),
     error: z.string().optional(),
     inputs: z.record(z.string(), z.string()).optional().openapi({ description: 'the flow inputs\' values the run started with (defaults filled in; a re-run keeps them)' }),
+    secretsWithheld: z.string().optional().openapi({ description: 'why the run\'s jobs may not read secrets (a pull request from a fork): jobs that ask for one fail with it' }),
     stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
   })
   .openapi('RunStatus');

@@ -166,6 +166,8 @@ export interface RunStatus {
   cancelledRuns?: string[];
   /** How many times the workflow continued as new to keep its history bounded. */
   continuedAsNew: number;
+  /** Why the run's jobs may not read secrets (a pull request from a fork); jobs that ask for one fail with it. */
+  secretsWithheld?: string;
   /** A re-run of a run that used the workspace: what it started with. */
   workspace?: WorkspaceStatus;
   stages: StageStatus[];

@@ -28,6 +28,8 @@ export interface RunRequest {
   readonly deliveryKey?: string;
   /** The flow inputs' values a person gave (manual runs); the others take their defaults. */
   readonly inputs?: GivenInputs;
+  /** Why the run's jobs may not read secrets (a pull request from a fork, api/webhooks/hygiene.ts). */
+  readonly secretsWithheld?: string;
 }
 
 export interface PreparedRun {
@@ -66,6 +68,7 @@ export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request:
     trigger: request.trigger,
     ...(inputs === undefined ? {} : { inputs }),
     ...(request.trigger.actor !== undefined ? { triggeredBy: request.trigger.actor } : {}),
+    ...(request.secretsWithheld !== undefined ? { secretsWithheld: request.secretsWithheld } : {}),
   };
   return { input, fresh };
 }

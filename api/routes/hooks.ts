@@ -23,6 +23,7 @@ import { FlowParams, HookResult, errorResponses } from '../schemas.ts';
 import { startRun } from '../../runs/start.ts';
 import type { DeliveryResult } from '../webhooks/delivery-results.ts';
 import { filterOut } from '../webhooks/filters.ts';
+import { secretsWithheldFor, skippedBecause } from '../webhooks/hygiene.ts';
 import type { Forge } from '../webhooks/forge.ts';
 import { generic } from '../webhooks/generic.ts';
 import { gitea } from '../webhooks/gitea.ts';
@@ -126,7 +127,14 @@ export const hookRoutes: RouteModule = (app, deps) => {
           count('filtered');
           return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
         }
-        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}` });
+        const started = verified.filter((_, i) => reasons[i] === undefined);
+        const skipped = skippedBecause(started, trigger);
+        if (skipped !== undefined) {
+          count('ignored');
+          return c.json({ result: 'ignored' as const, reason: skipped, event: trigger.event }, 202);
+        }
+        const secretsWithheld = secretsWithheldFor(started, trigger);
+        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}`, ...(secretsWithheld ? { secretsWithheld } : {}) });
         count(run.duplicate ? 'duplicate' : 'started');
         const { payload: _payload, ...shown } = trigger;
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };
