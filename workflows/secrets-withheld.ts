@@ -7,7 +7,7 @@
  * (activities/secrets.ts), should one reach them another way. Pure.
  */
 import type { JobSpec } from '../flow/model.ts';
-import { secretNames } from '../flow/secret-masking.ts';
+import { secretNames } from '../flow/job-texts.ts';
 
 /** Why the job may not run in a run whose secrets are withheld for `withheld`, or undefined. */
 export function secretsRefusal(withheld: string | undefined, job: JobSpec): string | undefined {
