@@ -4,8 +4,8 @@
  * The raw body is verified against the secret of each of the flow's triggers
  * of that forge before anything else reads it. Answers: 201 a run started;
  * 200 a redelivery (the run it started already, nothing new); 202 acknowledged
- * without a run (filtered out, ping, an event coflow does not run on) with the
- * reason; 401 bad signature (nothing started); 404 unknown flow or no trigger
+ * without a run (filtered out, ping, an event coflow does not run on, `[skip ci]`)
+ * with the reason; 401 bad signature (nothing started); 404 unknown flow or no trigger
  * for this forge. The run number of a delivery is claimed once in the store
  * and the workflow id derives from it, so redeliveries start nothing new
  * (see api/start-run.ts).
@@ -90,7 +90,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
       responses: {
         201: { description: 'a run started', content: { 'application/json': { schema: HookResult } } },
         200: { description: 'a redelivery: its run exists, nothing new started', content: { 'application/json': { schema: HookResult } } },
-        202: { description: 'acknowledged without a run (filtered out, ping, an event coflow does not run on); `reason` says why', content: { 'application/json': { schema: HookResult } } },
+        202: { description: 'acknowledged without a run (filtered out, ping, an event coflow does not run on, [skip ci]); `reason` says why', content: { 'application/json': { schema: HookResult } } },
         ...errorResponses(400, 401, 404),
       },
     }),
