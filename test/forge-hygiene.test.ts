@@ -17,24 +17,28 @@ const TOKEN = 'tok-hygiene-4242';
 const STRICT = 'test/hygiene/strict';
 const TRUSTING = 'test/hygiene/trusting';
 
-/** Two jobs side by side: one reads a secret (and checks it got the real one), one does not. */
+/** A job without secrets, then one that reads a secret (and checks it got the real one). */
 const flowYaml = (uri: string): string => `uri: ${uri}
 title: forge hygiene
 triggers:
   - github: { events: [push, pull_request], branches: [main], secret: hook }
 stages:
   - { type: start, name: start }
+  - name: build
+    actions:
+      - name: plain
+        jobs:
+          - name: without
+            component: library/shell@1
+            script: 'echo no secrets needed'
   - name: check
     actions:
-      - name: both
+      - name: secret
         jobs:
           - name: with-secret
             component: library/shell@1
             environments: [ { TOKEN: "\${{ secrets.API_TOKEN }}" } ]
             script: 'test "\${#TOKEN}" -eq ${TOKEN.length} && case "$TOKEN" in tok-hygiene-*) echo got the token ;; *) exit 3 ;; esac'
-          - name: without
-            component: library/shell@1
-            script: 'echo no secrets needed'
   - { type: end, name: end }
 `;
 
@@ -66,10 +70,10 @@ describe('forge hygiene', () => {
     const run = await waitForRun(h.api, r.body.runId as string);
     const reason = 'secrets are not given to runs of pull requests from forks (mallory/shop); set forkSecrets: true on the trigger to allow it';
     expect(run.secretsWithheld).toBe(reason);
-    const refused = job(run, 'check.both.with-secret');
-    expect(refused).toMatchObject({ state: 'failed', error: `job check.both.with-secret uses secret API_TOKEN: ${reason}` });
+    const refused = job(run, 'check.secret.with-secret');
+    expect(refused).toMatchObject({ state: 'failed', error: `job check.secret.with-secret uses secret API_TOKEN: ${reason}` });
     expect(refused.attempts).toHaveLength(0); // refused before any container ran, not retried
-    expect(job(run, 'check.both.without').state).toBe('succeeded');
+    expect(job(run, 'build.plain.without').state).toBe('succeeded');
     expect(run.state).toBe('failed');
   });
 
@@ -79,7 +83,7 @@ describe('forge hygiene', () => {
       expect(r.status).toBe(201);
       const run = await waitForRun(h.api, r.body.runId as string);
       expect(run.secretsWithheld).toBeUndefined();
-      expect(job(run, 'check.both.with-secret').state).toBe('succeeded');
+      expect(job(run, 'check.secret.with-secret').state).toBe('succeeded');
       expect(run.state).toBe('succeeded');
     }
   });
