@@ -20,7 +20,7 @@ import type { LuaRunOptions } from './lua/run-hook.ts';
 import { registryAuthFor, registrySecretName } from './registry-auth.ts';
 import type { ContainerResult, ContainerSpec, JobRunner, RegistryAuth } from './runner.ts';
 import { JobMasking } from './job-masking.ts';
-import { resolveJobSecrets } from './secrets.ts';
+import { attemptSecrets, resolveJobSecrets } from './secrets.ts';
 import { judgeAttempt } from './verdict.ts';
 
 export interface JobActivityDeps {
@@ -156,9 +156,10 @@ export function createJobActivities(deps: JobActivityDeps) {
 
   async function runJobAttempt(input: JobAttemptInput): Promise<JobAttemptResult> {
     // Secrets are resolved here, never in the workflow; their values are masked in every stored line.
-    const resolved = await resolveJobSecrets(input.job, secrets);
+    const resolved = await resolveJobSecrets(input.job, attemptSecrets(input.secretsWithheld, secrets));
     const job = resolved.job;
     const image = imageOf(job);
+    // Registry credentials stay usable: the runner pulls with them, they never reach the container, and the image is the stored flow's.
     const auth = await registryAuth(job, image, secrets);
     const masking = new JobMasking([...resolved.values, ...(auth === undefined ? [] : [auth.password])]);
     if (job.workspace && runner.workspaces === undefined) {

@@ -38,3 +38,13 @@ export async function resolveSecretValues(job: JobSpec, resolver: SecretResolver
   }
   return secrets;
 }
+
+/**
+ * The resolver an attempt may use: for a run whose secrets are withheld (a
+ * pull request from a fork), one that refuses every secret with the reason,
+ * without retrying.
+ */
+export function attemptSecrets(withheld: string | undefined, resolver: SecretResolver | undefined): SecretResolver | undefined {
+  if (withheld === undefined) return resolver;
+  return (name) => Promise.reject(ApplicationFailure.nonRetryable(`secret ${name}: ${withheld}`, FAILURE_TYPES.badInput));
+}

@@ -19,7 +19,7 @@ import type { JobSpec, ServiceSpec } from '../flow/model.ts';
 import type { CallbackStore, LogStore } from '../store/store.ts';
 import { tokenHash } from '../store/token-hash.ts';
 import { SecretMasker } from '../flow/secret-masking.ts';
-import { resolveSecretValues } from './secrets.ts';
+import { attemptSecrets, resolveSecretValues } from './secrets.ts';
 import { bodyLines, renderCall, requestLines, responseOutputs, retryableStatus, seconds, type RenderedCall } from './service-call.ts';
 
 export interface ServiceActivityDeps {
@@ -154,7 +154,7 @@ export function createServiceActivities(deps: ServiceActivityDeps) {
     if (spec === undefined) throw ApplicationFailure.nonRetryable(`job ${job.path} is not a service job`, FAILURE_TYPES.badInput);
     // Temporal retries a callback attempt only when its worker stopped heartbeating.
     if (spec.callback !== undefined && Context.current().info.attempt > 1) return takeOverWait(input);
-    const secretValues = await resolveSecretValues(job, secrets);
+    const secretValues = await resolveSecretValues(job, attemptSecrets(input.secretsWithheld, secrets));
     const callback = await callbackFor(job, spec);
     const call = renderCall(spec, { secrets: secretValues, ...(callback === undefined ? {} : { callback: { url: callback.url } }) }, job.path);
     if (callback !== undefined) call.headers[CALLBACK_HEADER] = callback.url;

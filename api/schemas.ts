@@ -166,6 +166,7 @@ export const RunStatus = z
     error: z.string().optional(),
     warnings: z.array(z.string()).optional().openapi({ description: 'about the run itself: a commit status the forge refused (e.g. "gitea commit status not set: 401 token is required"); absent when none' }),
     inputs: z.record(z.string(), z.string()).optional().openapi({ description: 'the flow inputs\' values the run started with (defaults filled in; a re-run keeps them)' }),
+    secretsWithheld: z.string().optional().openapi({ description: 'why the run\'s jobs may not read secrets (a pull request from a fork): jobs that ask for one fail with it' }),
     stages: z.array(z.looseObject({ name: z.string(), type: z.string(), state: z.enum(RUN_STATES), actions: z.array(z.looseObject({})) })),
   })
   .openapi('RunStatus');

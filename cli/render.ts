@@ -40,6 +40,7 @@ export function renderRun(run: RunStatus, now = Date.now()): string[] {
   }
   if (run.workspace?.copiedFrom) lines.push(`  workspace: a copy of ${run.workspace.copiedFrom}'s`);
   if (run.workspace?.note) lines.push(`  workspace: ${run.workspace.note}`);
+  if (run.secretsWithheld) lines.push(`  secrets: ${run.secretsWithheld}`);
   if (run.error) lines.push(`  error: ${run.error}`);
   return lines;
 }

@@ -12,6 +12,8 @@ export interface JobAttemptInput {
   readonly attempt: number;
   /** Env vars bound by the job's `subscriptions`, resolved by the workflow. */
   readonly subscribed: Readonly<Record<string, string>>;
+  /** The run's RunInput.secretsWithheld: every secret the attempt asks for is refused with it. */
+  readonly secretsWithheld?: string;
 }
 
 export interface JobAttemptResult {

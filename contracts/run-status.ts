@@ -168,6 +168,8 @@ export interface RunStatus {
   continuedAsNew: number;
   /** Things about the run (not a job) worth a look: a commit status the forge refused (absent when none). */
   warnings?: string[];
+  /** Why the run's jobs may not read secrets (a pull request from a fork); jobs that ask for one fail with it. */
+  secretsWithheld?: string;
   /** A re-run of a run that used the workspace: what it started with. */
   workspace?: WorkspaceStatus;
   stages: StageStatus[];

@@ -30,6 +30,8 @@ export interface TriggerPullRequest {
   readonly url?: string;
   /** True when the change comes from another repository (a fork): its runs get no secrets unless the trigger says `forkSecrets: true`. */
   readonly fromFork?: boolean;
+  /** The repository the change comes from (`owner/name`; a fork's name, or the base repository's); absent when the forge does not say (a deleted fork). */
+  readonly sourceRepo?: string;
 }
 
 export interface TriggerContext {

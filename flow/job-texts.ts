@@ -4,6 +4,7 @@
  * (workflows/expressions-context.ts), the job activities resolve the secrets
  * left in them (activities/secrets.ts, activities/service.ts). Pure.
  */
+import { hasExpressions, parseTemplate, references } from './expressions/index.ts';
 import type { DeploySpec, JobSpec, ServiceSpec } from './model.ts';
 
 /** Fields of a container job whose text is interpolated. */
@@ -55,4 +56,17 @@ export function jobTexts(job: JobSpec): string[] {
   if (job.service !== undefined) mapServiceTexts(job.service, (s) => (texts.push(s), s));
   if (job.deploy !== undefined) mapDeployTexts(job.deploy, (s) => (texts.push(s), s));
   return texts;
+}
+
+/** Names of the secrets a job's fields use (its service call's included). */
+export function secretNames(job: JobSpec): string[] {
+  const names = new Set<string>();
+  for (const text of jobTexts(job)) {
+    if (!hasExpressions(text)) continue;
+    for (const part of parseTemplate(text)) {
+      if (part.kind !== 'expr') continue;
+      for (const ref of references(part.expr)) if (ref.segments[0] === 'secrets' && ref.segments[1] !== undefined) names.add(ref.segments[1]);
+    }
+  }
+  return [...names];
 }

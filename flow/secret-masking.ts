@@ -3,23 +3,9 @@
  * the worker (container and service outputs, log lines) and the API (service
  * callbacks) mask alike.
  */
-import { hasExpressions, parseTemplate, references } from './expressions/index.ts';
-import { jobTexts } from './job-texts.ts';
-import type { JobSpec } from './model.ts';
 import { maskForms, type MaskForm } from './secret-forms.ts';
 
-/** Names of the secrets a job's fields use (its service call's included). */
-export function secretNames(job: JobSpec): string[] {
-  const names = new Set<string>();
-  for (const text of jobTexts(job)) {
-    if (!hasExpressions(text)) continue;
-    for (const part of parseTemplate(text)) {
-      if (part.kind !== 'expr') continue;
-      for (const ref of references(part.expr)) if (ref.segments[0] === 'secrets' && ref.segments[1] !== undefined) names.add(ref.segments[1]);
-    }
-  }
-  return [...names];
-}
+export { secretNames } from './job-texts.ts';
 
 /** Letters, digits and `_` continue a word: a short value next to one is not masked. */
 const WORD_CHAR = '[\\p{L}\\p{N}_]';

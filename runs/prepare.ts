@@ -31,6 +31,8 @@ export interface RunRequest {
   readonly inputs?: GivenInputs;
   /** Commit statuses to report (runs/report-target.ts); absent: the run reports nothing. */
   readonly report?: ReportRequest;
+  /** Why the run's jobs may not read secrets (a pull request from a fork, api/webhooks/hygiene.ts). */
+  readonly secretsWithheld?: string;
 }
 
 export interface PreparedRun {
@@ -71,6 +73,7 @@ export async function prepareRun(deps: PrepareDeps, stored: StoredFlow, request:
     ...(inputs === undefined ? {} : { inputs }),
     ...(request.report === undefined ? {} : { report: resolveReportTarget(flow, number, request.report) }),
     ...(request.trigger.actor !== undefined ? { triggeredBy: request.trigger.actor } : {}),
+    ...(request.secretsWithheld !== undefined ? { secretsWithheld: request.secretsWithheld } : {}),
   };
   return { input, fresh };
 }

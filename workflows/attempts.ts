@@ -13,6 +13,7 @@ import { whileNotPaused } from './pause.ts';
 import { finish, now, type RunContext } from './run-context.ts';
 import { deployAttempt } from './deploy.ts';
 import { markedAttempt } from './deploy-marked.ts';
+import { secretsRefusal } from './secrets-withheld.ts';
 import { serviceAttempt } from './service.ts';
 
 /** Heartbeats come every second from a live attempt; a silent worker is presumed dead and the attempt re-attached elsewhere. */
@@ -68,6 +69,12 @@ export async function runAttempts(ctx: RunContext, spec: JobSpec, js: JobStatus)
     return finish(js, 'failed');
   }
   const job = prepared.job;
+  const withheld = ctx.input.secretsWithheld;
+  const refused = secretsRefusal(withheld, job);
+  if (refused !== undefined) {
+    js.error = refused;
+    return finish(js, 'failed');
+  }
   const subscribed: Record<string, string> = {};
   for (const sub of job.subscriptions) subscribed[sub.env] = ctx.outputs.get(sub.from)?.[sub.output] ?? '';
   // Service jobs make an HTTP call (workflows/service.ts), deploy jobs drive the engine; the attempt loop is the same.
@@ -91,7 +98,7 @@ export async function runAttempts(ctx: RunContext, spec: JobSpec, js: JobStatus)
     let retryable = true;
     ctx.inFlight++;
     try {
-      const r = await runAttempt({ runId: ctx.input.runId, flowUri: ctx.flow.uri, job, attempt, subscribed });
+      const r = await runAttempt({ runId: ctx.input.runId, flowUri: ctx.flow.uri, job, attempt, subscribed, ...(withheld === undefined ? {} : { secretsWithheld: withheld }) });
       at.exitCode = r.exitCode;
       for (const w of r.warnings) if (!js.warnings.includes(w)) js.warnings.push(w);
       if (r.succeeded) {

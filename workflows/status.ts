@@ -49,6 +49,7 @@ export function startingStatus(input: RunInput, now: string): RunStatus {
   if (input.rerunOf !== undefined) status.rerunOf = input.rerunOf;
   if (input.inputs !== undefined) status.inputs = input.inputs;
   if (input.trigger !== undefined) status.trigger = triggerSummary(input.trigger);
+  if (input.secretsWithheld !== undefined) status.secretsWithheld = input.secretsWithheld;
   for (const [si, stage] of input.flow.stages.entries()) {
     if (stage.type === 'end') continue; // `end` jobs always run again
     for (const [ai, action] of stage.actions.entries()) {

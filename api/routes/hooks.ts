@@ -4,8 +4,8 @@
  * The raw body is verified against the secret of each of the flow's triggers
  * of that forge before anything else reads it. Answers: 201 a run started;
  * 200 a redelivery (the run it started already, nothing new); 202 acknowledged
- * without a run (filtered out, ping, an event coflow does not run on) with the
- * reason; 401 bad signature (nothing started); 404 unknown flow or no trigger
+ * without a run (filtered out, ping, an event coflow does not run on, `[skip ci]`)
+ * with the reason; 401 bad signature (nothing started); 404 unknown flow or no trigger
  * for this forge. The run number of a delivery is claimed once in the store
  * and the workflow id derives from it, so redeliveries start nothing new
  * (see api/start-run.ts).
@@ -24,6 +24,7 @@ import { eventReportRequest } from '../../runs/report-target.ts';
 import { startRun } from '../../runs/start.ts';
 import type { DeliveryResult } from '../webhooks/delivery-results.ts';
 import { filterOut } from '../webhooks/filters.ts';
+import { secretsWithheldFor, skippedBecause } from '../webhooks/hygiene.ts';
 import type { Forge } from '../webhooks/forge.ts';
 import { generic } from '../webhooks/generic.ts';
 import { gitea } from '../webhooks/gitea.ts';
@@ -90,7 +91,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
       responses: {
         201: { description: 'a run started', content: { 'application/json': { schema: HookResult } } },
         200: { description: 'a redelivery: its run exists, nothing new started', content: { 'application/json': { schema: HookResult } } },
-        202: { description: 'acknowledged without a run (filtered out, ping, an event coflow does not run on); `reason` says why', content: { 'application/json': { schema: HookResult } } },
+        202: { description: 'acknowledged without a run (filtered out, ping, an event coflow does not run on, [skip ci]); `reason` says why', content: { 'application/json': { schema: HookResult } } },
         ...errorResponses(400, 401, 404),
       },
     }),
@@ -127,10 +128,18 @@ export const hookRoutes: RouteModule = (app, deps) => {
           count('filtered');
           return c.json({ result: 'filtered' as const, reason: reasons.join('; '), event: trigger.event }, 202);
         }
+        const started = verified.filter((_, i) => reasons[i] === undefined);
+        const skipped = skippedBecause(started, trigger);
+        if (skipped !== undefined) {
+          count('ignored');
+          return c.json({ result: 'ignored' as const, reason: skipped, event: trigger.event }, 202);
+        }
+        const secretsWithheld = secretsWithheldFor(started, trigger);
         // Commit statuses: from the first matching trigger with `report:` (runs/report-target.ts).
-        const matched = verified.filter((_, i) => reasons[i] === undefined);
-        const report = eventReportRequest(matched, trigger.commit, trigger.repo?.fullName, payload, deps.publicUrl ?? new URL(c.req.url).origin);
-        const run = await startRun(deps.runs, { uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}`, ...(report ? { report } : {}) });
+        const report = eventReportRequest(started, trigger.commit, trigger.repo?.fullName, payload, deps.publicUrl ?? new URL(c.req.url).origin);
+        const run = await startRun(deps.runs, {
+          uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}`, ...(report ? { report } : {}), ...(secretsWithheld ? { secretsWithheld } : {}),
+        });
         count(run.duplicate ? 'duplicate' : 'started');
         const { payload: _payload, ...shown } = trigger;
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };

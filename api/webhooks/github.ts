@@ -5,7 +5,7 @@
  */
 import type { Forge, NormalisedEvent } from './forge.ts';
 import { ignored } from './forge.ts';
-import { changedFiles, compact, pushedCommits, int, isNullSha, splitRef, str, type Json } from './payload.ts';
+import { at, changedFiles, compact, pushedCommits, int, isNullSha, splitRef, str, type Json } from './payload.ts';
 import { verifyPrefixedHmac } from './signature.ts';
 
 const PR_ACTIONS = ['opened', 'synchronize', 'synchronized', 'reopened'];
@@ -19,6 +19,30 @@ function repo(payload: Json) {
     cloneUrl: str(payload, 'repository', 'clone_url'),
     sshUrl: str(payload, 'repository', 'ssh_url'),
   });
+}
+
+/**
+ * Where a GitHub-shaped pull request comes from. A fork when its head
+ * repository is another one than its base (by id when both have one, else by
+ * `full_name`), or is gone (`head.repo: null`, a deleted fork), or cannot be
+ * told: such a run gets no secrets unless the trigger opts in.
+ */
+export function pullRequestSource(payload: Json): { fromFork: boolean; sourceRepo?: string } {
+  const headRepo = at(payload, 'pull_request', 'head', 'repo');
+  const sourceRepo = str(headRepo, 'full_name');
+  const baseRepo = at(payload, 'pull_request', 'base', 'repo') ?? at(payload, 'repository');
+  const [headId, baseId] = [int(headRepo, 'id'), int(baseRepo, 'id')];
+  const baseName = str(baseRepo, 'full_name');
+  const same = headId !== undefined && baseId !== undefined
+    ? headId === baseId
+    : sourceRepo !== undefined && baseName !== undefined && sourceRepo.toLowerCase() === baseName.toLowerCase();
+  return compact({ fromFork: !same, sourceRepo });
+}
+
+/** The head commit's message of a GitHub-shaped push: `head_commit`, else the last of `commits` (Gitea before 1.20 sends no head_commit). */
+function headMessage(payload: Json): string | undefined {
+  const commits = at(payload, 'commits');
+  return str(payload, 'head_commit', 'message') ?? (Array.isArray(commits) ? str(commits[commits.length - 1], 'message') : undefined);
 }
 
 /** GitHub-shaped payloads; Gitea sends the same ones. */
@@ -44,7 +68,7 @@ export function normaliseGitHubShape(event: string, payload: Json): NormalisedEv
           ref, branch, tag,
           commit: after ?? str(payload, 'head_commit', 'id'),
           author: str(payload, 'head_commit', 'author', 'username') ?? str(payload, 'head_commit', 'author', 'name'),
-          message: str(payload, 'head_commit', 'message'),
+          message: headMessage(payload),
           changedFiles: changedFiles(payload),
           commits: pushedCommits(payload),
         }),
@@ -60,6 +84,7 @@ export function normaliseGitHubShape(event: string, payload: Json): NormalisedEv
         sourceBranch: str(payload, 'pull_request', 'head', 'ref'),
         targetBranch: str(payload, 'pull_request', 'base', 'ref'),
         url: str(payload, 'pull_request', 'html_url'),
+        ...pullRequestSource(payload),
       });
       return {
         ok: true,
@@ -93,6 +118,9 @@ export function normaliseGitHubShape(event: string, payload: Json): NormalisedEv
         }),
       };
     }
+    case 'pull_request_target':
+      // A GitHub Actions event, never a webhook's: webhooks send `pull_request`. Its trust is `forkSecrets: true`.
+      return ignored(event, 'pull_request_target is a GitHub Actions event, not a webhook one; coflow runs on pull_request, and forkSecrets: true on the trigger gives fork pull requests secrets (docs/forges.md)');
     default:
       return ignored(event, `event "${event}" does not start runs (push, pull_request, release do)`);
   }

@@ -28,6 +28,13 @@ function lastCommit(payload: Json, sha: string | undefined): Json {
   return commits.find((c) => str(c, 'id') === sha) ?? commits[commits.length - 1];
 }
 
+/** A merge request from another project than its target (a fork), or one that does not say: its runs get no secrets unless the trigger opts in. */
+function mergeRequestSource(payload: Json): { fromFork: boolean; sourceRepo?: string } {
+  const source = int(payload, 'object_attributes', 'source_project_id');
+  const target = int(payload, 'object_attributes', 'target_project_id');
+  return compact({ fromFork: source === undefined || source !== target, sourceRepo: str(payload, 'object_attributes', 'source', 'path_with_namespace') });
+}
+
 function normalise(event: string, payload: Json): NormalisedEvent {
   const kind = str(payload, 'object_kind') ?? event.toLowerCase().replace(/ hook$/, '').replace(/ /g, '_');
   const repo = project(payload);
@@ -66,6 +73,7 @@ function normalise(event: string, payload: Json): NormalisedEvent {
         sourceBranch: str(payload, 'object_attributes', 'source_branch'),
         targetBranch: str(payload, 'object_attributes', 'target_branch'),
         url: str(payload, 'object_attributes', 'url'),
+        ...mergeRequestSource(payload),
       });
       return {
         ok: true,

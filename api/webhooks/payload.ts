@@ -3,7 +3,7 @@
 export type Json = unknown;
 
 /** The value at a path of object keys, or undefined. */
-function at(value: Json, ...path: string[]): Json {
+export function at(value: Json, ...path: string[]): Json {
   let v = value;
   for (const key of path) {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;

@@ -14,15 +14,16 @@ export interface Delivery {
 
 const SHA = '9fceb02d0ae598e95dc970b74767f19372d61af8';
 
-export function githubPush(opts: { secret: string; uri: string; ref?: string; deliveryId?: string; files?: string[] }): Delivery {
+export function githubPush(opts: { secret: string; uri: string; ref?: string; deliveryId?: string; files?: string[]; message?: string }): Delivery {
+  const message = opts.message ?? 'Fix the cart total';
   const body = JSON.stringify({
     ref: opts.ref ?? 'refs/heads/main',
     before: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c',
     after: SHA,
     created: false, deleted: false, forced: false,
     compare: 'https://github.com/acme/shop/compare/0d1a26e67d8f...9fceb02d0ae5',
-    commits: [{ id: SHA, message: 'Fix the cart total', timestamp: '2026-11-21T10:00:00+01:00', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' }, added: [], removed: [], modified: opts.files ?? ['src/cart.go'] }],
-    head_commit: { id: SHA, message: 'Fix the cart total', timestamp: '2026-11-21T10:00:00Z', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' } },
+    commits: [{ id: SHA, message, timestamp: '2026-11-21T10:00:00+01:00', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' }, added: [], removed: [], modified: opts.files ?? ['src/cart.go'] }],
+    head_commit: { id: SHA, message, timestamp: '2026-11-21T10:00:00Z', author: { name: 'Alice', email: 'alice@example.com', username: 'alice' } },
     repository: { id: 1296269, name: 'shop', full_name: 'acme/shop', private: false, html_url: 'https://github.com/acme/shop', clone_url: 'https://github.com/acme/shop.git', ssh_url: 'git@github.com:acme/shop.git', default_branch: 'main' },
     pusher: { name: 'alice', email: 'alice@example.com' },
     sender: { login: 'alice', id: 1, type: 'User' },
@@ -42,15 +43,24 @@ export function githubPush(opts: { secret: string; uri: string; ref?: string; de
   };
 }
 
-export function githubPullRequest(opts: { secret: string; uri: string; action?: string; base?: string }): Delivery {
+const GITHUB_SHOP = { id: 1296269, name: 'shop', full_name: 'acme/shop', owner: { login: 'acme' }, html_url: 'https://github.com/acme/shop', clone_url: 'https://github.com/acme/shop.git', ssh_url: 'git@github.com:acme/shop.git', fork: false };
+const GITHUB_FORK = { id: 7771001, name: 'shop', full_name: 'mallory/shop', owner: { login: 'mallory' }, html_url: 'https://github.com/mallory/shop', clone_url: 'https://github.com/mallory/shop.git', ssh_url: 'git@github.com:mallory/shop.git', fork: true };
+
+/**
+ * A GitHub pull request: from a branch of acme/shop, or (`fork`) from mallory/shop,
+ * or (`fork: 'deleted'`) from a fork deleted since (GitHub sends `head.repo: null`).
+ */
+export function githubPullRequest(opts: { secret: string; uri: string; action?: string; base?: string; fork?: boolean | 'deleted'; title?: string }): Delivery {
+  const headRepo = opts.fork === 'deleted' ? null : opts.fork ? GITHUB_FORK : GITHUB_SHOP;
   const body = JSON.stringify({
     action: opts.action ?? 'opened',
     number: 42,
     pull_request: {
-      number: 42, state: 'open', title: 'Add the wishlist', html_url: 'https://github.com/acme/shop/pull/42',
-      user: { login: 'bob' }, head: { ref: 'feature/wishlist', sha: SHA }, base: { ref: opts.base ?? 'main', sha: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c' },
+      number: 42, state: 'open', title: opts.title ?? 'Add the wishlist', html_url: 'https://github.com/acme/shop/pull/42', user: { login: 'bob' },
+      head: { label: `${opts.fork ? 'mallory' : 'acme'}:feature/wishlist`, ref: 'feature/wishlist', sha: SHA, repo: headRepo },
+      base: { label: `acme:${opts.base ?? 'main'}`, ref: opts.base ?? 'main', sha: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c', repo: GITHUB_SHOP },
     },
-    repository: { full_name: 'acme/shop', html_url: 'https://github.com/acme/shop', clone_url: 'https://github.com/acme/shop.git', ssh_url: 'git@github.com:acme/shop.git' },
+    repository: GITHUB_SHOP,
     sender: { login: 'bob' },
   });
   return {
@@ -95,13 +105,18 @@ export function gitlabTagPush(opts: { secret: string; uri: string; tag: string; 
   };
 }
 
-export function gitlabMergeRequest(opts: { secret: string; uri: string; target?: string }): Delivery {
+/** A GitLab merge request into acme/shop (project 15): from one of its branches, or (`fork`) from mallory/shop (project 99). */
+export function gitlabMergeRequest(opts: { secret: string; uri: string; target?: string; fork?: boolean; title?: string }): Delivery {
+  const source = opts.fork
+    ? { id: 99, path_with_namespace: 'mallory/shop', web_url: 'https://gitlab.example.com/mallory/shop', git_http_url: 'https://gitlab.example.com/mallory/shop.git' }
+    : { id: 15, path_with_namespace: 'acme/shop', web_url: 'https://gitlab.example.com/acme/shop', git_http_url: 'https://gitlab.example.com/acme/shop.git' };
   const body = JSON.stringify({
     object_kind: 'merge_request', event_type: 'merge_request',
     user: { id: 1, name: 'Dan', username: 'dan' },
-    project: { path_with_namespace: 'acme/shop', web_url: 'https://gitlab.example.com/acme/shop', git_http_url: 'https://gitlab.example.com/acme/shop.git', git_ssh_url: 'git@gitlab.example.com:acme/shop.git' },
+    project: { id: 15, path_with_namespace: 'acme/shop', web_url: 'https://gitlab.example.com/acme/shop', git_http_url: 'https://gitlab.example.com/acme/shop.git', git_ssh_url: 'git@gitlab.example.com:acme/shop.git' },
     object_attributes: {
-      iid: 7, title: 'Faster checkout', action: 'open', state: 'opened', source_branch: 'perf/checkout', target_branch: opts.target ?? 'main',
+      iid: 7, title: opts.title ?? 'Faster checkout', action: 'open', state: 'opened', source_branch: 'perf/checkout', target_branch: opts.target ?? 'main',
+      source_project_id: source.id, target_project_id: 15, source, target: { id: 15, path_with_namespace: 'acme/shop' },
       url: 'https://gitlab.example.com/acme/shop/-/merge_requests/7', last_commit: { id: SHA, message: 'Faster checkout', author: { name: 'Dan', email: 'dan@example.com' } },
     },
   });
@@ -109,11 +124,12 @@ export function gitlabMergeRequest(opts: { secret: string; uri: string; target?:
   return { path: `/hooks/gitlab/${opts.uri}`, headers: { 'content-type': 'application/json', 'x-gitlab-event': 'Merge Request Hook', 'x-gitlab-token': opts.secret, 'x-gitlab-event-uuid': uuid, 'idempotency-key': uuid }, body };
 }
 
-export function giteaPush(opts: { secret: string; uri: string; ref?: string }): Delivery {
+export function giteaPush(opts: { secret: string; uri: string; ref?: string; message?: string }): Delivery {
+  const message = opts.message ?? 'Tidy up\n';
   const body = JSON.stringify({
     ref: opts.ref ?? 'refs/heads/develop', before: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c', after: SHA, compare_url: 'https://gitea.example.com/acme/shop/compare/0d1a26e...9fceb02',
-    commits: [{ id: SHA, message: 'Tidy up\n', url: 'https://gitea.example.com/acme/shop/commit/9fceb02', author: { name: 'Erin', email: 'erin@example.com', username: 'erin' }, added: ['docs/notes.md'], removed: [], modified: [] }],
-    head_commit: { id: SHA, message: 'Tidy up\n', author: { name: 'Erin', email: 'erin@example.com', username: 'erin' } },
+    commits: [{ id: SHA, message, url: 'https://gitea.example.com/acme/shop/commit/9fceb02', author: { name: 'Erin', email: 'erin@example.com', username: 'erin' }, added: ['docs/notes.md'], removed: [], modified: [] }],
+    head_commit: { id: SHA, message, author: { name: 'Erin', email: 'erin@example.com', username: 'erin' } },
     repository: { id: 3, owner: { login: 'acme' }, name: 'shop', full_name: 'acme/shop', html_url: 'https://gitea.example.com/acme/shop', clone_url: 'https://gitea.example.com/acme/shop.git', ssh_url: 'git@gitea.example.com:acme/shop.git' },
     pusher: { login: 'erin', username: 'erin' },
     sender: { login: 'erin', username: 'erin' },
@@ -122,6 +138,33 @@ export function giteaPush(opts: { secret: string; uri: string; ref?: string }): 
   return {
     path: `/hooks/gitea/${opts.uri}`,
     headers: { 'content-type': 'application/json', 'x-gitea-event': 'push', 'x-gitea-event-type': 'push', 'x-gitea-delivery': id, 'x-gitea-signature': hmac(opts.secret, body), 'x-github-event': 'push', 'x-github-delivery': id },
+    body,
+  };
+}
+
+const giteaRepo = (id: number, owner: string, fork: boolean) => ({
+  id, owner: { login: owner }, name: 'shop', full_name: `${owner}/shop`, fork,
+  html_url: `https://gitea.example.com/${owner}/shop`, clone_url: `https://gitea.example.com/${owner}/shop.git`, ssh_url: `git@gitea.example.com:${owner}/shop.git`,
+});
+
+/** A Gitea pull request into acme/shop (repository 3): from one of its branches, or (`fork`) from mallory/shop (repository 8). */
+export function giteaPullRequest(opts: { secret: string; uri: string; fork?: boolean; title?: string }): Delivery {
+  const base = giteaRepo(3, 'acme', false);
+  const head = opts.fork ? giteaRepo(8, 'mallory', true) : base;
+  const body = JSON.stringify({
+    action: 'opened', number: 5,
+    pull_request: {
+      id: 21, number: 5, user: { login: 'erin', username: 'erin' }, title: opts.title ?? 'Tidy the docs', state: 'open', html_url: 'https://gitea.example.com/acme/shop/pulls/5',
+      base: { label: 'develop', ref: 'develop', sha: '0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c', repo_id: base.id, repo: base },
+      head: { label: 'docs/tidy', ref: 'docs/tidy', sha: SHA, repo_id: head.id, repo: head },
+    },
+    repository: base,
+    sender: { login: 'erin', username: 'erin' },
+  });
+  const id = randomUUID();
+  return {
+    path: `/hooks/gitea/${opts.uri}`,
+    headers: { 'content-type': 'application/json', 'x-gitea-event': 'pull_request', 'x-gitea-event-type': 'pull_request', 'x-gitea-delivery': id, 'x-gitea-signature': hmac(opts.secret, body), 'x-github-event': 'pull_request', 'x-github-delivery': id },
     body,
   };
 }

@@ -51,6 +51,7 @@ export function RunHeader({ status, connection, now }: { status: RunStatus; conn
         {status.queued && <div><dt>queue</dt><dd>waiting for its turn under the flow's concurrency limit</dd></div>}
         {status.cancelledRuns?.length ? <div><dt>cancelled</dt><dd>{status.cancelledRuns.map((r) => <Link key={r} href={runPath(r)}>{r} </Link>)}</dd></div> : null}
       </dl>
+      {status.secretsWithheld && <p class="notice run-secrets-withheld">{status.secretsWithheld}</p>}
       {status.workspace?.note && <p class="notice run-workspace">{status.workspace.note}</p>}
       {status.error && <p class="error-box run-error" role="alert">{status.error}</p>}
     </header>
