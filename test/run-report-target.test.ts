@@ -9,13 +9,14 @@ import { runInputOf } from '../runs/read-run.ts';
 import { startHarness, type Harness } from './support/harness.ts';
 
 const URI = 'test/report/manual';
-// No job: the run waits at its gate, so nothing needs Docker and the test stays short.
+// The run waits at its gate and is cancelled there: its job never starts, the test stays short.
 const FLOW = `uri: ${URI}
 triggers:
   - gitea: { secret: hook, report: { token: gitea-token, api: "http://127.0.0.1:3000/api/v1/", context: ci/gitea, stages: true } }
   - github: { secret: hook }
 stages:
   - { name: release, type: pause }
+  - { name: build, actions: [ { name: a, jobs: [ { name: b, endpoint: coflow/shell:1.0.0 } ] } ] }
 `;
 const SHA = '89ABCDEF0123456789abcdef0123456789abcdef';
 
