@@ -41,5 +41,6 @@ export function renderRun(run: RunStatus, now = Date.now()): string[] {
   if (run.workspace?.copiedFrom) lines.push(`  workspace: a copy of ${run.workspace.copiedFrom}'s`);
   if (run.workspace?.note) lines.push(`  workspace: ${run.workspace.note}`);
   if (run.error) lines.push(`  error: ${run.error}`);
+  for (const warning of run.warnings ?? []) lines.push(`  warning: ${warning}`);
   return lines;
 }
