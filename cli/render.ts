@@ -42,5 +42,6 @@ export function renderRun(run: RunStatus, now = Date.now()): string[] {
   if (run.workspace?.note) lines.push(`  workspace: ${run.workspace.note}`);
   if (run.secretsWithheld) lines.push(`  secrets: ${run.secretsWithheld}`);
   if (run.error) lines.push(`  error: ${run.error}`);
+  for (const warning of run.warnings ?? []) lines.push(`  warning: ${warning}`);
   return lines;
 }

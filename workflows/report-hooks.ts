@@ -7,7 +7,7 @@
  */
 import { CancellationScope, ParentClosePolicy, WorkflowIdReusePolicy, getExternalWorkflowHandle, log, patched, setHandler, startChild } from '@temporalio/workflow';
 import { reportWorkflowId, type ReportState, type ReportTarget, type ReportUpdate } from '../contracts/forge-report.ts';
-import type { StageStatus } from '../contracts/run-status.ts';
+import { isFinal, type StageStatus } from '../contracts/run-status.ts';
 import { reportUpdateSignal, reportWarningSignal } from '../contracts/signals.ts';
 import { REPORT_WORKFLOW, type ReportWorkflow } from '../contracts/workflows.ts';
 import type { RunContext } from './run-context.ts';
@@ -36,7 +36,11 @@ export function startReporting(ctx: RunContext): void {
     const warnings = (ctx.status.warnings ??= []);
     if (!warnings.includes(warning)) warnings.push(warning);
   });
-  if (ctx.input.carried) return; // the first execution started the reporter
+  if (ctx.input.carried) {
+    // The first execution started the reporter; stages it told `pending` and that are still open get their end from this one.
+    if (target.perStage) for (const s of ctx.status.stages) if (s.startedAt !== undefined && !isFinal(s.state)) reporting.openStages.add(s.name);
+    return;
+  }
   const first: ReportUpdate = { context: target.context, state: 'pending', description: `coflow run #${ctx.status.number} is running` };
   const workflowId = reportWorkflowId(ctx.status.runId);
   enqueue(ctx, 'start', () =>

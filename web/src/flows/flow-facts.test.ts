@@ -4,6 +4,7 @@ import { inputFields, inputValues, maskedAddress, problemsByInput, schedulesOf, 
 
 const triggers: TriggerSpec[] = [
   { kind: 'github', events: ['push'], branches: ['main', 'release/*'], tags: [], paths: [], secret: 'gh-hook' },
+  { kind: 'gitea', events: [], branches: [], tags: [], paths: [], secret: 'gt', report: { tokenSecret: 'gt-token', apiUrl: 'https://git.example/api/v1', perStage: true }, skipCi: false, forkSecrets: true },
   { kind: 'webhook', events: [], branches: [], tags: [], paths: [] },
   { kind: 'schedule', cron: '0 3 * * *', timezone: 'Europe/Paris' },
 ];
@@ -11,8 +12,15 @@ const triggers: TriggerSpec[] = [
 describe('flow facts', () => {
   it('gives each webhook trigger its hook URL (generic for `webhook`), secret and filters', () => {
     expect(webhooksOf('acme/shop/ci', triggers, 'https://ci.example')).toEqual([
-      { kind: 'github', url: 'https://ci.example/hooks/github/acme/shop/ci', secret: 'gh-hook', filters: ['events: push', 'branches: main, release/*'] },
-      { kind: 'webhook', url: 'https://ci.example/hooks/generic/acme/shop/ci', filters: [] },
+      { kind: 'github', url: 'https://ci.example/hooks/github/acme/shop/ci', secret: 'gh-hook', filters: ['events: push', 'branches: main, release/*'], reporting: [] },
+      {
+        kind: 'gitea',
+        url: 'https://ci.example/hooks/gitea/acme/shop/ci',
+        secret: 'gt',
+        filters: [],
+        reporting: ['commit statuses as coflow/acme/shop/ci and per stage via https://git.example/api/v1; token from secret gt-token', 'runs even on [skip ci]', 'pull requests from forks get secrets'],
+      },
+      { kind: 'webhook', url: 'https://ci.example/hooks/generic/acme/shop/ci', filters: [], reporting: [] },
     ]);
     expect(schedulesOf(triggers)).toEqual([{ cron: '0 3 * * *', timezone: 'Europe/Paris' }]);
     expect(webhooksOf('a/b/c', undefined, 'x')).toEqual([]);

@@ -3,7 +3,7 @@
  * URLs, schedules, notification receivers with secrets kept out of sight,
  * and the declared run inputs. Pure (reads the API's `spec`).
  */
-import type { FlowInputSpec, HookKind, ReceiverSpec, TriggerSpec } from '../../../flow/model.ts';
+import type { FlowInputSpec, HookKind, HookTrigger, ReceiverSpec, TriggerSpec } from '../../../flow/model.ts';
 
 /** The hook path's segment of a trigger kind (`webhook` triggers are the `generic` hook; api/routes/hooks.ts). */
 const HOOK_SEGMENT: Readonly<Record<HookKind, string>> = { github: 'github', gitlab: 'gitlab', gitea: 'gitea', webhook: 'generic' };
@@ -15,6 +15,8 @@ export interface WebhookFact {
   readonly secret?: string;
   /** The filters, as one line each (`events: push, tag`); empty when it takes every delivery. */
   readonly filters: readonly string[];
+  /** `report:`, `skipCi:`, `forkSecrets:` in words (docs/forges.md); empty when the trigger sets none. */
+  readonly reporting: readonly string[];
 }
 
 export interface ScheduleFact {
@@ -30,8 +32,21 @@ export function webhooksOf(uri: string, triggers: readonly TriggerSpec[] | undef
     const filters = (['events', 'branches', 'tags', 'paths'] as const)
       .filter((k) => (t[k]?.length ?? 0) > 0)
       .map((k) => `${k}: ${t[k].join(', ')}`);
-    out.push({ kind: t.kind, url: `${origin}/hooks/${HOOK_SEGMENT[t.kind]}/${uri}`, ...(t.secret ? { secret: t.secret } : {}), filters });
+    out.push({ kind: t.kind, url: `${origin}/hooks/${HOOK_SEGMENT[t.kind]}/${uri}`, ...(t.secret ? { secret: t.secret } : {}), filters, reporting: reportingOf(uri, t) });
   }
+  return out;
+}
+
+/** What a forge trigger's `report:`, `skipCi:` and `forkSecrets:` do, one line each. */
+function reportingOf(uri: string, t: HookTrigger): string[] {
+  const out: string[] = [];
+  const r = t.report;
+  if (r !== undefined) {
+    const who = r.app ? `GitHub App ${r.app.id} (key from secret ${r.app.privateKeySecret})` : `token from secret ${r.tokenSecret ?? '?'}`;
+    out.push(`commit statuses as ${r.context ?? `coflow/${uri}`}${r.perStage ? ' and per stage' : ''}${r.apiUrl ? ` via ${r.apiUrl}` : ''}; ${who}`);
+  }
+  if (t.skipCi === false) out.push('runs even on [skip ci]');
+  if (t.forkSecrets === true) out.push('pull requests from forks get secrets');
   return out;
 }
 

@@ -24,7 +24,7 @@ export function FlowTriggers({ spec, origin }: { spec: FlowSpec; origin: string 
       {hooks.length === 0 && schedules.length === 0 ? <p class="empty">No triggers: runs start by hand (the Run button, <code>coflow run</code>).</p> : null}
       {hooks.length > 0 ? (
         <table class="list webhooks">
-          <thead><tr><th>Webhook</th><th>URL</th><th>Signed with secret</th><th>Filters</th></tr></thead>
+          <thead><tr><th>Webhook</th><th>URL</th><th>Signed with secret</th><th>Filters</th><th>Reporting</th></tr></thead>
           <tbody>
             {hooks.map((h, i) => (
               <tr key={i} data-hook={h.kind}>
@@ -32,6 +32,7 @@ export function FlowTriggers({ spec, origin }: { spec: FlowSpec; origin: string 
                 <td><code class="hook-url">{h.url}</code> <CopyButton text={h.url} /></td>
                 <td>{h.secret ? <code>{h.secret}</code> : <em>none: every delivery is refused</em>}</td>
                 <td>{h.filters.length ? h.filters.map((f) => <div key={f}>{f}</div>) : 'every delivery'}</td>
+                <td class="hook-reporting">{h.reporting.length ? h.reporting.map((f) => <div key={f}>{f}</div>) : 'none'}</td>
               </tr>
             ))}
           </tbody>

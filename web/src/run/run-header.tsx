@@ -54,6 +54,7 @@ export function RunHeader({ status, connection, now }: { status: RunStatus; conn
       {status.secretsWithheld && <p class="notice run-secrets-withheld">{status.secretsWithheld}</p>}
       {status.workspace?.note && <p class="notice run-workspace">{status.workspace.note}</p>}
       {status.error && <p class="error-box run-error" role="alert">{status.error}</p>}
+      {status.warnings?.map((w) => <p key={w} class="notice warning run-warning">{w}</p>)}
     </header>
   );
 }
