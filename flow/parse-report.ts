@@ -39,6 +39,10 @@ export function readReport(r: YamlReader, field: Field, kind: HookKind): StatusR
   const tokenSecret = str('token');
   const app = readApp(r, map.get('app'), kind);
   if (map.get('token') === undefined && map.get('app') === undefined) r.report(map.missing('token'), NEEDS_CREDENTIAL(kind));
+  const tokenField = map.get('token');
+  if (tokenField !== undefined && map.get('app') !== undefined && kind === 'github') {
+    r.report(tokenField, 'report takes "token" or "app", not both: with an app, statuses and check runs are sent with its installation token');
+  }
   const apiUrl = readApi(r, map.get('api'));
   if (map.get('api') === undefined && kind === 'gitea') r.report(map.missing('api'), 'a gitea report needs "api", the Gitea API base URL (e.g. https://gitea.example.com/api/v1)');
   const context = str('context');

@@ -70,7 +70,8 @@ describe('report, skipCi and forkSecrets on forge triggers', () => {
   - github: { secret: s, report: { stages: true } }
   - github: { secret: s, report: { token: t, api: "not a url", contxt: x } }
   - webhook: { secret: s, report: { token: t }, skipCi: false }
-  - github: { secret: s, forkSecrets: "yes", report: { app: { id: abc } } }`)).toEqual([
+  - github: { secret: s, forkSecrets: "yes", report: { app: { id: abc } } }
+  - github: { secret: s, report: { token: t, app: { id: 1, privateKey: k } } }`)).toEqual([
       '3:34 triggers[0].github.report: report needs "token" (the secret holding an API token) or "app" ({ id, privateKey } of a GitHub App), as a mapping',
       '4:33 triggers[1].gitea.report.api: a gitea report needs "api", the Gitea API base URL (e.g. https://gitea.example.com/api/v1)',
       '5:41 triggers[2].gitlab.report.app: app is a GitHub App and only works on github triggers; a gitlab report takes "token"',
@@ -82,6 +83,7 @@ describe('report, skipCi and forkSecrets on forge triggers', () => {
       '9:39 triggers[6].github.forkSecrets: must be true or false, got "yes"',
       '9:61 triggers[6].github.report.app.privateKey: app needs "privateKey", the secret holding the App\'s private key (PEM)',
       '9:67 triggers[6].github.report.app.id: app id must be the GitHub App\'s number, got "abc"',
+      '10:43 triggers[7].github.report.token: report takes "token" or "app", not both: with an app, statuses and check runs are sent with its installation token',
     ]);
   });
 });
