@@ -5,8 +5,8 @@
  * `CreateStatusOption` and `CommitStatus`, `GET …/commits/{ref}/status`);
  * like Gitea it trims the context, description and target URL it stores.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
-import { FakeForgeServer, type Answer, type Recorded } from './server.ts';
+import { Ajv } from 'ajv';
+import { schemaErrors, TokenForgeFake, type Answer, type Recorded } from './server.ts';
 
 const CREATE_STATUS_OPTION = {
   type: 'object',
@@ -23,7 +23,6 @@ const COMBINED_QUERY = { type: 'object', additionalProperties: false, properties
 const ajv = new Ajv({ allErrors: true });
 const createStatus = ajv.compile(CREATE_STATUS_OPTION);
 const combinedQuery = ajv.compile(COMBINED_QUERY);
-const errors = (fn: ValidateFunction): string => (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
 
 interface GiteaStatus {
   readonly id: number;
@@ -35,33 +34,20 @@ interface GiteaStatus {
   readonly target_url: string;
 }
 
-export class FakeGitea {
-  readonly server: FakeForgeServer;
+export class FakeGitea extends TokenForgeFake {
   readonly statuses: GiteaStatus[] = [];
   private nextId = 1;
-  private readonly token: string;
-
   constructor(token: string) {
-    this.token = token;
-    this.server = new FakeForgeServer((request, problems) => this.handle(request, problems));
+    super(token, '/api/v1');
   }
 
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  get apiUrl(): string {
-    return `${this.server.url}/api/v1`;
-  }
-
-  private handle(request: Recorded, problems: string[]): Answer {
+  protected handle(request: Recorded, problems: string[]): Answer {
     if (request.headers['authorization'] !== `token ${this.token}`) return { status: 401, body: { message: 'token is required', url: 'https://gitea.test/api/swagger' } };
     const combined = /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/commits\/([0-9a-f]{40})\/status$/.exec(request.path);
     const create = /^\/api\/v1\/repos\/([^/]+\/[^/]+)\/statuses\/([0-9a-f]{40})$/.exec(request.path);
     const wire = (s: GiteaStatus): object => ({ id: s.id, status: s.status, target_url: s.target_url, description: s.description, url: '', context: s.context, creator: null, created_at: '', updated_at: '' });
     if (request.method === 'GET' && combined !== null) {
-      if (!combinedQuery(Object.fromEntries(request.query))) problems.push(`combined status: query: ${errors(combinedQuery)}`);
+      if (!combinedQuery(Object.fromEntries(request.query))) problems.push(`combined status: query: ${schemaErrors(combinedQuery)}`);
       const seen = new Set<string>();
       const latest = [...this.statuses].reverse().filter((s) => s.repo === combined[1] && s.sha === combined[2] && !seen.has(s.context) && seen.add(s.context));
       const limit = Number(request.query.get('limit') ?? 30);
@@ -70,8 +56,8 @@ export class FakeGitea {
     }
     if (request.method === 'POST' && create !== null) {
       if (!createStatus(request.body)) {
-        problems.push(`create status: body: ${errors(createStatus)}`);
-        return { status: 422, body: { message: errors(createStatus) } };
+        problems.push(`create status: body: ${schemaErrors(createStatus)}`);
+        return { status: 422, body: { message: schemaErrors(createStatus) } };
       }
       const body = request.body as { context?: string; description?: string; state?: string; target_url?: string };
       const status: GiteaStatus = { id: this.nextId++, repo: create[1]!, sha: create[2]!, context: (body.context ?? 'default').trim(), status: body.state ?? '', description: (body.description ?? '').trim(), target_url: (body.target_url ?? '').trim() };

@@ -5,15 +5,14 @@
  * status cannot move to the state it already has (400 "Cannot transition
  * status via :run from :running"); its own answers are checked too.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv } from 'ajv';
 import { COMMIT_STATUS, LIST_COMMIT_STATUSES_QUERY, SET_COMMIT_STATUS_BODY } from './gitlab-schemas.ts';
-import { FakeForgeServer, type Answer, type Recorded } from './server.ts';
+import { schemaErrors, TokenForgeFake, type Answer, type Recorded } from './server.ts';
 
 const ajv = new Ajv({ allErrors: true });
 const setBody = ajv.compile(SET_COMMIT_STATUS_BODY);
 const listQuery = ajv.compile(LIST_COMMIT_STATUSES_QUERY);
 const status = ajv.compile(COMMIT_STATUS);
-const errors = (fn: ValidateFunction): string => (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
 
 /** GitLab's state machine events, named as in its error message. */
 const EVENTS: Record<string, string> = { pending: 'enqueue', running: 'run', success: 'succeed', failed: 'drop', canceled: 'cancel', skipped: 'skip' };
@@ -28,24 +27,11 @@ export interface GitLabStatus {
   target_url: string | null;
 }
 
-export class FakeGitLab {
-  readonly server: FakeForgeServer;
+export class FakeGitLab extends TokenForgeFake {
   readonly statuses: GitLabStatus[] = [];
   private nextId = 500;
-  private readonly token: string;
-
   constructor(token: string) {
-    this.token = token;
-    this.server = new FakeForgeServer((request, problems) => this.handle(request, problems));
-  }
-
-  async start(): Promise<this> {
-    await this.server.start();
-    return this;
-  }
-
-  get apiUrl(): string {
-    return `${this.server.url}/api/v4`;
+    super(token, '/api/v4');
   }
 
   private answer(s: GitLabStatus, problems: string[]): Record<string, unknown> {
@@ -65,25 +51,25 @@ export class FakeGitLab {
       coverage: null,
       author: { id: 1, username: 'coflow', name: 'coflow', state: 'active', avatar_url: 'https://gitlab.test/a.png', web_url: 'https://gitlab.test/coflow' },
     };
-    if (!status(body)) problems.push(`the fake's own answer: ${errors(status)}`);
+    if (!status(body)) problems.push(`the fake's own answer: ${schemaErrors(status)}`);
     return body;
   }
 
-  private handle(request: Recorded, problems: string[]): Answer {
+  protected handle(request: Recorded, problems: string[]): Answer {
     if (request.headers['private-token'] !== this.token) return { status: 401, body: { message: '401 Unauthorized' } };
     const list = /^\/api\/v4\/projects\/([^/]+)\/repository\/commits\/([0-9a-f]{40})\/statuses$/.exec(request.path);
     const set = /^\/api\/v4\/projects\/([^/]+)\/statuses\/([0-9a-f]{40})$/.exec(request.path);
     if (request.method === 'GET' && list !== null) {
       const query = Object.fromEntries(request.query);
-      if (!listQuery(query)) problems.push(`list statuses: query: ${errors(listQuery)}`);
+      if (!listQuery(query)) problems.push(`list statuses: query: ${schemaErrors(listQuery)}`);
       const [project, sha] = [decodeURIComponent(list[1]!), list[2]!];
       const found = this.statuses.filter((s) => s.project === project && s.sha === sha && (query['name'] === undefined || s.name === query['name']));
       return { status: 200, body: found.map((s) => this.answer(s, problems)) };
     }
     if (request.method === 'POST' && set !== null) {
       if (!setBody(request.body)) {
-        problems.push(`set status: body: ${errors(setBody)}`);
-        return { status: 400, body: { message: errors(setBody) } };
+        problems.push(`set status: body: ${schemaErrors(setBody)}`);
+        return { status: 400, body: { message: schemaErrors(setBody) } };
       }
       const body = request.body as { state: string; name?: string; context?: string; description?: string; target_url?: string };
       const [project, sha, name] = [decodeURIComponent(set[1]!), set[2]!, body.name ?? body.context ?? 'default'];

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { schemaErrors } from './server.ts';
 
 type Json = Record<string, unknown>;
 
@@ -76,7 +77,6 @@ function describe(spec: Json): OpenApiDescription {
     }
     return fn;
   };
-  const errors = (fn: ValidateFunction): string => (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
   return {
     prefix,
     find(method, path) {
@@ -95,7 +95,7 @@ function describe(spec: Json): OpenApiDescription {
         }
         const holder = { value };
         const fn = validator(`${operation.operationId}?${name}`, { type: 'object', properties: { value: parameter['schema'] } }, queryAjv);
-        if (!fn(holder)) problems.push(`${operation.operationId}: query ${name}=${value}: ${errors(fn)}`);
+        if (!fn(holder)) problems.push(`${operation.operationId}: query ${name}=${value}: ${schemaErrors(fn)}`);
       }
       const requestBody = resolve(operation.node['requestBody']) as Json | undefined;
       const schema = (requestBody?.['content'] as Json | undefined)?.['application/json'] as Json | undefined;
@@ -105,7 +105,7 @@ function describe(spec: Json): OpenApiDescription {
         problems.push(`${operation.operationId}: takes no JSON body`);
       } else {
         const fn = validator(`${operation.operationId}:body`, schema['schema'], ajv);
-        if (!fn(body)) problems.push(`${operation.operationId}: body: ${errors(fn)}`);
+        if (!fn(body)) problems.push(`${operation.operationId}: body: ${schemaErrors(fn)}`);
       }
       return problems;
     },

@@ -7,6 +7,7 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { ValidateFunction } from 'ajv';
 
 export interface Recorded {
   readonly method: string;
@@ -99,4 +100,33 @@ export class FakeForgeServer {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
+}
+
+/** What a JSON-schema check found wrong, on one line (`/path message; …`). */
+export function schemaErrors(fn: ValidateFunction): string {
+  return (fn.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`).join('; ');
+}
+
+/** A forge fake that checks one token: the server, its start, and the API's base URL under `apiPath`. */
+export abstract class TokenForgeFake {
+  readonly server: FakeForgeServer;
+  protected readonly token: string;
+  private readonly apiPath: string;
+
+  constructor(token: string, apiPath: string) {
+    this.token = token;
+    this.apiPath = apiPath;
+    this.server = new FakeForgeServer((request, problems) => this.handle(request, problems));
+  }
+
+  async start(): Promise<this> {
+    await this.server.start();
+    return this;
+  }
+
+  get apiUrl(): string {
+    return `${this.server.url}${this.apiPath}`;
+  }
+
+  protected abstract handle(request: Recorded, problems: string[]): Answer;
 }
