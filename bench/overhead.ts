@@ -12,35 +12,25 @@
  * and coflow's store on PostgreSQL (scripts/postgres.sh).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker, NativeConnection } from '@temporalio/worker';
 import { ApiClient } from '../cli/api-client.ts';
-import { findTemporalBin, startDevServer } from '../cli/temporal-server.ts';
-import { cacheDir } from '../worker/config.ts';
 import { startPlatform, type Platform } from '../worker/platform.ts';
 import { bundleWorkflows } from '../worker/worker.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
 import type { JobRunner } from '../activities/runner.ts';
-import { freePort } from '../test/support/ports.ts';
-import { createTestDatabase, type TestDatabase } from '../test/production/support/postgres.ts';
-import { startRealTemporal } from '../test/production/temporal-fixture.ts';
-import { migrateStore, type StoreConfig } from '../store/open-store.ts';
+import { machine, median, ms } from './support/stats.ts';
+import { noopRunner } from './support/noop-runner.ts';
+import { startTarget } from './support/targets.ts';
 
 const JOBS = 20;
 const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
 const root = resolve(import.meta.dirname, '..');
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const ms = (x: number): string => `${x.toFixed(1)} ms`;
 
-/** A runner that starts no container: isolates coflow's orchestration cost. */
-const noopRunner: JobRunner = {
-  kind: 'noop',
-  run: () => Promise.resolve({ exitCode: 0, timedOut: false, cancelled: false }),
-};
 
 function sequentialFlow(uri: string, jobs: number): string {
   const list = Array.from({ length: jobs }, (_, i) => `          - { name: j${i}, endpoint: coflow/shell:1.0.0, script: "true" }`).join('\n');
@@ -56,51 +46,10 @@ async function timeRun(platform: Platform, uri: string): Promise<number> {
   return performance.now() - started;
 }
 
-/** The server and stores the bench runs on: the dev server with embedded stores, or the production topology. */
-interface Target {
-  readonly label: string;
-  readonly address: string;
-  /** A store for one platform; undefined: the embedded one in its data directory. */
-  store(name: string): Promise<StoreConfig | undefined>;
-  stop(): Promise<void>;
-}
-
-async function devTarget(dir: string): Promise<Target> {
-  const server = await startDevServer({
-    bin: findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) }),
-    dbFile: join(dir, 'temporal.db'),
-    port: await freePort(),
-    headless: true,
-    logFd: openSync(join(dir, 'temporal.log'), 'a'),
-  });
-  return { label: 'Temporal CLI dev server (SQLite, 1 history shard), embedded SQLite store', address: server.address, store: () => Promise.resolve(undefined), stop: () => server.stop() };
-}
-
-async function realTarget(): Promise<Target> {
-  const serverUrl = execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim();
-  const temporal = await startRealTemporal(Number(process.env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(new URL(serverUrl).port));
-  const databases: TestDatabase[] = [];
-  return {
-    label: 'real Temporal server v1.29.1 on PostgreSQL 15 (4 history shards), PostgreSQL store',
-    address: temporal.address,
-    async store() {
-      const db = await createTestDatabase(serverUrl);
-      databases.push(db);
-      const config: StoreConfig = { kind: 'postgres', url: db.url };
-      await migrateStore(config);
-      return config;
-    },
-    async stop() {
-      temporal.stop();
-      for (const db of databases) await db.drop();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
-  const server = process.env.COFLOW_BENCH_TEMPORAL === 'real' ? await realTarget() : await devTarget(dir);
+  const server = await startTarget(dir, process.env);
   const bundle = await bundleWorkflows();
   const platformFor = async (name: string, runner?: JobRunner): Promise<Platform> => {
     const store = await server.store(name);
@@ -153,7 +102,7 @@ async function main(): Promise<void> {
     const perJob = (xs: number[]): number => median(xs) / JOBS;
     const bareJob = perJob(bareTimes);
     const lines = [
-      `coflow overhead benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, median of ${REPEATS}`,
+      `coflow overhead benchmark — ${machine()}, median of ${REPEATS}`,
       `on the ${server.label}`,
       '',
       `(a) ${JOBS}-job sequential flow, per job:`,
