@@ -5,17 +5,19 @@
  * await its end by watch, read its log, delete it. Runner:
  * `KubernetesRunner.run` of the same spec (watch, followed log with
  * timestamps, deletion). Prints medians and the ratio; run with
- * `node bench/kubernetes.ts` (after scripts/setup.sh).
+ * `npm run bench:kubernetes` (after scripts/setup.sh). The cluster is
+ * started when it is not running and stopped again at the end (also on
+ * failure and Ctrl-C) unless COFLOW_BENCH_KEEP=1; a cluster that was already
+ * running is left running.
  */
-import { execFileSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { KubernetesRunner } from '../activities/kubernetes-runner.ts';
 import type { ContainerSpec } from '../activities/runner.ts';
+import { ensureCluster } from './support/cluster.ts';
+import { machine } from './support/stats.ts';
+import { runBench, type Teardown } from './support/teardown.ts';
 
 const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 10);
-const root = resolve(import.meta.dirname, '..');
-const cluster = join(root, 'scripts/k8s/cluster.sh');
 const namespace = 'default';
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -68,10 +70,8 @@ async function viaRunner(runner: KubernetesRunner, name: string): Promise<number
   return performance.now() - started;
 }
 
-async function main(): Promise<void> {
-  execFileSync('bash', [cluster, 'start'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const kubeconfig = /^export COFLOW_KUBECONFIG=(.*)$/m.exec(execFileSync('bash', [cluster, 'env'], { encoding: 'utf8' }))?.[1];
-  if (!kubeconfig) throw new Error('scripts/k8s/cluster.sh env printed no kubeconfig');
+async function main(teardown: Teardown): Promise<void> {
+  const kubeconfig = ensureCluster(teardown);
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const r = median(runnerTimes);
   process.stdout.write(
     [
-      `kubernetes runner, per job (median of ${REPEATS}, one-line job on coflow/shell:1.0.0):`,
+      `kubernetes runner, per job (median of ${REPEATS}, one-line job on coflow/shell:1.0.0) — ${machine()}`,
       `  baseline: create Pod, await container end by watch, read log, delete   ${ms(d)}   1.00x`,
       `  KubernetesRunner.run (watch, followed log, delete)                     ${ms(r)}   ${(r / d).toFixed(2)}x   (+${ms(r - d)})`,
       '',
@@ -100,4 +100,4 @@ async function main(): Promise<void> {
   );
 }
 
-await main();
+await runBench(process.env, main);

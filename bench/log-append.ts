@@ -7,22 +7,23 @@
  * into a table with the store's three indexes. Both stores; rounds
  * interleaved, medians, ratios to the bare INSERT.
  *
- *   node bench/log-append.ts    (starts PostgreSQL with scripts/postgres.sh on COFLOW_PG_PORT or 55432)
+ *   node bench/log-append.ts    (PostgreSQL with scripts/postgres.sh on COFLOW_BENCH_PG_PORT or 55433,
+ *                                started and stopped again unless it ran; COFLOW_BENCH_KEEP=1 keeps it)
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import pg from 'pg';
 import type { LogLine } from '../contracts/logs.ts';
 import { migrateStore, openStore, type StoreConfig } from '../store/open-store.ts';
 import { createTestDatabase } from '../test/production/support/postgres.ts';
+import { benchPostgres } from './support/targets.ts';
+import { runBench, type Teardown } from './support/teardown.ts';
 
 const LINES = Number(process.env.COFLOW_BENCH_LINES ?? 40_000);
 const BATCH = 200;
 const ROUNDS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
-const root = resolve(import.meta.dirname, '..');
 
 type Append = (runId: string, fromSeq: number, lines: readonly LogLine[]) => Promise<unknown>;
 
@@ -107,7 +108,7 @@ async function compare(name: string, config: StoreConfig, bare: Bare, indexed: B
   ];
 }
 
-async function main(): Promise<void> {
+async function main(teardown: Teardown): Promise<void> {
   const out = [`log lines stored — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}; ${LINES} lines a round in batches of ${BATCH}, one writer, median of ${ROUNDS} interleaved rounds`];
   const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-'));
   try {
@@ -115,8 +116,9 @@ async function main(): Promise<void> {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  const server = execFileSync('bash', [join(root, 'scripts/postgres.sh'), 'start'], { encoding: 'utf8' }).trim();
-  const database = await createTestDatabase(server);
+  const server = benchPostgres(process.env);
+  teardown.add(`PostgreSQL on port ${server.port}`, () => server.stop(), { keepable: true });
+  const database = await createTestDatabase(server.url);
   try {
     const config: StoreConfig = { kind: 'postgres', url: database.url };
     await migrateStore(config);
@@ -127,4 +129,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
-await main();
+await runBench(process.env, main);

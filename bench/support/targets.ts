@@ -55,17 +55,39 @@ function postgres(command: string, port: string): string {
   return execFileSync('bash', [join(root, 'scripts/postgres.sh'), command, port], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
 }
 
-/** The production topology's servers; PostgreSQL is stopped again if this started it, unless COFLOW_BENCH_KEEP=1. */
-export async function realTarget(env: NodeJS.ProcessEnv): Promise<Target> {
-  const pgPort = env.COFLOW_BENCH_PG_PORT ?? '55433';
+export interface BenchPostgres {
+  readonly port: string;
+  /** The server's `coflow` database URL. */
+  readonly url: string;
+  /** Stops the server if this started it, unless COFLOW_BENCH_KEEP=1; one already running is left running. */
+  stop(): void;
+}
+
+/** PostgreSQL on the benches' port (COFLOW_BENCH_PG_PORT, default 55433), started unless it runs. */
+export function benchPostgres(env: NodeJS.ProcessEnv): BenchPostgres {
+  const port = env.COFLOW_BENCH_PG_PORT ?? '55433';
   let startedHere = false;
   try {
-    postgres('status', pgPort);
+    postgres('status', port);
   } catch {
     startedHere = true;
   }
-  const serverUrl = postgres('start', pgPort);
-  const temporal = await startRealTemporal(Number(env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(pgPort));
+  const url = postgres('start', port);
+  return { port, url, stop: () => void (startedHere && env.COFLOW_BENCH_KEEP !== '1' && postgres('stop', port)) };
+}
+
+/** The production topology's servers; PostgreSQL is stopped again if this started it, unless COFLOW_BENCH_KEEP=1. */
+export async function realTarget(env: NodeJS.ProcessEnv): Promise<Target> {
+  const pg = benchPostgres(env);
+  const pgPort = pg.port;
+  const serverUrl = pg.url;
+  let temporal: Awaited<ReturnType<typeof startRealTemporal>>;
+  try {
+    temporal = await startRealTemporal(Number(env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(pgPort));
+  } catch (err) {
+    pg.stop();
+    throw err;
+  }
   const databases: TestDatabase[] = [];
   return {
     kind: 'real',
@@ -81,7 +103,7 @@ export async function realTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     async stop() {
       temporal.stop();
       for (const db of databases) await db.drop();
-      if (startedHere && env.COFLOW_BENCH_KEEP !== '1') postgres('stop', pgPort);
+      pg.stop();
     },
   };
 }
