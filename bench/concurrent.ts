@@ -93,17 +93,19 @@ function bareVariant(platform: Platform): Variant {
 }
 
 const gapLine = (label: string, g: GapSummary): string =>
-  `      ${label.padEnd(34)} median ${ms(g.median).padStart(9)}  p99 ${ms(g.p99).padStart(9)}  max ${ms(g.max).padStart(9)}  (${g.count} gaps)`;
+  `      ${label.padEnd(34)} median ${ms(g.median).padStart(9)}  p99 ${ms(g.p99).padStart(9)}  max ${ms(g.max).padStart(9)}` +
+  `   parts (medians): wf task queued ${ms(g.parts.wtWait)}, running ${ms(g.parts.wtRun)}; activity queued ${ms(g.parts.actWait)}`;
 
 function report(name: string, alone: number[], aloneGaps: GapSummary, batch: Batch, bareBatch?: Batch): string[] {
   const d = deciles(batch.runs);
   const ideal = median(alone);
   return [
     `  ${name}:`,
-    `    one run alone (ideal)                ${ms(median(alone)).padStart(10)}   gap median ${ms(aloneGaps.median)}`,
-    `    ${RUNS} runs at once, all done        ${ms(batch.totalMs).padStart(10)}   ${(batch.totalMs / ideal).toFixed(1)}× the ideal; ${((RUNS * JOBS) / (batch.totalMs / 1000)).toFixed(0)} jobs/s` +
+    `    one run alone (ideal)                ${ms(median(alone)).padStart(10)}`,
+    `    ${`${RUNS} runs at once, all done`.padEnd(36)} ${ms(batch.totalMs).padStart(10)}   ${(batch.totalMs / ideal).toFixed(1)}× the ideal; ${((RUNS * JOBS) / (batch.totalMs / 1000)).toFixed(0)} jobs/s` +
       (bareBatch ? `; ${(batch.totalMs / bareBatch.totalMs).toFixed(2)}× bare Temporal's batch` : ''),
-    '    gap job i ended → job i+1 started:',
+    `    gap job i ended → job i+1 started (${d.all.count} gaps):`,
+    gapLine('one run alone', aloneGaps),
     gapLine('first tenth of the runs (by start)', d.firstRuns),
     gapLine('last tenth of the runs', d.lastRuns),
     gapLine('first tenth of the batch\'s time', d.firstTime),

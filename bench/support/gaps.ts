@@ -12,6 +12,12 @@ export interface Gap {
   /** When the earlier activity completed (ms since the epoch, server time). */
   readonly at: number;
   readonly ms: number;
+  /** The workflow task that scheduled the next activity: waiting in its queue (scheduled → started). */
+  readonly wtWait: number;
+  /** … and running in the worker (started → completed). */
+  readonly wtRun: number;
+  /** The next activity waiting in its queue (scheduled → started). */
+  readonly actWait: number;
 }
 
 export interface RunGaps {
@@ -28,12 +34,16 @@ const toMs = (t: Timestamp): number => (t ? Number(t.seconds ?? 0) * 1000 + (t.n
 export async function runGaps(client: WorkflowClient, workflowId: string, activityType: string): Promise<RunGaps> {
   const history = await client.getHandle(workflowId).fetchHistory();
   const events = history.events ?? [];
-  const scheduled = new Map<string, { started?: number; completed?: number }>();
+  const times = new Map(events.map((e) => [String(e.eventId), toMs(e.eventTime)]));
+  const scheduled = new Map<string, { scheduled: number; started?: number; completed?: number; task: { scheduled: number; started: number; completed: number } }>();
   const order: string[] = [];
+  let task = { scheduled: NaN, started: NaN, completed: NaN };
   for (const e of events) {
     const id = String(e.eventId);
+    const wt = e.workflowTaskCompletedEventAttributes;
+    if (wt) task = { scheduled: times.get(String(wt.scheduledEventId))!, started: times.get(String(wt.startedEventId))!, completed: toMs(e.eventTime) };
     if (e.activityTaskScheduledEventAttributes?.activityType?.name === activityType) {
-      scheduled.set(id, {});
+      scheduled.set(id, { scheduled: toMs(e.eventTime), task });
       order.push(id);
     }
     const started = e.activityTaskStartedEventAttributes?.scheduledEventId;
@@ -43,15 +53,26 @@ export async function runGaps(client: WorkflowClient, workflowId: string, activi
   }
   const acts = order.map((id) => scheduled.get(id)!);
   if (acts.some((a) => a.started === undefined || a.completed === undefined)) throw new Error(`${workflowId}: a ${activityType} activity did not complete`);
-  const gaps = acts.slice(1).map((next, i) => ({ at: acts[i]!.completed!, ms: next.started! - acts[i]!.completed! }));
+  const gaps = acts.slice(1).map((next, i) => ({
+    at: acts[i]!.completed!, ms: next.started! - acts[i]!.completed!,
+    wtWait: next.task.started - next.task.scheduled, wtRun: next.task.completed - next.task.started, actWait: next.started! - next.scheduled,
+  }));
   return { workflowId, startedAt: toMs(events[0]?.eventTime), gaps };
 }
 
-export interface GapSummary { readonly median: number; readonly p99: number; readonly max: number; readonly count: number }
+export interface GapSummary {
+  readonly median: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly count: number;
+  /** Medians of the parts: workflow task queued, workflow task running, activity queued. */
+  readonly parts: { readonly wtWait: number; readonly wtRun: number; readonly actWait: number };
+}
 
 export function summarise(gaps: readonly Gap[]): GapSummary {
   const xs = gaps.map((g) => g.ms);
-  return { median: median(xs), p99: percentile(xs, 99), max: Math.max(...xs), count: xs.length };
+  const part = (k: 'wtWait' | 'wtRun' | 'actWait'): number => median(gaps.map((g) => g[k]));
+  return { median: median(xs), p99: percentile(xs, 99), max: Math.max(...xs), count: xs.length, parts: { wtWait: part('wtWait'), wtRun: part('wtRun'), actWait: part('actWait') } };
 }
 
 /** The first and last tenth of the runs by start time, and of all gaps by when they opened. */
