@@ -24,6 +24,7 @@ import { ensureWebBuild } from '../web/build.ts';
 import { chromiumPath } from '../test/browser/support.ts';
 import { freePort } from '../test/support/ports.ts';
 import { waitForRun } from '../test/support/harness.ts';
+import { runBench, type Teardown } from './support/teardown.ts';
 
 const COUNT = 100_000;
 const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
@@ -113,60 +114,57 @@ async function followLive(api: ApiClient, page: Page, uri: string): Promise<{ ru
   return { run: await ended, viewer: (performance.now() - t0) / 1000 };
 }
 
-async function main(): Promise<void> {
+async function main(teardown: Teardown): Promise<void> {
   execFileSync('bash', [join(root, 'scripts/build-images.sh')], { stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-web-'));
+  teardown.add('the bench directory', () => rmSync(dir, { recursive: true, force: true }));
   const server = await startDevServer({
     bin: findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cacheDir(process.env) }),
     dbFile: join(dir, 'temporal.db'), port: await freePort(), headless: true, logFd: openSync(join(dir, 'temporal.log'), 'a'),
   });
+  teardown.add('the Temporal dev server', () => server.stop(), { keepable: true });
   const platform = await startPlatform({
     dataDir: join(dir, 'data'), temporalAddress: server.address, namespace: 'default', taskQueue: 'bench-web-logs',
     apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
     bundle: await bundleWorkflows(), webRoot: await ensureWebBuild(cacheDir(process.env)),
   });
+  teardown.add('the platform', () => platform.stop());
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  try {
-    const api = new ApiClient(platform.apiUrl);
-    const flow = await api.applyFlow(FLOW);
-    const { runId } = await api.startRun(flow.uri);
-    const t0 = performance.now();
-    const run = await waitForRun(api, runId, 300_000);
-    if (run.state !== 'succeeded') throw new Error(`bench run ${runId} ${run.state}`);
-    const runSeconds = (performance.now() - t0) / 1000;
-    const path = `/runs/${runId.replace('#', '/')}`;
-    const page = await (await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } })).newPage();
+  teardown.add('Chromium', () => browser.close());
+  const api = new ApiClient(platform.apiUrl);
+  const flow = await api.applyFlow(FLOW);
+  const { runId } = await api.startRun(flow.uri);
+  const t0 = performance.now();
+  const run = await waitForRun(api, runId, 300_000);
+  if (run.state !== 'succeeded') throw new Error(`bench run ${runId} ${run.state}`);
+  const runSeconds = (performance.now() - t0) / 1000;
+  const path = `/runs/${runId.replace('#', '/')}`;
+  const page = await (await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } })).newPage();
 
-    const firsts: number[] = [];
-    const alls: number[] = [];
-    const apis: number[] = [];
-    await viewerLoad(page, `${path}?job=s.a.big`); // warm-up (caches the assets)
-    for (let i = 0; i < REPEATS; i++) {
-      const load = await viewerLoad(page, `${path}?job=s.a.big`);
-      firsts.push(load.first);
-      alls.push(load.all);
-      apis.push(await apiOnly(page, `/api/v1${path}/logs?job=s.a.big`));
-    }
-    const scrolls = [];
-    for (let i = 0; i < 3; i++) scrolls.push(await scrollThrough(page, 3));
-    const frames = scrolls.flatMap((s) => s.frames);
-    const live = await followLive(api, page, flow.uri);
-
-    console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Chromium ${browser.version()} headless, viewport 1400×900, ${REPEATS} rounds`);
-    console.log(`job printing ${COUNT} lines: run took ${runSeconds.toFixed(1)} s (container + storing the lines)`);
-    console.log(`time to first line shown:         ${median(firsts).toFixed(0)} ms (median)`);
-    console.log(`time to all ${COUNT} lines loaded: ${median(alls).toFixed(0)} ms (median)`);
-    console.log(`same pages by fetch alone:         ${median(apis).toFixed(0)} ms (median) → ratio ${(median(alls) / median(apis)).toFixed(2)}×`);
-    console.log(`scrolling the whole log, 3 viewports per frame (${frames.length} frames in 3 passes, ${median(scrolls.map((s) => s.seconds)).toFixed(1)} s a pass):`);
-    console.log(`  ${(1000 / (frames.reduce((a, b) => a + b, 0) / frames.length)).toFixed(1)} frames/s, median ${median(frames).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
-    console.log(`  log rows in the DOM at most: ${Math.max(...scrolls.map((s) => s.maxRows))}`);
-    console.log(`followed live from the run's start: run ended after ${live.run.toFixed(1)} s, the viewer showed all ${COUNT} lines after ${live.viewer.toFixed(1)} s`);
-  } finally {
-    await browser.close();
-    await platform.stop();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+  const firsts: number[] = [];
+  const alls: number[] = [];
+  const apis: number[] = [];
+  await viewerLoad(page, `${path}?job=s.a.big`); // warm-up (caches the assets)
+  for (let i = 0; i < REPEATS; i++) {
+    const load = await viewerLoad(page, `${path}?job=s.a.big`);
+    firsts.push(load.first);
+    alls.push(load.all);
+    apis.push(await apiOnly(page, `/api/v1${path}/logs?job=s.a.big`));
   }
+  const scrolls = [];
+  for (let i = 0; i < 3; i++) scrolls.push(await scrollThrough(page, 3));
+  const frames = scrolls.flatMap((s) => s.frames);
+  const live = await followLive(api, page, flow.uri);
+
+  console.log(`\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, Chromium ${browser.version()} headless, viewport 1400×900, ${REPEATS} rounds`);
+  console.log(`job printing ${COUNT} lines: run took ${runSeconds.toFixed(1)} s (container + storing the lines)`);
+  console.log(`time to first line shown:         ${median(firsts).toFixed(0)} ms (median)`);
+  console.log(`time to all ${COUNT} lines loaded: ${median(alls).toFixed(0)} ms (median)`);
+  console.log(`same pages by fetch alone:         ${median(apis).toFixed(0)} ms (median) → ratio ${(median(alls) / median(apis)).toFixed(2)}×`);
+  console.log(`scrolling the whole log, 3 viewports per frame (${frames.length} frames in 3 passes, ${median(scrolls.map((s) => s.seconds)).toFixed(1)} s a pass):`);
+  console.log(`  ${(1000 / (frames.reduce((a, b) => a + b, 0) / frames.length)).toFixed(1)} frames/s, median ${median(frames).toFixed(1)} ms, p95 ${pct(frames, 0.95).toFixed(1)} ms, max ${Math.max(...frames).toFixed(1)} ms`);
+  console.log(`  log rows in the DOM at most: ${Math.max(...scrolls.map((s) => s.maxRows))}`);
+  console.log(`followed live from the run's start: run ended after ${live.run.toFixed(1)} s, the viewer showed all ${COUNT} lines after ${live.viewer.toFixed(1)} s`);
 }
 
-await main();
+await runBench(process.env, main);

@@ -25,6 +25,7 @@ import { ensureWebBuild } from '../web/build.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { freePort } from '../test/support/ports.ts';
 import { chromiumPath } from '../test/browser/support.ts';
+import { runBench, type Teardown } from './support/teardown.ts';
 
 const REPEATS = Number(process.env.COFLOW_BENCH_REPEATS ?? 5);
 const STAGES = 10;
@@ -79,100 +80,97 @@ function bigFlow(uri: string): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function main(): Promise<void> {
+async function main(teardown: Teardown): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-web-'));
+  teardown.add('the bench directory', () => rmSync(dir, { recursive: true, force: true }));
   const cache = cacheDir(process.env);
   const server = await startDevServer({
     bin: findTemporalBin({ ...(process.env.COFLOW_TEMPORAL_BIN ? { explicit: process.env.COFLOW_TEMPORAL_BIN } : {}), cacheDir: cache }),
     dbFile: join(dir, 'temporal.db'), port: await freePort(), headless: true, logFd: openSync(join(dir, 'temporal.log'), 'a'),
   });
+  teardown.add('the Temporal dev server', () => server.stop(), { keepable: true });
   const [bundle, webRoot] = await Promise.all([bundleWorkflows(), ensureWebBuild(cache)]);
   const platform = await startPlatform({
     dataDir: join(dir, 'data'), temporalAddress: server.address, namespace: 'default', taskQueue: 'bench-web',
     apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
     bundle, runner: noopRunner, webRoot,
   });
+  teardown.add('the platform', () => platform.stop());
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
-  try {
-    const api = new ApiClient(platform.apiUrl);
-    const uri = 'bench/web/five-hundred';
-    await api.applyFlow(bigFlow(uri));
+  teardown.add('Chromium', () => browser.close());
+  const api = new ApiClient(platform.apiUrl);
+  const uri = 'bench/web/five-hundred';
+  await api.applyFlow(bigFlow(uri));
 
-    // (a) A finished run, opened again and again.
-    const { runId } = await api.startRun(uri);
-    await platform.client.workflow.getHandle(runId).result();
-    const page = `/runs/${runId.replace('#', '/')}`;
-    let runPageWeight: Weight | undefined;
-    const apiTimes: number[] = [];
-    const drawTimes: number[] = [];
-    const askedAt: number[] = [];
-    const statusAt: number[] = [];
-    const flowAt: number[] = [];
-    for (let i = 0; i <= REPEATS; i++) {
-      const t = performance.now();
-      const status = (await (await fetch(`${platform.apiUrl}/api/v1${page}`)).json()) as { flowVersion: number };
-      await (await fetch(`${platform.apiUrl}/api/v1/flows/${uri}?version=${status.flowVersion}`)).arrayBuffer();
-      const apiMs = performance.now() - t;
-      const context = await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } });
-      const tab = await context.newPage();
-      await tab.goto(page);
-      await tab.waitForFunction(allSucceeded, TOTAL, { polling: 'raf', timeout: 60_000 });
-      const drawn = await tab.evaluate(() => performance.now());
-      const answered = await tab.evaluate<{ asked: number; status: number; flow: number }>(ANSWERED);
-      if (i === 1) runPageWeight = await tab.evaluate<Weight>(WEIGHT);
-      await context.close();
-      if (i === 0) continue; // warm-up: first build served, first connection
-      apiTimes.push(apiMs);
-      drawTimes.push(drawn);
-      askedAt.push(answered.asked);
-      statusAt.push(answered.status);
-      flowAt.push(answered.flow);
-    }
-
-    // (c) The first load of the runs list (/): the page, the shell, the list's code and the stylesheet.
-    const listContext = await browser.newContext({ baseURL: platform.apiUrl });
-    const listTab = await listContext.newPage();
-    await listTab.goto('/');
-    await listTab.locator('table.list').waitFor();
-    const listWeight = await listTab.evaluate<Weight>(WEIGHT);
-    await listContext.close();
-
-    // (b) A live run, followed from its start.
-    delayMs = 40;
-    const live = await api.startRun(uri);
+  // (a) A finished run, opened again and again.
+  const { runId } = await api.startRun(uri);
+  await platform.client.workflow.getHandle(runId).result();
+  const page = `/runs/${runId.replace('#', '/')}`;
+  let runPageWeight: Weight | undefined;
+  const apiTimes: number[] = [];
+  const drawTimes: number[] = [];
+  const askedAt: number[] = [];
+  const statusAt: number[] = [];
+  const flowAt: number[] = [];
+  for (let i = 0; i <= REPEATS; i++) {
+    const t = performance.now();
+    const status = (await (await fetch(`${platform.apiUrl}/api/v1${page}`)).json()) as { flowVersion: number };
+    await (await fetch(`${platform.apiUrl}/api/v1/flows/${uri}?version=${status.flowVersion}`)).arrayBuffer();
+    const apiMs = performance.now() - t;
     const context = await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } });
     const tab = await context.newPage();
-    await tab.goto(`/runs/${live.runId.replace('#', '/')}`);
-    await tab.waitForFunction(allSucceeded, TOTAL, { polling: 1000, timeout: 300_000 });
-    const measures = await tab.evaluate(() => ({
-      status: performance.getEntriesByName('coflow:status').map((e) => e.duration),
-      layout: performance.getEntriesByName('coflow:layout').map((e) => e.duration),
-    }));
+    await tab.goto(page);
+    await tab.waitForFunction(allSucceeded, TOTAL, { polling: 'raf', timeout: 60_000 });
+    const drawn = await tab.evaluate(() => performance.now());
+    const answered = await tab.evaluate<{ asked: number; status: number; flow: number }>(ANSWERED);
+    if (i === 1) runPageWeight = await tab.evaluate<Weight>(WEIGHT);
     await context.close();
-
-    const lines = [
-      `coflow web UI benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium ${browser.version()}, median of ${REPEATS}`,
-      '',
-      `(a) run page of a finished ${TOTAL}-job run (${STAGES} stages × ${ACTIONS} actions × ${JOBS} jobs), navigation → all ${TOTAL} boxes drawn and coloured:`,
-      `    API calls the page needs (status, then flow version)   min ${ms(Math.min(...apiTimes))}  median ${ms(median(apiTimes))}  (baseline, 1.00×)`,
-      `    page: navigation → fully drawn                          min ${ms(Math.min(...drawTimes))}  median ${ms(median(drawTimes))}  (${(median(drawTimes) / median(apiTimes)).toFixed(1)}× baseline)`,
-      `      medians from navigation start: status asked at ${ms(median(askedAt))} (the shell loaded), answered at ${ms(median(statusAt))}; flow version answered at ${ms(median(flowAt))}; drawn at ${ms(median(drawTimes))}`,
-      '',
-      `(b) live ${TOTAL}-job run (runner answering after ${delayMs} ms), status events applied: ${measures.status.length}`,
-      `    one status event → drawn (next frame)                   median ${ms(median(measures.status))}  p95 ${ms(pct(measures.status, 0.95))}  max ${ms(Math.max(...measures.status))}`,
-      `    layout computed ${measures.layout.length} time(s), ${ms(measures.layout[0] ?? NaN)}`,
-      '',
-      '(c) page weight of a first load (the page and the UI files it fetched; API answers not counted):',
-      `    runs list (/)          ${kib(listWeight.sent)} gzipped as sent (${kib(listWeight.unpacked)} unpacked), ${listWeight.files} files`,
-      ...(runPageWeight ? [`    run page (500 jobs)    ${kib(runPageWeight.sent)} gzipped as sent (${kib(runPageWeight.unpacked)} unpacked), ${runPageWeight.files} files`] : []),
-    ];
-    process.stdout.write(`${lines.join('\n')}\n`);
-  } finally {
-    await browser.close();
-    await platform.stop();
-    await server.stop();
-    rmSync(dir, { recursive: true, force: true });
+    if (i === 0) continue; // warm-up: first build served, first connection
+    apiTimes.push(apiMs);
+    drawTimes.push(drawn);
+    askedAt.push(answered.asked);
+    statusAt.push(answered.status);
+    flowAt.push(answered.flow);
   }
+
+  // (c) The first load of the runs list (/): the page, the shell, the list's code and the stylesheet.
+  const listContext = await browser.newContext({ baseURL: platform.apiUrl });
+  const listTab = await listContext.newPage();
+  await listTab.goto('/');
+  await listTab.locator('table.list').waitFor();
+  const listWeight = await listTab.evaluate<Weight>(WEIGHT);
+  await listContext.close();
+
+  // (b) A live run, followed from its start.
+  delayMs = 40;
+  const live = await api.startRun(uri);
+  const context = await browser.newContext({ baseURL: platform.apiUrl, viewport: { width: 1400, height: 900 } });
+  const tab = await context.newPage();
+  await tab.goto(`/runs/${live.runId.replace('#', '/')}`);
+  await tab.waitForFunction(allSucceeded, TOTAL, { polling: 1000, timeout: 300_000 });
+  const measures = await tab.evaluate(() => ({
+    status: performance.getEntriesByName('coflow:status').map((e) => e.duration),
+    layout: performance.getEntriesByName('coflow:layout').map((e) => e.duration),
+  }));
+  await context.close();
+
+  const lines = [
+    `coflow web UI benchmark — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, Node ${process.version}, Chromium ${browser.version()}, median of ${REPEATS}`,
+    '',
+    `(a) run page of a finished ${TOTAL}-job run (${STAGES} stages × ${ACTIONS} actions × ${JOBS} jobs), navigation → all ${TOTAL} boxes drawn and coloured:`,
+    `    API calls the page needs (status, then flow version)   min ${ms(Math.min(...apiTimes))}  median ${ms(median(apiTimes))}  (baseline, 1.00×)`,
+    `    page: navigation → fully drawn                          min ${ms(Math.min(...drawTimes))}  median ${ms(median(drawTimes))}  (${(median(drawTimes) / median(apiTimes)).toFixed(1)}× baseline)`,
+    `      medians from navigation start: status asked at ${ms(median(askedAt))} (the shell loaded), answered at ${ms(median(statusAt))}; flow version answered at ${ms(median(flowAt))}; drawn at ${ms(median(drawTimes))}`,
+    '',
+    `(b) live ${TOTAL}-job run (runner answering after ${delayMs} ms), status events applied: ${measures.status.length}`,
+    `    one status event → drawn (next frame)                   median ${ms(median(measures.status))}  p95 ${ms(pct(measures.status, 0.95))}  max ${ms(Math.max(...measures.status))}`,
+    `    layout computed ${measures.layout.length} time(s), ${ms(measures.layout[0] ?? NaN)}`,
+    '',
+    '(c) page weight of a first load (the page and the UI files it fetched; API answers not counted):',
+    `    runs list (/)          ${kib(listWeight.sent)} gzipped as sent (${kib(listWeight.unpacked)} unpacked), ${listWeight.files} files`,
+    ...(runPageWeight ? [`    run page (500 jobs)    ${kib(runPageWeight.sent)} gzipped as sent (${kib(runPageWeight.unpacked)} unpacked), ${runPageWeight.files} files`] : []),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-await main();
+await runBench(process.env, main);
