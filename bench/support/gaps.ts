@@ -25,6 +25,10 @@ export interface RunGaps {
   /** When the workflow started (ms since the epoch, server time). */
   readonly startedAt: number;
   readonly gaps: readonly Gap[];
+  /** Workflow tasks that timed out or failed (a worker too slow to answer in time, or a bug). */
+  readonly taskTimeouts: number;
+  /** Activity attempts beyond the first (retries after a timeout or failure). */
+  readonly activityRetries: number;
 }
 
 type Timestamp = { seconds?: unknown; nanos?: number | null } | null | undefined;
@@ -38,7 +42,11 @@ export async function runGaps(client: WorkflowClient, workflowId: string, activi
   const scheduled = new Map<string, { scheduled: number; started?: number; completed?: number; task: { scheduled: number; started: number; completed: number } }>();
   const order: string[] = [];
   let task = { scheduled: NaN, started: NaN, completed: NaN };
+  let taskTimeouts = 0;
+  let activityRetries = 0;
   for (const e of events) {
+    if (e.workflowTaskTimedOutEventAttributes || e.workflowTaskFailedEventAttributes) taskTimeouts++;
+    activityRetries += Math.max(0, (e.activityTaskStartedEventAttributes?.attempt ?? 1) - 1);
     const id = String(e.eventId);
     const wt = e.workflowTaskCompletedEventAttributes;
     if (wt) task = { scheduled: times.get(String(wt.scheduledEventId))!, started: times.get(String(wt.startedEventId))!, completed: toMs(e.eventTime) };
@@ -57,7 +65,7 @@ export async function runGaps(client: WorkflowClient, workflowId: string, activi
     at: acts[i]!.completed!, ms: next.started! - acts[i]!.completed!,
     wtWait: next.task.started - next.task.scheduled, wtRun: next.task.completed - next.task.started, actWait: next.started! - next.scheduled,
   }));
-  return { workflowId, startedAt: toMs(events[0]?.eventTime), gaps };
+  return { workflowId, startedAt: toMs(events[0]?.eventTime), gaps, taskTimeouts, activityRetries };
 }
 
 export interface GapSummary {
