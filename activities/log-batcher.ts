@@ -1,6 +1,6 @@
 /**
- * Writes one attempt's log lines to the store in small batches: durable
- * within a quarter second, cheap per line. Lines are numbered from `firstSeq`
+ * Writes one attempt's log lines to the store in small batches: a line is
+ * written at most `flushMs` (50 ms) after it arrived, cheap per line. Lines are numbered from `firstSeq`
  * in the order they arrive; batches are written one after another, in order,
  * so the store's cursor order is the delivery order.
  *
@@ -24,7 +24,7 @@ export interface LogBatcherOptions {
   readonly attempt: number;
   /** Seq of the first line (1 for a fresh attempt's container log). */
   readonly firstSeq?: number;
-  /** A batch is written at least this often (ms). */
+  /** A line waits at most this long before its batch is written (ms); no timer runs while nothing waits. */
   readonly flushMs?: number;
   /** A batch is written as soon as this many lines wait; no batch is larger. */
   readonly flushLines?: number;
@@ -50,16 +50,17 @@ export class LogBatcher {
   readonly #failed = new AbortController();
   /** add() calls waiting for room in the buffer. */
   #waiting: Settled[] = [];
-  readonly #timer: NodeJS.Timeout;
+  /** Set while lines wait for the next write. */
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
 
   constructor(logs: LogStore, options: LogBatcherOptions) {
     this.#logs = logs;
-    const { firstSeq = 1, flushMs = 250, flushLines = 200, bufferLines = 10_000, outageBudgetMs = 60_000, ...where } = options;
+    const { firstSeq = 1, flushMs = 50, flushLines = 200, bufferLines = 10_000, outageBudgetMs = 60_000, ...where } = options;
     this.#options = { ...where, flushMs, flushLines, bufferLines: Math.max(bufferLines, flushLines), outageBudgetMs };
     this.#firstSeq = firstSeq;
     this.#nextSeq = firstSeq;
     this.#storedUpTo = firstSeq;
-    this.#timer = setInterval(() => void this.flush().catch(() => undefined), flushMs);
   }
 
   /** Lines accepted so far (stored or about to be). */
@@ -88,6 +89,13 @@ export class LogBatcher {
     this.#buffer.push(line);
     this.#nextSeq++;
     if (this.#buffer.length >= this.#options.flushLines) void this.#startWriting().catch(() => undefined);
+    else if (this.#timer === undefined && !this.#closed) {
+      // The first line waiting starts the clock: a quiet job costs no timer, a chatty one a write per flushMs at most.
+      this.#timer = setTimeout(() => {
+        this.#timer = undefined;
+        void this.flush().catch(() => undefined);
+      }, this.#options.flushMs);
+    }
     if (this.#buffer.length < this.#options.bufferLines) return Promise.resolve();
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
   }
@@ -103,7 +111,8 @@ export class LogBatcher {
 
   /** Stops the timer and writes the rest. */
   async close(): Promise<void> {
-    clearInterval(this.#timer);
+    this.#closed = true;
+    clearTimeout(this.#timer);
     await this.flush();
   }
 
@@ -140,7 +149,7 @@ export class LogBatcher {
 
   #fail(err: unknown): Error {
     this.#failure = err instanceof Error ? err : new Error(String(err));
-    clearInterval(this.#timer);
+    clearTimeout(this.#timer);
     this.#failed.abort(this.#failure);
     for (const waiter of this.#waiting.splice(0)) waiter.reject(this.#failure);
     return this.#failure;

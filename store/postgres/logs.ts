@@ -12,6 +12,7 @@
  */
 import type { LogStream } from '../../contracts/logs.ts';
 import { pollLogs } from '../follow-logs.ts';
+import { LogBell } from '../log-bell.ts';
 import type { LogStore } from '../store.ts';
 import type { Database } from './database.ts';
 import { LOG_LOCK_CLASS } from './locks.ts';
@@ -34,11 +35,14 @@ ON CONFLICT (run_id, job_path, attempt, seq) DO NOTHING`;
 const COLUMNS = 'id, job_path, attempt, seq, ts, stream, text';
 
 export function postgresLogs(db: Database): LogStore {
+  // Wakes this process's followers of a run once its lines are committed (another process's appends are polled for).
+  const bell = new LogBell();
   const store: LogStore = {
     async appendLogs(runId, jobPath, attempt, fromSeq, lines) {
       if (lines.length === 0) return;
       // Safe to repeat after a lost reply: the seqs it stored are skipped.
       await db.query(APPEND, [runId, jobPath, attempt, fromSeq, lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.text)]);
+      bell.ring(runId);
     },
     async countLogs(runId, jobPath, attempt) {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM logs WHERE run_id = $1 AND job_path = $2 AND attempt = $3', [runId, jobPath, attempt]);
@@ -53,7 +57,7 @@ export function postgresLogs(db: Database): LogStore {
       const lines = rows.map((r) => ({ cursor: Number(r.id), seq: r.seq, jobPath: r.job_path, attempt: r.attempt, ts: Number(r.ts), stream: r.stream as LogStream, text: r.text }));
       return { lines, next: lines.at(-1)?.cursor ?? after };
     },
-    followLogs: (query, options) => pollLogs((q) => store.readLogs(q), query, options),
+    followLogs: (query, options) => pollLogs((q) => store.readLogs(q), query, options, bell),
   };
   return store;
 }

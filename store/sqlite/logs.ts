@@ -2,6 +2,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { LogStream } from '../../contracts/logs.ts';
 import { pollLogs } from '../follow-logs.ts';
+import { LogBell } from '../log-bell.ts';
 import type { LogStore } from '../store.ts';
 import { settle } from './settle.ts';
 import { inTransaction } from './transaction.ts';
@@ -26,6 +27,9 @@ export function sqliteLogs(db: DatabaseSync): LogStore {
   const ofRun = db.prepare('SELECT * FROM logs WHERE run_id = ? AND id > ? ORDER BY id LIMIT ?');
   const ofJob = db.prepare('SELECT * FROM logs WHERE run_id = ? AND job_path = ? AND id > ? ORDER BY id LIMIT ?');
 
+  // Wakes this process's followers of a run once its lines are committed.
+  const bell = new LogBell();
+
   const store: LogStore = {
     appendLogs: (runId, jobPath, attempt, fromSeq, lines) => settle(() => {
       if (lines.length === 0) return;
@@ -35,6 +39,7 @@ export function sqliteLogs(db: DatabaseSync): LogStore {
           insertOf(chunk.length).run(...chunk.flatMap((l, i) => [runId, jobPath, attempt, fromSeq + from + i, l.ts, l.stream, l.text]));
         }
       });
+      bell.ring(runId);
     }),
     countLogs: (runId, jobPath, attempt) => settle(() => (countLog.get(runId, jobPath, attempt) as { n: number }).n),
     readLogs: (query) => settle(() => {
@@ -48,7 +53,7 @@ export function sqliteLogs(db: DatabaseSync): LogStore {
         next: rows.length > 0 ? rows[rows.length - 1]!.id : after,
       };
     }),
-    followLogs: (query, options) => pollLogs((q) => store.readLogs(q), query, options),
+    followLogs: (query, options) => pollLogs((q) => store.readLogs(q), query, options, bell),
   };
   return store;
 }

@@ -153,6 +153,20 @@ function followTests(current: () => Store, otherHandles: (count: number) => Prom
       expect(texts(seen)).toEqual(['one']);
     });
 
+    it('wakes for lines appended through the same store at once, not at its next poll', async () => {
+      await store.appendLogs(RUN, 'b.a.j', 1, 1, logLines('one'));
+      const abort = new AbortController();
+      const seen: StoredLogLine[] = [];
+      // A minute between polls: only the store's own wake-up can deliver 'two' before `until` gives up.
+      const following = drain(store.followLogs({ runId: RUN }, { ended: () => Promise.resolve(false), signal: abort.signal, pollMs: 60_000 }), seen);
+      await until(() => seen.length === 1);
+      await store.appendLogs(RUN, 'b.a.j', 1, 2, logLines('two'));
+      await until(() => seen.length === 2);
+      abort.abort();
+      await following;
+      expect(texts(seen)).toEqual(['one', 'two']);
+    });
+
     it('ends promptly when its signal is aborted while it reads', async () => {
       const abort = new AbortController();
       const ended = (): Promise<boolean> => {
