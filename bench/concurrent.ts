@@ -95,7 +95,7 @@ function bareVariant(platform: Platform): Variant {
 const sum = (runs: readonly RunGaps[], k: 'taskTimeouts' | 'activityRetries'): number => runs.reduce((n, r) => n + r[k], 0);
 const gapLine = (label: string, g: GapSummary): string =>
   `      ${label.padEnd(34)} median ${ms(g.median).padStart(9)}  p99 ${ms(g.p99).padStart(9)}  max ${ms(g.max).padStart(9)}` +
-  `   parts (medians): wf task queued ${ms(g.parts.wtWait)}, running ${ms(g.parts.wtRun)}; activity queued ${ms(g.parts.actWait)}`;
+  `   parts (medians): wf task queued ${ms(g.parts.wtWait)}, running ${ms(g.parts.wtRun)}; activity queued ${ms(g.parts.actWait)} (activity itself ${ms(g.parts.actRun)})`;
 
 function report(name: string, alone: number[], aloneGaps: GapSummary, batch: Batch, bareBatch?: Batch): string[] {
   const d = deciles(batch.runs);

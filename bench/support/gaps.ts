@@ -18,6 +18,8 @@ export interface Gap {
   readonly wtRun: number;
   /** The next activity waiting in its queue (scheduled → started). */
   readonly actWait: number;
+  /** The earlier activity running (started → completed): not part of the gap, shown beside it. */
+  readonly actRun: number;
 }
 
 export interface RunGaps {
@@ -64,6 +66,7 @@ export async function runGaps(client: WorkflowClient, workflowId: string, activi
   const gaps = acts.slice(1).map((next, i) => ({
     at: acts[i]!.completed!, ms: next.started! - acts[i]!.completed!,
     wtWait: next.task.started - next.task.scheduled, wtRun: next.task.completed - next.task.started, actWait: next.started! - next.scheduled,
+    actRun: acts[i]!.completed! - acts[i]!.started!,
   }));
   return { workflowId, startedAt: toMs(events[0]?.eventTime), gaps, taskTimeouts, activityRetries };
 }
@@ -74,13 +77,13 @@ export interface GapSummary {
   readonly max: number;
   readonly count: number;
   /** Medians of the parts: workflow task queued, workflow task running, activity queued. */
-  readonly parts: { readonly wtWait: number; readonly wtRun: number; readonly actWait: number };
+  readonly parts: { readonly wtWait: number; readonly wtRun: number; readonly actWait: number; readonly actRun: number };
 }
 
 export function summarise(gaps: readonly Gap[]): GapSummary {
   const xs = gaps.map((g) => g.ms);
-  const part = (k: 'wtWait' | 'wtRun' | 'actWait'): number => median(gaps.map((g) => g[k]));
-  return { median: median(xs), p99: percentile(xs, 99), max: Math.max(...xs), count: xs.length, parts: { wtWait: part('wtWait'), wtRun: part('wtRun'), actWait: part('actWait') } };
+  const part = (k: 'wtWait' | 'wtRun' | 'actWait' | 'actRun'): number => median(gaps.map((g) => g[k]));
+  return { median: median(xs), p99: percentile(xs, 99), max: Math.max(...xs), count: xs.length, parts: { wtWait: part('wtWait'), wtRun: part('wtRun'), actWait: part('actWait'), actRun: part('actRun') } };
 }
 
 /** The first and last tenth of the runs by start time, and of all gaps by when they opened. */
