@@ -18,8 +18,9 @@
  *   COFLOW_BENCH_LINES     lines printed in (a) (default 200000)
  *   COFLOW_BENCH_REPEATS   rounds of (a) (default 3)
  *   COFLOW_BENCH_TICKS     lines printed in (b), one per 100 ms (default 100)
- *   COFLOW_BENCH_TEMPORAL  dev (default) | real: the production topology's servers
- *                          and PostgreSQL store (COFLOW_BENCH_PG_PORT, COFLOW_BENCH_TEMPORAL_PORT)
+ *   COFLOW_BENCH_TEMPORAL  dev (default; API and worker in one process, like `coflow dev`) |
+ *                          real: the production topology — its servers, the PostgreSQL store, and the
+ *                          API apart from the worker (COFLOW_BENCH_PG_PORT, COFLOW_BENCH_TEMPORAL_PORT)
  *   COFLOW_BENCH_KEEP=1    leave the servers running
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -112,11 +113,15 @@ async function main(teardown: Teardown): Promise<void> {
   const server = await startTarget(dir, process.env);
   teardown.add(server.label, () => server.stop(), { keepable: true });
   const store = await server.store('logs');
-  const platform = await startPlatform({
-    dataDir: join(dir, 'data'), temporalAddress: server.address, namespace: 'default', taskQueue: 'bench-logs',
+  const common = {
+    temporalAddress: server.address, namespace: 'default', taskQueue: 'bench-logs',
     apiHost: '127.0.0.1', apiPort: 0, dockerSocket: '/var/run/docker.sock', componentsDir: join(root, 'components'),
-    bundle: await bundleWorkflows(), ...(store ? { store } : {}),
-  });
+  };
+  // dev: API and worker in one process, like `coflow dev`; real: apart, like the production topology
+  // (two platforms on one store: the worker's appends reach the API's followers through the database only).
+  const worker = store ? await startPlatform({ ...common, dataDir: join(dir, 'worker'), store, serveApi: false, bundle: await bundleWorkflows() }) : undefined;
+  if (worker) teardown.add('the worker (its job containers)', () => worker.stop());
+  const platform = await startPlatform({ ...common, dataDir: join(dir, 'data'), ...(store ? { store, runWorker: false } : { bundle: await bundleWorkflows() }) });
   teardown.add('the platform (its job containers)', () => platform.stop());
   const api = new ApiClient(platform.apiUrl);
   await api.applyFlow(flow('bench/logs/print', 'print', PRINT));
@@ -151,7 +156,7 @@ async function main(teardown: Teardown): Promise<void> {
   const cRun = median(coflow.run);
   process.stdout.write([
     `coflow logs benchmark — ${machine()}`,
-    `on the ${server.label}; image ${IMAGE}`,
+    `on the ${server.label}; ${worker ? 'API and worker apart (two platforms on one store)' : 'API and worker in one process'}; image ${IMAGE}`,
     '',
     `(a) a job printing ${LINES.toLocaleString('en')} lines (\`${PRINT}\`) as fast as it can, median of ${REPEATS} interleaved rounds; every line checked: stored once, in order`,
     `    plain container, docker run -d → docker wait (baseline)   ${ms(pRun, 0).padStart(9)}  ${rate(LINES, pRun).padStart(16)}   1.00×`,
