@@ -122,6 +122,15 @@ describe('LogBatcher', () => {
     await batcher.close();
   });
 
+  it('writes a line after a quiet spell at once, not flushMs later', async () => {
+    const batcher = new LogBatcher(store, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 60_000 });
+    await batcher.add(line('first'));
+    const deadline = Date.now() + 2_000;
+    while ((await store.countLogs(RUN, JOB, 1)) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await stored()).toEqual([{ seq: 1, text: 'first' }]);
+    await batcher.close();
+  });
+
   it('takes lines while its buffer has room, and holds add() once it is full until a batch is stored (back-pressure)', async () => {
     const { logs, open } = heldBack(store, () => true);
     const batcher = new LogBatcher(logs, { runId: RUN, jobPath: JOB, attempt: 1, flushMs: 60_000, flushLines: 3, bufferLines: 7 });

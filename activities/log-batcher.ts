@@ -1,6 +1,8 @@
 /**
- * Writes one attempt's log lines to the store in small batches: a line is
- * written at most `flushMs` (50 ms) after it arrived, cheap per line. Lines are numbered from `firstSeq`
+ * Writes one attempt's log lines to the store in small batches: a line after
+ * a quiet spell is written at once (a follower sees it within a write), lines
+ * that keep coming at most `flushMs` (50 ms) after they arrived, one write per
+ * `flushMs` at most — cheap per line. Lines are numbered from `firstSeq`
  * in the order they arrive; batches are written one after another, in order,
  * so the store's cursor order is the delivery order.
  *
@@ -24,7 +26,7 @@ export interface LogBatcherOptions {
   readonly attempt: number;
   /** Seq of the first line (1 for a fresh attempt's container log). */
   readonly firstSeq?: number;
-  /** A line waits at most this long before its batch is written (ms); no timer runs while nothing waits. */
+  /** At most one write per this many ms while lines keep coming; a line waits at most this long (ms). */
   readonly flushMs?: number;
   /** A batch is written as soon as this many lines wait; no batch is larger. */
   readonly flushLines?: number;
@@ -53,6 +55,8 @@ export class LogBatcher {
   /** Set while lines wait for the next write. */
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
+  /** When the last write began (performance.now()); lines after a quiet spell are written at once. */
+  #lastWrite = -Infinity;
 
   constructor(logs: LogStore, options: LogBatcherOptions) {
     this.#logs = logs;
@@ -90,11 +94,13 @@ export class LogBatcher {
     this.#nextSeq++;
     if (this.#buffer.length >= this.#options.flushLines) void this.#startWriting().catch(() => undefined);
     else if (this.#timer === undefined && !this.#closed) {
-      // The first line waiting starts the clock: a quiet job costs no timer, a chatty one a write per flushMs at most.
+      // Leading and trailing edge: at once (next turn, with the lines of the same chunk) after a quiet spell,
+      // else flushMs after the last write began. A quiet job costs no timer.
+      const wait = Math.max(0, this.#lastWrite + this.#options.flushMs - performance.now());
       this.#timer = setTimeout(() => {
         this.#timer = undefined;
         void this.flush().catch(() => undefined);
-      }, this.#options.flushMs);
+      }, wait);
     }
     if (this.#buffer.length < this.#options.bufferLines) return Promise.resolve();
     return new Promise((resolve, reject) => this.#waiting.push({ resolve, reject }));
@@ -132,6 +138,7 @@ export class LogBatcher {
     while (this.#buffer.length > 0) {
       const batch = this.#buffer.slice(0, flushLines);
       const fromSeq = this.#storedUpTo;
+      this.#lastWrite = performance.now();
       try {
         await retryTransient(() => this.#logs.appendLogs(runId, jobPath, attempt, fromSeq, batch), { budgetMs: outageBudgetMs });
       } catch (err) {
