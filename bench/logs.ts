@@ -34,7 +34,7 @@ import type { RunStatus } from '../contracts/run-status.ts';
 import { startPlatform, type Platform } from '../worker/platform.ts';
 import { bundleWorkflows } from '../worker/worker.ts';
 import { now, plainFollow, plainRate, removeBenchContainers, type Arrival } from './support/plain-container.ts';
-import { machine, median, ms, percentile } from './support/stats.ts';
+import { machine, median, ms, percentile, spread } from './support/stats.ts';
 import { startTarget } from './support/targets.ts';
 import { runBench, type Teardown } from './support/teardown.ts';
 
@@ -99,6 +99,7 @@ async function coflowFollow(platform: Platform, api: ApiClient): Promise<Arrival
   return arrivals;
 }
 
+const fmtSpread = (xs: number[]): string => { const s = spread(xs); return `${ms(s.min, 0)} / ${ms(s.median, 0)} / ${ms(s.max, 0)}`; };
 const rate = (lines: number, msTaken: number): string => `${Math.round(lines / (msTaken / 1000)).toLocaleString('en')} lines/s`;
 const latencyLine = (label: string, xs: readonly Arrival[]): string => {
   const l = xs.map((a) => a.latencyMs);
@@ -161,6 +162,7 @@ async function main(teardown: Teardown): Promise<void> {
     `(a) a job printing ${LINES.toLocaleString('en')} lines (\`${PRINT}\`) as fast as it can, median of ${REPEATS} interleaved rounds; every line checked: stored once, in order`,
     `    plain container, docker run -d → docker wait (baseline)   ${ms(pRun, 0).padStart(9)}  ${rate(LINES, pRun).padStart(16)}   1.00×`,
     `    coflow run, start → end (every line stored)              ${ms(cRun, 0).padStart(9)}  ${rate(LINES, cRun).padStart(16)}   ${(pRun / cRun).toFixed(2)}× the baseline's rate`,
+    `    rounds (min/median/max): plain ${fmtSpread(plain.run)}; coflow ${fmtSpread(coflow.run)}`,
     `    read back: docker logs ${ms(median(plain.read), 0)}; coflow API pages ${ms(median(coflow.read), 0)} (${(median(coflow.read) / median(plain.read)).toFixed(2)}×)`,
     '',
     `(b) latency, a line printed (Docker's log timestamp) → shown by the follower; a line every 100 ms, ${TICKS} lines, both at once`,
