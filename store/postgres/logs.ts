@@ -16,6 +16,7 @@ import { LogBell } from '../log-bell.ts';
 import type { LogStore } from '../store.ts';
 import type { Database } from './database.ts';
 import { LOG_LOCK_CLASS } from './locks.ts';
+import { notifyLogs, type LogListener } from './log-listener.ts';
 
 interface LogRow { id: string; job_path: string; attempt: number; seq: number; ts: string; stream: string; text: string }
 
@@ -34,15 +35,17 @@ ON CONFLICT (run_id, job_path, attempt, seq) DO NOTHING`;
 
 const COLUMNS = 'id, job_path, attempt, seq, ts, stream, text';
 
-export function postgresLogs(db: Database): LogStore {
-  // Wakes this process's followers of a run once its lines are committed (another process's appends are polled for).
-  const bell = new LogBell();
+export function postgresLogs(db: Database, listener?: LogListener): LogStore {
+  // Wakes this process's followers of a run once its lines are committed; with a listener, other processes' appends too.
+  const bell = new LogBell((active) => listener?.setActive(active));
+  listener?.ring(bell);
   const store: LogStore = {
     async appendLogs(runId, jobPath, attempt, fromSeq, lines) {
       if (lines.length === 0) return;
       // Safe to repeat after a lost reply: the seqs it stored are skipped.
       await db.query(APPEND, [runId, jobPath, attempt, fromSeq, lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.text)]);
       bell.ring(runId);
+      notifyLogs(db, runId);
     },
     async countLogs(runId, jobPath, attempt) {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM logs WHERE run_id = $1 AND job_path = $2 AND attempt = $3', [runId, jobPath, attempt]);

@@ -12,6 +12,7 @@ import { postgresDeployments } from './deployments.ts';
 import { postgresEnvironments } from './environments.ts';
 import { postgresFlows } from './flows.ts';
 import { postgresIncidents } from './incidents.ts';
+import { LogListener } from './log-listener.ts';
 import { postgresLogs } from './logs.ts';
 import { migratePostgres, readSchemaState } from './migrations.ts';
 import { postgresOptions, type PostgresStoreConfig } from './options.ts';
@@ -28,10 +29,11 @@ export async function openPostgresStore(config: PostgresStoreConfig): Promise<St
     await db.close();
     throw err;
   }
+  const listener = new LogListener(options.url);
   return {
     kind: 'postgres',
     ...postgresFlows(db),
-    ...postgresLogs(db),
+    ...postgresLogs(db, listener),
     ...postgresCallbacks(db),
     ...postgresSecrets(db),
     ...postgresSessions(db),
@@ -42,7 +44,10 @@ export async function openPostgresStore(config: PostgresStoreConfig): Promise<St
       return (await readSchemaState(db)).version;
     },
     ping: () => db.ping(),
-    close: () => db.close(),
+    close: () => {
+      listener.close();
+      return db.close();
+    },
   };
 }
 
