@@ -65,7 +65,17 @@ export async function realTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     startedHere = true;
   }
   const serverUrl = postgres('start', pgPort);
-  const temporal = await startRealTemporal(Number(env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(pgPort));
+  const stopPostgres = (): void => {
+    if (startedHere && env.COFLOW_BENCH_KEEP !== '1') postgres('stop', pgPort);
+  };
+  let temporal: Awaited<ReturnType<typeof startRealTemporal>>;
+  try {
+    temporal = await startRealTemporal(Number(env.COFLOW_BENCH_TEMPORAL_PORT ?? 27233), Number(pgPort));
+  } catch (err) {
+    // Temporal did not come up (a port taken): the PostgreSQL started for it goes too.
+    stopPostgres();
+    throw err;
+  }
   const databases: TestDatabase[] = [];
   return {
     kind: 'real',
@@ -81,7 +91,7 @@ export async function realTarget(env: NodeJS.ProcessEnv): Promise<Target> {
     async stop() {
       temporal.stop();
       for (const db of databases) await db.drop();
-      if (startedHere && env.COFLOW_BENCH_KEEP !== '1') postgres('stop', pgPort);
+      stopPostgres();
     },
   };
 }
