@@ -8,6 +8,7 @@
  */
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { FlowSpec } from '../flow/model.ts';
+import type { StoredFlow } from '../store/store.ts';
 import type { RunInput } from '../contracts/run-input.ts';
 import { RUN_SEARCH_ATTRIBUTES, startingSearchAttributes } from '../contracts/search-attributes.ts';
 import type { TriggerContext, TriggerKind } from '../contracts/triggers.ts';
@@ -39,9 +40,13 @@ export interface StartedRun {
  */
 const ANSWERS_CALLER: readonly TriggerKind[] = ['manual', 'rerun'];
 
-/** Starts (or finds, for a redelivery) the run a request asks for. */
-export async function startRun(deps: StartDeps, request: RunRequest): Promise<StartedRun> {
-  const stored = await deps.store.getFlow(request.uri);
+/**
+ * Starts (or finds, for a redelivery) the run a request asks for. `stored`:
+ * the flow's latest version when the caller read it already (a webhook,
+ * whose triggers were checked against it): the run pins that version.
+ */
+export async function startRun(deps: StartDeps, request: RunRequest, stored?: StoredFlow): Promise<StartedRun> {
+  stored ??= await deps.store.getFlow(request.uri);
   if (!stored) throw new FlowNotFoundError(request.uri);
   await refuseOverLimit(deps, stored.spec, request.trigger.kind);
   const { input, fresh } = await prepareRun(deps, stored, request);

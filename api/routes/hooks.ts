@@ -13,6 +13,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { JSONValue } from 'hono/utils/types';
 import type { HookTrigger } from '../../flow/model.ts';
+import type { StoredFlow } from '../../store/store.ts';
 import { choiceList } from '../../flow/suggest.ts';
 import type { TriggerContext } from '../../contracts/triggers.ts';
 import { ComponentNotFoundError, ComponentUseError } from '../../components/errors.ts';
@@ -41,8 +42,8 @@ const FORGE_NAMES = choiceList(Object.keys(FORGES));
 const MAX_PAYLOAD_IN_CONTEXT = 64 * 1024;
 const MAX_DELIVERY_ID = 200;
 
-/** The flow's triggers of this forge whose secret signs the body; refused when none does. */
-async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: Uint8Array, headers: Headers): Promise<HookTrigger[]> {
+/** The flow and its triggers of this forge whose secret signs the body; refused when none does. */
+async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: Uint8Array, headers: Headers): Promise<{ stored: StoredFlow; verified: HookTrigger[] }> {
   const stored = await deps.store.getFlow(uri);
   if (!stored) throw new DeliveryRefusedError('unknown_flow', new ApiError('not_found', `flow ${uri} not found`));
   const triggers = (stored.spec.triggers ?? []).filter((t): t is HookTrigger => t.kind === forge.kind);
@@ -52,7 +53,7 @@ async function verifiedTriggers(deps: ApiDeps, forge: Forge, uri: string, body: 
     const secret = secrets[i];
     return secret !== undefined && secret !== '' && forge.verify(secret, body, headers);
   });
-  if (verified.length > 0) return verified;
+  if (verified.length > 0) return { stored, verified };
   const unresolved = triggers.filter((_, i) => !secrets[i]).map((t) => t.secret ?? '(none)');
   if (unresolved.length === triggers.length) {
     console.error(`coflow api: webhook for ${uri}: secret ${unresolved.join(', ')} is not configured; every ${forge.kind} delivery is refused`);
@@ -105,7 +106,7 @@ export const hookRoutes: RouteModule = (app, deps) => {
         const uri = `${ns}/${repo}/${name}`;
         const body = new Uint8Array(await c.req.arrayBuffer());
         const headers = c.req.raw.headers;
-        const verified = await verifiedTriggers(deps, forge, uri, body, headers);
+        const { stored, verified } = await verifiedTriggers(deps, forge, uri, body, headers);
         // Verified: from here the body is trusted to come from the forge.
         const payload = readPayload(forge, body, c.req.header('content-type') ?? '');
         const event = forge.eventName(headers);
@@ -137,9 +138,10 @@ export const hookRoutes: RouteModule = (app, deps) => {
         const secretsWithheld = secretsWithheldFor(started, trigger);
         // Commit statuses: from the first matching trigger with `report:` (runs/report-target.ts).
         const report = eventReportRequest(started, trigger.commit, trigger.repo?.fullName, payload, deps.publicUrl ?? new URL(c.req.url).origin);
+        // The version whose triggers verified and matched the delivery is the one the run pins (one flow lookup per delivery).
         const run = await startRun(deps.runs, {
           uri, trigger, deliveryKey: `${forge.kind}:${deliveryId}`, ...(report ? { report } : {}), ...(secretsWithheld ? { secretsWithheld } : {}),
-        });
+        }, stored);
         count(run.duplicate ? 'duplicate' : 'started');
         const { payload: _payload, ...shown } = trigger;
         const answer = { result: run.duplicate ? ('duplicate' as const) : ('started' as const), runId: run.runId, number: run.number, event: trigger.event, trigger: shown as unknown as Record<string, JSONValue> };

@@ -134,8 +134,7 @@ export class Database implements Queryable {
     let result: T;
     let xid: string;
     try {
-      await tx.query('BEGIN');
-      xid = (await tx.query<{ xid: string }>('SELECT txid_current()::text AS xid'))[0]!.xid;
+      xid = await begin(client, this);
       result = await fn(tx);
     } catch (err) {
       await rollBack(client, err);
@@ -180,6 +179,23 @@ function onClient(client: PoolClient, db: Database): Queryable {
       }
     },
   };
+}
+
+/**
+ * BEGIN and the new transaction's id in one round trip (two statements in
+ * one simple-protocol query): the id is what a lost COMMIT is looked up by.
+ */
+async function begin(client: PoolClient, db: Database): Promise<string> {
+  let results: unknown;
+  try {
+    results = await client.query('BEGIN; SELECT txid_current()::text AS xid');
+  } catch (err) {
+    throw db.translate(err);
+  }
+  const rows = Array.isArray(results) ? (results as { rows: { xid?: string }[] }[])[1]?.rows : undefined;
+  const xid = rows?.[0]?.xid;
+  if (xid === undefined) throw new Error('BEGIN did not return the transaction id');
+  return xid;
 }
 
 /** Ends a failed transaction: ROLLBACK on a healthy connection, else the connection is dropped (the server rolls back). */

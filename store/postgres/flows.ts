@@ -38,19 +38,39 @@ async function applyIn(tx: Queryable, spec: FlowSpec, source: string): Promise<{
 }
 
 /**
- * A delivery's run number. A first claim bumps the counter (locking its row)
- * and inserts the delivery; a claim that lost the race to insert it rolls
- * back, so its bump burns no number, and reads the winner's.
+ * A delivery's run number in one statement: the delivery as recorded, else a
+ * bump of the flow's counter (which locks its row until commit) and the
+ * delivery inserted with that number. One round trip inside the transaction
+ * keeps the counter's row locked only for the statement's tail and COMMIT,
+ * so concurrent claims of one flow take shorter turns. `known` and `claimed`
+ * both empty: another claim inserted the same delivery after this
+ * statement's snapshot — this one bumped the counter for nothing and must
+ * roll back (LostClaimRace), so that no number is burnt.
  */
+const CLAIM = `WITH known AS (SELECT number FROM deliveries WHERE uri = $1 AND key = $2),
+bumped AS (
+  INSERT INTO run_numbers (uri, last) SELECT $1, 1 WHERE NOT EXISTS (SELECT 1 FROM known)
+  ON CONFLICT (uri) DO UPDATE SET last = run_numbers.last + 1 RETURNING last),
+claimed AS (INSERT INTO deliveries (uri, key, number) SELECT $1, $2, last FROM bumped ON CONFLICT DO NOTHING RETURNING number)
+SELECT (SELECT number FROM known) AS known, (SELECT number FROM claimed) AS claimed`;
+
+/** A claim that lost the race to record its delivery: rolled back, the winner's number is read instead. */
+class LostClaimRace extends Error {}
+
 async function claimIn(tx: Queryable, uri: string, key: string): Promise<{ number: number; fresh: boolean }> {
-  const known = await tx.query<{ number: number }>('SELECT number FROM deliveries WHERE uri = $1 AND key = $2', [uri, key]);
-  if (known[0] !== undefined) return { number: known[0].number, fresh: false };
-  await tx.query('SAVEPOINT claim');
-  const [bumped] = await tx.query<{ last: number }>(BUMP, [uri]);
-  const inserted = await tx.query('INSERT INTO deliveries (uri, key, number) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING number', [uri, key, bumped!.last]);
-  if (inserted.length > 0) return { number: bumped!.last, fresh: true };
-  await tx.query('ROLLBACK TO SAVEPOINT claim');
-  const [winner] = await tx.query<{ number: number }>('SELECT number FROM deliveries WHERE uri = $1 AND key = $2', [uri, key]);
+  const [row] = await tx.query<{ known: number | null; claimed: number | null }>(CLAIM, [uri, key]);
+  if (typeof row?.known === 'number') return { number: row.known, fresh: false };
+  if (typeof row?.claimed === 'number') return { number: row.claimed, fresh: true };
+  throw new LostClaimRace();
+}
+
+async function claim(db: Database, uri: string, key: string): Promise<{ number: number; fresh: boolean }> {
+  try {
+    return await db.transaction((tx) => claimIn(tx, uri, key));
+  } catch (err) {
+    if (!(err instanceof LostClaimRace)) throw err;
+  }
+  const [winner] = await db.query<{ number: number }>('SELECT number FROM deliveries WHERE uri = $1 AND key = $2', [uri, key]);
   return { number: winner!.number, fresh: false };
 }
 
@@ -72,6 +92,6 @@ export function postgresFlows(db: Database): FlowStore & RunNumberStore {
       return rows.map((r) => ({ version: r.version, createdAt: r.created_at.toISOString() }));
     },
     nextRunNumber: (uri) => db.transaction(async (tx) => (await tx.query<{ last: number }>(BUMP, [uri]))[0]!.last),
-    claimRunNumber: (uri, key) => db.transaction((tx) => claimIn(tx, uri, key)),
+    claimRunNumber: (uri, key) => claim(db, uri, key),
   };
 }
