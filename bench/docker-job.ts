@@ -41,6 +41,28 @@ const FLOW = `uri: ${URI}\nstages:\n  - name: s\n    actions:\n      - name: a\n
 
 const now = (): number => performance.timeOrigin + performance.now();
 
+/** What is running, newest last: stopped by the finally blocks, or here on Ctrl-C / SIGTERM. */
+const running: (() => Promise<void>)[] = [];
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void (async () => {
+      for (const stop of running.reverse()) await stop().catch(() => undefined);
+      process.exit(130);
+    })();
+  });
+}
+
+/** Runs `body` with `stop` registered for the signal handler, and stops afterwards in any case. */
+async function holding<T>(stop: () => Promise<void>, body: () => Promise<T>): Promise<T> {
+  running.push(stop);
+  try {
+    return await body();
+  } finally {
+    running.splice(running.indexOf(stop), 1);
+    await stop();
+  }
+}
+
 function kinds(env: NodeJS.ProcessEnv): TargetKind[] {
   const asked = env.COFLOW_BENCH_TEMPORAL ?? 'both';
   if (asked === 'both') return ['dev', 'real'];
@@ -56,7 +78,7 @@ function dockerRun(): number {
 }
 
 /** What `docker run --rm` asks of the daemon (create with attach, attach, wait until removed, start), from this process. */
-async function dockerRunByHand(docker: Dockerode, calls: DockerCall[], marks: Marks[]): Promise<number> {
+async function dockerRunByHand(docker: Dockerode, calls: DockerCall[]): Promise<{ took: number; marks: Marks }> {
   const t = now();
   const container = await docker.createContainer({
     Image: IMAGE, Entrypoint: ['/bin/sh'], Cmd: ['-c', 'true'], AttachStdout: true, AttachStderr: true,
@@ -68,28 +90,24 @@ async function dockerRunByHand(docker: Dockerode, calls: DockerCall[], marks: Ma
   await container.start();
   await removed;
   const end = now();
-  const m: Marks = new Map([['client sent', t], ['client done', end]]);
-  dockerMarks(calls, t, end, m);
-  marks.push(m);
-  return end - t;
+  const marks: Marks = new Map([['client sent', t], ['client done', end]]);
+  dockerMarks(calls, t, end, marks);
+  // Only this process's calls are traced, and only those of the current measurement matter.
+  calls.length = 0;
+  return { took: end - t, marks };
 }
 
 interface Figures { docker: number[]; coflow: number[]; ratios: number[]; byHand: number[]; coflowMarks: Marks[]; byHandMarks: Marks[] }
 
-async function measure(kind: TargetKind): Promise<{ label: string; figures: Figures }> {
-  const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-docker-'));
-  const target = await startTarget(dir, { ...process.env, COFLOW_BENCH_TEMPORAL: kind });
-  const calls: DockerCall[] = [];
-  const docker = tracedDocker(SOCKET, calls);
-  // When the activity hands the job to the runner, and when the runner hands back its result.
-  const runnerMarks: { called: number; returned: number }[] = [];
+/** The docker runner, with a mark when the activity hands it the job and when it hands back the result. */
+function markedRunner(docker: Dockerode, marks: { called: number; returned: number }[]): JobRunner {
   const inner = new DockerRunner({ docker });
-  const runner: JobRunner = {
+  return {
     kind: inner.kind,
     workspaces: inner.workspaces,
     async run(spec, hooks) {
       const mark = { called: now(), returned: Number.NaN };
-      runnerMarks.push(mark);
+      marks.push(mark);
       try {
         return await inner.run(spec, hooks);
       } finally {
@@ -97,14 +115,27 @@ async function measure(kind: TargetKind): Promise<{ label: string; figures: Figu
       }
     },
   };
-  try {
+}
+
+async function measure(kind: TargetKind): Promise<{ label: string; figures: Figures }> {
+  const dir = mkdtempSync(join(tmpdir(), 'coflow-bench-docker-'));
+  const stopTarget = { stop: (): Promise<void> => Promise.resolve() };
+  return holding(async () => {
+    await stopTarget.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, async () => {
+    const target = await startTarget(dir, { ...process.env, COFLOW_BENCH_TEMPORAL: kind });
+    stopTarget.stop = () => target.stop();
+    const calls: DockerCall[] = [];
+    const docker = tracedDocker(SOCKET, calls);
+    const runnerMarks: { called: number; returned: number }[] = [];
     const store = await target.store('docker-job');
     const platform = await startPlatform({
       dataDir: join(dir, 'platform'), temporalAddress: target.address, namespace: 'default', taskQueue: 'bench-docker-job',
       apiHost: '127.0.0.1', apiPort: 0, dockerSocket: SOCKET, componentsDir: join(root, 'components'),
-      bundle: await bundleWorkflows(), runner, ...(store ? { store } : {}),
+      bundle: await bundleWorkflows(), runner: markedRunner(docker, runnerMarks), ...(store ? { store } : {}),
     });
-    try {
+    return holding(() => platform.stop(), async () => {
       const api = new ApiClient(platform.apiUrl);
       await api.applyFlow(FLOW);
       const coflowRun = async (): Promise<{ took: number; marks: Marks }> => {
@@ -122,35 +153,36 @@ async function measure(kind: TargetKind): Promise<{ label: string; figures: Figu
         if (mark !== undefined) marks.set('runner called', mark.called).set('runner returned', mark.returned);
         return { took: end - t, marks };
       };
-      // Warm-up: the worker's first workflow task, the image's layers in the page cache.
-      await coflowRun();
-      dockerRun();
-      const figures: Figures = { docker: [], coflow: [], ratios: [], byHand: [], coflowMarks: [], byHandMarks: [] };
-      for (let i = 0; i < PAIRS; i++) {
-        let base: number;
-        let run: { took: number; marks: Marks };
-        if (i % 2 === 0) {
-          base = dockerRun();
-          run = await coflowRun();
-        } else {
-          run = await coflowRun();
-          base = dockerRun();
-        }
-        figures.docker.push(base);
-        figures.coflow.push(run.took);
-        figures.coflowMarks.push(run.marks);
-        figures.ratios.push(run.took / base);
-        figures.byHand.push(await dockerRunByHand(docker, calls, figures.byHandMarks));
-        calls.length = 0;
-      }
-      return { label: target.label, figures };
-    } finally {
-      await platform.stop();
+      return { label: target.label, figures: await pairs(coflowRun, () => dockerRunByHand(docker, calls)) };
+    });
+  });
+}
+
+/** The interleaved pairs (order alternating), each followed by docker run's calls by hand. */
+async function pairs(coflowRun: () => Promise<{ took: number; marks: Marks }>, byHand: () => Promise<{ took: number; marks: Marks }>): Promise<Figures> {
+  // Warm-up: the worker's first workflow task, the image's layers in the page cache.
+  await coflowRun();
+  dockerRun();
+  const figures: Figures = { docker: [], coflow: [], ratios: [], byHand: [], coflowMarks: [], byHandMarks: [] };
+  for (let i = 0; i < PAIRS; i++) {
+    let base: number;
+    let run: { took: number; marks: Marks };
+    if (i % 2 === 0) {
+      base = dockerRun();
+      run = await coflowRun();
+    } else {
+      run = await coflowRun();
+      base = dockerRun();
     }
-  } finally {
-    await target.stop();
-    rmSync(dir, { recursive: true, force: true });
+    figures.docker.push(base);
+    figures.coflow.push(run.took);
+    figures.coflowMarks.push(run.marks);
+    figures.ratios.push(run.took / base);
+    const hand = await byHand();
+    figures.byHand.push(hand.took);
+    figures.byHandMarks.push(hand.marks);
   }
+  return figures;
 }
 
 const show = (s: Spread): string => `${ms(s.min).padStart(9)} ${ms(s.median).padStart(9)} ${ms(s.max).padStart(9)}`;
