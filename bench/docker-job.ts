@@ -14,7 +14,6 @@
  *   COFLOW_BENCH_PAIRS     interleaved pairs per target (default 15, at least 1)
  *   COFLOW_BENCH_TEMPORAL  dev | real | both (default both)
  *   COFLOW_BENCH_PG_PORT, COFLOW_BENCH_TEMPORAL_PORT, COFLOW_BENCH_KEEP  the real target's (bench/support/targets.ts)
- *   COFLOW_DOCKER_SOCKET   the daemon's socket (default /var/run/docker.sock)
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,7 +33,7 @@ import { dockerMarks, historyMarks, timeline, type Marks } from './support/run-s
 
 const root = resolve(import.meta.dirname, '..');
 const PAIRS = Math.max(1, Number(process.env.COFLOW_BENCH_PAIRS ?? 15));
-const SOCKET = process.env.COFLOW_DOCKER_SOCKET ?? '/var/run/docker.sock';
+const SOCKET = '/var/run/docker.sock';
 const IMAGE = 'coflow/shell:1.0.0';
 const URI = 'bench/docker-job/one';
 const FLOW = `uri: ${URI}\nstages:\n  - name: s\n    actions:\n      - name: a\n        jobs:\n          - { name: j, endpoint: ${IMAGE}, script: "true" }\n`;
