@@ -26,6 +26,9 @@ export interface DockerRunnerOptions {
 /** Label holding how many pull lines the attempt's log starts with: a re-attaching try skips them. */
 const PULL_LINES_LABEL = 'coflow.pull-lines';
 
+/** A started (or re-attached) container, its deadline (ms epoch) and the pull lines an earlier try logged. */
+interface Created { readonly container: Dockerode.Container; readonly deadline?: number; readonly skip: number }
+
 type Outcome = { kind: 'exit'; code: number } | { kind: 'timeout' } | { kind: 'cancel' } | { kind: 'detach' };
 
 /** Runs job containers on a Docker daemon. */
@@ -64,9 +67,19 @@ export class DockerRunner implements JobRunner {
       await removeQuietly(this.#docker.getContainer(spec.name));
       return { exitCode: null, timedOut: false, cancelled: true };
     }
-    const pullLines = await this.#pullUnlessCreated(spec, hooks);
+    const policy = spec.pullPolicy ?? this.#pullPolicy;
+    // `Always` pulls before creating (unless the attempt's container exists); the others create
+    // at once, as `docker run` does: the daemon's answer says whether the image is there.
+    let pullLines = policy === 'Always' ? await this.#pullUnlessCreated(spec, hooks) : 0;
     if (hooks.signal.aborted) return { exitCode: null, timedOut: false, cancelled: true };
-    const { container, deadline, skip } = await this.#createOrAttach(spec, workingDir, pullLines);
+    let created = await this.#createOrAttach(spec, workingDir, pullLines);
+    if ('missing' in created && policy === 'IfNotPresent') {
+      pullLines = await this.#pull(spec, 'Always', hooks);
+      if (hooks.signal.aborted) return { exitCode: null, timedOut: false, cancelled: true };
+      created = await this.#createOrAttach(spec, workingDir, pullLines);
+    }
+    if ('missing' in created) throw new ImageNotFoundError(spec.image, { cause: created.missing, detail: this.#missingDetail(spec) });
+    const { container, deadline, skip } = created;
     // An earlier try delivered its pull lines before the container's log: number the replay after them.
     if (skip > 0) hooks.skipLines?.(skip);
     let detached = false;
@@ -82,7 +95,7 @@ export class DockerRunner implements JobRunner {
     }
   }
 
-  /** Pulls as the policy asks when the attempt's container does not exist yet; returns the log lines written. */
+  /** Pulls (policy `Always`) when the attempt's container does not exist yet; returns the log lines written. */
   async #pullUnlessCreated(spec: ContainerSpec, hooks: RunHooks): Promise<number> {
     try {
       await this.#docker.getContainer(spec.name).inspect();
@@ -90,30 +103,39 @@ export class DockerRunner implements JobRunner {
     } catch (err) {
       if (statusOf(err) !== 404) throw err;
     }
-    const policy = spec.pullPolicy ?? this.#pullPolicy;
+    return this.#pull(spec, 'Always', hooks);
+  }
+
+  #pull(spec: ContainerSpec, policy: ImagePullPolicy, hooks: RunHooks): Promise<number> {
     return ensureImage(this.#docker, { image: spec.image, policy, ...(spec.registryAuth ? { auth: spec.registryAuth } : {}), onLine: (line) => hooks.onLine(line), signal: hooks.signal });
   }
 
   /**
-   * Returns the container, the time (ms epoch) it times out at (undefined = no
-   * timeout applies), and, for a container an earlier try created, how many
-   * pull lines that try's log started with.
+   * Returns the started container, the time (ms epoch) it times out at
+   * (undefined = no timeout applies), and, for a container an earlier try
+   * created, how many pull lines that try's log started with; `missing` (the
+   * daemon's error) when the daemon lacks the image.
    */
-  async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined, pullLines: number): Promise<{ container: Dockerode.Container; deadline?: number; skip: number }> {
+  async #createOrAttach(spec: ContainerSpec, workingDir: string | undefined, pullLines: number): Promise<Created | { missing: unknown }> {
     // The run's workspace volume, created on first use and kept for the run's later jobs.
     if (spec.workspace !== undefined) await ensureVolume(this.#docker, spec.workspace.volume, { 'coflow.run': spec.labels['coflow.run'] ?? '', 'coflow.workspace': spec.workspace.volume });
+    const deadlineFromNow = (): { deadline?: number } => (spec.timeoutMs > 0 ? { deadline: Date.now() + spec.timeoutMs } : {});
     // Two tries: the named container may vanish between our conflict and inspect.
     for (let attempt = 0; ; attempt++) {
-      let container: Dockerode.Container;
-      let skip = 0;
+      let fresh: Dockerode.Container | undefined;
       try {
-        container = await this.#docker.createContainer({ ...createOptions(spec, pullLines), ...(workingDir === undefined ? {} : { WorkingDir: workingDir }) });
+        fresh = await this.#docker.createContainer({ ...createOptions(spec, pullLines), ...(workingDir === undefined ? {} : { WorkingDir: workingDir }) });
       } catch (err) {
-        if (statusOf(err) === 404) throw new ImageNotFoundError(spec.image, { cause: err, detail: this.#missingDetail(spec) });
+        if (statusOf(err) === 404) return { missing: err };
         if (statusOf(err) !== 409) throw err;
-        container = this.#docker.getContainer(spec.name);
-        skip = -1;
       }
+      if (fresh !== undefined) {
+        // Ours, just created: nothing to inspect.
+        await fresh.start();
+        return { container: fresh, skip: 0, ...deadlineFromNow() };
+      }
+      // A container of this name exists: an earlier try of the attempt created it.
+      const container = this.#docker.getContainer(spec.name);
       let info: Dockerode.ContainerInspectInfo;
       try {
         info = await container.inspect();
@@ -121,10 +143,10 @@ export class DockerRunner implements JobRunner {
         if (statusOf(err) === 404 && attempt === 0) continue;
         throw err;
       }
-      if (skip < 0) skip = Number(info.Config.Labels[PULL_LINES_LABEL] ?? 0) || 0;
+      const skip = Number(info.Config.Labels[PULL_LINES_LABEL] ?? 0) || 0;
       if (info.State.Status === 'created') {
         await container.start();
-        return { container, skip, ...(spec.timeoutMs > 0 ? { deadline: Date.now() + spec.timeoutMs } : {}) };
+        return { container, skip, ...deadlineFromNow() };
       }
       if (!info.State.Running || spec.timeoutMs <= 0) return { container, skip };
       const started = Date.parse(info.State.StartedAt);
@@ -142,19 +164,25 @@ export class DockerRunner implements JobRunner {
     hooks: RunHooks,
     deadline: number | undefined,
   ): Promise<ContainerResult> {
-    // Start both before racing: a short job may exit before we look, and
-    // `logs(follow)` still replays everything while `wait` returns at once.
-    const logStream = await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
-    let delivered = 0;
-    const pumped = pumpLines(logStream, async (line) => {
-      delivered++;
-      await hooks.onLine(line);
-    });
+    // Ask for the exit and the log together, before racing: a short job may exit before
+    // we look, and `logs(follow)` still replays everything while `wait` returns at once.
     // Aborted on detach: a pending wait would keep a stopped worker's process alive until the container ends.
     const stopWaiting = new AbortController();
     const exited = waitForExit(container, stopWaiting.signal);
     // Keep a losing racer's rejection from going unhandled.
     exited.catch(() => undefined);
+    let logStream: NodeJS.ReadableStream;
+    try {
+      logStream = await container.logs({ follow: true, stdout: true, stderr: true, timestamps: true });
+    } catch (err) {
+      stopWaiting.abort();
+      throw err;
+    }
+    let delivered = 0;
+    const pumped = pumpLines(logStream, async (line) => {
+      delivered++;
+      await hooks.onLine(line);
+    });
     pumped.catch(() => undefined);
 
     const cleanups: (() => void)[] = [];

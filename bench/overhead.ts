@@ -3,9 +3,8 @@
  * side in one run on one machine.
  *  (a) per-job overhead of a 20-job sequential flow against 20 no-op
  *      activities in a bare Temporal workflow on the same server — with real
- *      containers, and with a runner that starts nothing (orchestration only);
- *  (b) wall time of a one-job flow against `docker run --rm` of the same image
- *      and command.
+ *      containers, and with a runner that starts nothing (orchestration only).
+ * One docker job against `docker run --rm` is bench/docker-job.ts (`npm run bench:docker`).
  * Prints figures and ratios; run with `npm run bench`. With
  * COFLOW_BENCH_TEMPORAL=real it runs on the production topology instead of the
  * dev server: the real Temporal server on PostgreSQL (scripts/temporal-server.sh)
@@ -77,26 +76,18 @@ async function main(): Promise<void> {
     // Distinct uris: both platforms share one Temporal server, and run ids (uri#number) must not meet.
     await dApi.applyFlow(sequentialFlow('bench/overhead/seq-docker', JOBS));
     await nApi.applyFlow(sequentialFlow('bench/overhead/seq-noop', JOBS));
-    await dApi.applyFlow(sequentialFlow('bench/overhead/one', 1));
 
     const bareTimes: number[] = [];
     const noopTimes: number[] = [];
     const dockerTimes: number[] = [];
-    const oneTimes: number[] = [];
-    const dockerRunTimes: number[] = [];
     // Warm-up, then interleave the variants so drift hits them alike.
     await timeRun(noop, 'bench/overhead/seq-noop');
-    await timeRun(docker, 'bench/overhead/one');
     for (let i = 0; i < REPEATS; i++) {
-      let t = performance.now();
+      const t = performance.now();
       await docker.client.workflow.execute('bareSequence', { taskQueue: 'bench-bare', workflowId: `bare-${i}-${Date.now()}`, args: [JOBS] });
       bareTimes.push(performance.now() - t);
       noopTimes.push(await timeRun(noop, 'bench/overhead/seq-noop'));
       dockerTimes.push(await timeRun(docker, 'bench/overhead/seq-docker'));
-      oneTimes.push(await timeRun(docker, 'bench/overhead/one'));
-      t = performance.now();
-      execFileSync('docker', ['run', '--rm', '--entrypoint', '/bin/sh', 'coflow/shell:1.0.0', '-c', 'true']);
-      dockerRunTimes.push(performance.now() - t);
     }
 
     const perJob = (xs: number[]): number => median(xs) / JOBS;
@@ -109,10 +100,6 @@ async function main(): Promise<void> {
       `    bare Temporal workflow, ${JOBS} no-op activities   ${ms(bareJob)}  (baseline, 1.00×)`,
       `    coflow flow, runner that starts nothing           ${ms(perJob(noopTimes))}  (${(perJob(noopTimes) / bareJob).toFixed(2)}× baseline)`,
       `    coflow flow, docker runner (container per job)    ${ms(perJob(dockerTimes))}  (${(perJob(dockerTimes) / bareJob).toFixed(2)}× baseline)`,
-      '',
-      '(b) one docker job, wall time:',
-      `    docker run --rm (baseline)                        ${ms(median(dockerRunTimes))}  (1.00×)`,
-      `    coflow one-job flow, start to finished            ${ms(median(oneTimes))}  (${(median(oneTimes) / median(dockerRunTimes)).toFixed(2)}× baseline)`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
