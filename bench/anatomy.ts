@@ -26,6 +26,7 @@ import { startPlatform } from '../worker/platform.ts';
 import { bundleWorkflows } from '../worker/worker.ts';
 import { anatomy, STEPS, type HistoryAnatomy } from './support/history-anatomy.ts';
 import { noopRunner } from './support/noop-runner.ts';
+import { settle } from './support/settle.ts';
 import { machine, median, ms } from './support/stats.ts';
 import { startTarget } from './support/targets.ts';
 
@@ -110,8 +111,10 @@ async function main(): Promise<void> {
     const wall = { coflow: [] as number[], bare: [] as number[] };
     for (let i = 0; i < REPEATS; i++) {
       const id = `bare-${i}-${Date.now()}`;
+      await settle();
       wall.bare.push(await timed(() => client.workflow.execute('bareSequence', { taskQueue: 'bench-anatomy-bare', workflowId: id, args: [JOBS] })));
       bareRuns.push(id);
+      await settle();
       const t = performance.now();
       coflowRuns.push(await runFlow());
       wall.coflow.push(performance.now() - t);

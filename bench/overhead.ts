@@ -23,6 +23,7 @@ import type { RunStatus } from '../contracts/run-status.ts';
 import type { JobRunner } from '../activities/runner.ts';
 import { machine, median, ms } from './support/stats.ts';
 import { noopRunner } from './support/noop-runner.ts';
+import { settle } from './support/settle.ts';
 import { startTarget } from './support/targets.ts';
 
 const JOBS = 20;
@@ -83,10 +84,14 @@ async function main(): Promise<void> {
     // Warm-up, then interleave the variants so drift hits them alike.
     await timeRun(noop, 'bench/overhead/seq-noop');
     for (let i = 0; i < REPEATS; i++) {
+      // Each timed run starts from the same state of the server's task reader (support/settle.ts).
+      await settle();
       const t = performance.now();
       await docker.client.workflow.execute('bareSequence', { taskQueue: 'bench-bare', workflowId: `bare-${i}-${Date.now()}`, args: [JOBS] });
       bareTimes.push(performance.now() - t);
+      await settle();
       noopTimes.push(await timeRun(noop, 'bench/overhead/seq-noop'));
+      await settle();
       dockerTimes.push(await timeRun(docker, 'bench/overhead/seq-docker'));
     }
 
