@@ -64,6 +64,19 @@ export function portInUse(port: number): Promise<boolean> {
   });
 }
 
+/**
+ * Dynamic config every dev server we start gets (`coflow dev`, the tests, the
+ * benchmarks). The dev server has one history shard, whose transfer-queue
+ * reader — it hands every activity task and workflow task to matching — is
+ * rate-limited to 20 loads a second by default: two per job, so a sequential
+ * run could not go faster than ~100 ms a job, whatever the worker does
+ * (docs/benchmarks.md, "Where the time goes per job"). The reader is woken by
+ * new tasks, so a higher limit costs nothing when idle.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, number>> = {
+  'history.transferProcessorMaxPollRPS': 1000,
+};
+
 /** Starts the dev server and waits until its frontend port accepts connections. */
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
   if (await portInUse(opts.port)) throw new PortInUseError(opts.port, 'COFLOW_TEMPORAL_ADDRESS', 'the Temporal frontend');
@@ -72,6 +85,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     throw new PortInUseError(opts.uiPort, 'COFLOW_TEMPORAL_UI_PORT', 'the Temporal UI');
   }
   const args = ['server', 'start-dev', '--db-filename', opts.dbFile, '--port', String(opts.port), '--ip', '127.0.0.1', '--log-level', 'error'];
+  for (const [key, value] of Object.entries(DEV_SERVER_DYNAMIC_CONFIG)) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   if (opts.headless) args.push('--headless');
   else if (opts.uiPort !== undefined) args.push('--ui-port', String(opts.uiPort));
   args.push(...(opts.extraArgs ?? []));
