@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { ApiClient } from '../cli/api-client.ts';
 import type { RunStatus } from '../contracts/run-status.ts';
@@ -76,6 +77,35 @@ async function attemptSeconds(apiUrl: string): Promise<{ sum: number; count: num
   return { sum: value('coflow_job_attempt_duration_seconds_sum'), count: value('coflow_job_attempt_duration_seconds_count') };
 }
 
+/**
+ * The status read: GET /api/v1/runs/<id> (describe + result) and the query on
+ * an ended 20-job run; the same on an open BIG-job run waiting at its gate
+ * (describe + query), terminated afterwards.
+ */
+async function statusReads(api: ApiClient, client: Client, ended: string): Promise<string[]> {
+  const getEnded = await medianOf(10, () => api.runStatus(ended));
+  const querySmall = await medianOf(10, () => client.workflow.getHandle(ended).query(statusQuery));
+  const smallBytes = JSON.stringify(await api.runStatus(ended)).length;
+  const { runId: bigRun } = await api.startRun('bench/anatomy/big');
+  const bigHandle = client.workflow.getHandle(bigRun);
+  for (let s = await api.runStatus(bigRun); s.state !== 'waiting'; s = await api.runStatus(bigRun)) await new Promise((r) => setTimeout(r, 500));
+  const getBig = await medianOf(10, () => api.runStatus(bigRun));
+  const queryBig = await medianOf(10, () => bigHandle.query(statusQuery));
+  const bigBytes = JSON.stringify(await bigHandle.query(statusQuery)).length;
+  await bigHandle.terminate('anatomy bench done');
+  return [
+    `status read, ended ${JOBS}-job run: GET /api/v1/runs/<id> ${ms(getEnded)}, query ${ms(querySmall)}, ${smallBytes} bytes`,
+    `status read, open ${BIG}-job run:  GET /api/v1/runs/<id> ${ms(getBig)}, query ${ms(queryBig)}, ${bigBytes} bytes`,
+  ];
+}
+
+/** The bundle's size and the worker settings both workers get by default. */
+function settingsLine(bundleBytes: number, o: Worker['options']): string {
+  return `bundle: ${(bundleBytes / 1024).toFixed(0)} KiB; worker defaults (same for both): reuseV8Context ${String(o.reuseV8Context)}, ` +
+    `maxCachedWorkflows ${o.maxCachedWorkflows}, stickyQueueScheduleToStartTimeout ${o.stickyQueueScheduleToStartTimeoutMs} ms, ` +
+    `workflow task pollers ${JSON.stringify(o.workflowTaskPollerBehavior)}, activity task pollers ${JSON.stringify(o.activityTaskPollerBehavior)}`;
+}
+
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'coflow-anatomy-'));
   const server = await startTarget(dir, process.env);
@@ -125,20 +155,8 @@ async function main(): Promise<void> {
     const c = summarise(await histories(coflowRuns, 'runJobAttempt'));
     const b = summarise(await histories(bareRuns, 'noop'));
 
-    // The status read: GET /api/v1/runs/<id> (describe + result) on an ended 20-job run; on an open BIG-job run (describe + query).
-    const ended = coflowRuns[0]!;
-    const getEnded = await medianOf(10, () => api.runStatus(ended));
-    const { runId: bigRun } = await api.startRun('bench/anatomy/big');
-    const bigHandle = client.workflow.getHandle(bigRun);
-    for (let s = await api.runStatus(bigRun); s.state !== 'waiting'; s = await api.runStatus(bigRun)) await new Promise((r) => setTimeout(r, 500));
-    const getBig = await medianOf(10, () => api.runStatus(bigRun));
-    const queryBig = await medianOf(10, () => bigHandle.query(statusQuery));
-    const querySmall = await medianOf(10, () => client.workflow.getHandle(ended).query(statusQuery));
-    const bigBytes = JSON.stringify(await bigHandle.query(statusQuery)).length;
-    const smallBytes = JSON.stringify(await api.runStatus(ended)).length;
-    await bigHandle.terminate('anatomy bench done');
+    const reads = await statusReads(api, client, coflowRuns[0]!);
 
-    const o = bare.options;
     const row = (name: string, x: number, y: number, unit = 'ms'): string =>
       `  ${name.padEnd(52)} ${unit === 'ms' ? ms(x).padStart(10) : String(x).padStart(10)} ${unit === 'ms' ? ms(y).padStart(10) : String(y).padStart(10)}`;
     const lines = [
@@ -156,11 +174,8 @@ async function main(): Promise<void> {
       row('workflow start input bytes', b.startInputBytes, c.startInputBytes, 'n'),
       '',
       `worker time per coflow attempt (coflow_job_attempt_duration_seconds): ${ms(((after.sum - before.sum) / Math.max(1, after.count - before.count)) * 1000, 2)}`,
-      `status read, ended ${JOBS}-job run: GET /api/v1/runs/<id> ${ms(getEnded)}, query ${ms(querySmall)}, ${smallBytes} bytes`,
-      `status read, open ${BIG}-job run:  GET /api/v1/runs/<id> ${ms(getBig)}, query ${ms(queryBig)}, ${bigBytes} bytes`,
-      `bundle: ${(bundle.code.length / 1024).toFixed(0)} KiB; worker defaults (same for both): reuseV8Context ${String(o.reuseV8Context)}, ` +
-        `maxCachedWorkflows ${o.maxCachedWorkflows}, stickyQueueScheduleToStartTimeout ${o.stickyQueueScheduleToStartTimeoutMs} ms, ` +
-        `workflow task pollers ${JSON.stringify(o.workflowTaskPollerBehavior)}, activity task pollers ${JSON.stringify(o.activityTaskPollerBehavior)}`,
+      ...reads,
+      settingsLine(bundle.code.length, bare.options),
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
   } finally {
