@@ -18,6 +18,7 @@
  *                              real (real Temporal server and PostgreSQL store, COFLOW_BENCH_PG_PORT / COFLOW_BENCH_TEMPORAL_PORT)
  *   COFLOW_BENCH_CONCURRENCY   requests in flight while starting and approving (default 16)
  *   COFLOW_BENCH_LIST_REQUESTS runs list requests per variant and checkpoint (default 200)
+ *   COFLOW_BENCH_LOCK          a flock file (/tmp/coflow-tests.lock: the machine's test lock) held while the runs list is timed
  *   COFLOW_WORKER_CACHED_WORKFLOWS and the other COFLOW_* settings reach both processes as they would in production.
  */
 import { randomBytes } from 'node:crypto';
@@ -29,6 +30,7 @@ import { ApiClient, runPath } from '../cli/api-client.ts';
 import { runQuery, type RunFilter } from '../api/run-list.ts';
 import { bundleWorkflows } from '../worker/worker.ts';
 import { memoryOf, startApi, startWorker, stopAll, type BenchProcess, type Memory } from './support/coflow-processes.ts';
+import { withMachineLock } from './support/machine-lock.ts';
 import { machine, ms, percentile, ratio } from './support/stats.ts';
 import { startTarget, type Target } from './support/targets.ts';
 
@@ -128,7 +130,9 @@ async function checkpoint(p: Platform, runs: number, rate: number, waitS: number
   say(`  ${runs} runs waiting — ${machine()}`);
   say(`    started at ${rate.toFixed(1)} runs/s; the last of them waiting ${waitS.toFixed(0)} s after the last start`);
   say(`    worker RSS ${mib(worker)}; API RSS ${mib(api)}`);
-  for (const f of await listLatencies(p.api.url, p.client)) {
+  const figures = await withMachineLock(env.COFLOW_BENCH_LOCK, () => listLatencies(p.api.url, p.client));
+  say(`    runs list timed — ${machine()}`);
+  for (const f of figures) {
     const [a50, a99, b50, b99] = [percentile(f.api, 50), percentile(f.api, 99), percentile(f.bare, 50), percentile(f.bare, 99)];
     say(`    runs list ${f.label.padEnd(26)} p50 ${ms(a50)} p99 ${ms(a99)}   bare listWorkflowExecutions p50 ${ms(b50)} p99 ${ms(b99)}   (p50 ${ratio(a50, b50)}, p99 ${ratio(a99, b99)})`);
   }

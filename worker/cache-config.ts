@@ -10,7 +10,7 @@
 import { ConfigError } from './errors.ts';
 
 /** Open runs a worker keeps in memory by default. */
-export const DEFAULT_CACHED_WORKFLOWS = 1000;
+export const DEFAULT_CACHED_WORKFLOWS = 500;
 
 export interface WorkerCacheConfig {
   /** COFLOW_WORKER_CACHED_WORKFLOWS: 0 turns the cache off (every workflow task replays the run's history). */
