@@ -31,7 +31,7 @@ export interface RunFilter {
 const lit = (v: string): string => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 /** The visibility query for a filter. Continued-as-new executions are the same run: only the open/last one counts. */
-function runQuery(f: RunFilter): string {
+export function runQuery(f: RunFilter): string {
   const parts = ["WorkflowType = 'runFlow'", "ExecutionStatus != 'ContinuedAsNew'"];
   if (f.flow !== undefined) parts.push(`${A.flow.name} = ${lit(f.flow)}`);
   // Open states: the run must still be open too (one Temporal ended abnormally keeps its last word).

@@ -5,7 +5,7 @@
  * with what the run knows; flow validation (flow/check-environments.ts) refuses
  * earlier what it can see in the file.
  */
-import { gateWithinProtection } from '../flow/check-environments.ts';
+import { gateWithinProtection } from '../flow/environments.ts';
 import { matchesGlobs } from '../flow/globs.ts';
 import type { EnvironmentSpec } from './environments.ts';
 import type { StageStatus } from './run-status.ts';

@@ -6,16 +6,11 @@
  * to its approvers. Located at the `environment:` field; pure.
  */
 import { isMap, isScalar, isSeq, type Node } from 'yaml';
-import type { EnvironmentProtection, EnvironmentSpec, EnvironmentsSpec } from './environments.ts';
+import { gateWithinProtection, type EnvironmentSpec, type EnvironmentsSpec } from './environments.ts';
 import { matchesGlobs } from './globs.ts';
 import { HOOK_KINDS, type StageSpec } from './model.ts';
 import { choiceList, closestName } from './suggest.ts';
 import type { Field, MapFields, YamlReader } from './yaml-reader.ts';
-
-/** Whether every approver of a gate is among the environment's: an empty gate list (any operator) never is. */
-export function gateWithinProtection(gateApprovers: readonly string[], protection: EnvironmentProtection): boolean {
-  return gateApprovers.length > 0 && gateApprovers.every((a) => protection.approvers.includes(a));
-}
 
 /** A job that deploys: a deploy job's `deploy.environment`, or a `deployment:` mark's. */
 export interface DeployTarget {

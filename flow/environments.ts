@@ -57,3 +57,12 @@ export function flowNamespace(flowUri: string): string {
 export function defaultApplication(flowUri: string): string {
   return flowUri.split('/')[1] ?? flowUri;
 }
+
+/**
+ * Whether every approver of a gate is among the environment's: an empty gate list (any operator) never is.
+ * Here, not beside the checks in check-environments.ts: the run workflow calls it, and the checks import
+ * the yaml library, which would be instantiated again for every workflow a worker holds in memory.
+ */
+export function gateWithinProtection(gateApprovers: readonly string[], protection: EnvironmentProtection): boolean {
+  return gateApprovers.length > 0 && gateApprovers.every((a) => protection.approvers.includes(a));
+}

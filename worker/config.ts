@@ -9,6 +9,7 @@ import { loadLogicConfig, type LogicConfig } from './logic-config.ts';
 import { loadSmtpConfig, type SmtpConfig } from './smtp-config.ts';
 import type { TokenEntry } from '../api/auth/tokens.ts';
 import { loadApiConfig, type ApiConfig } from './api-config.ts';
+import { loadWorkerCacheConfig, type WorkerCacheConfig } from './cache-config.ts';
 import { ConfigError } from './errors.ts';
 import { loadTemporalConfig, type TemporalSettings } from './temporal-config.ts';
 import type { StoreConfig } from '../store/open-store.ts';
@@ -18,7 +19,7 @@ import { loadWorkspaceClaimSettings, loadWorkspaceConfig, type WorkspaceClaimSet
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export interface CoflowConfig extends ApiConfig, LogicConfig, SmtpConfig, TemporalSettings, WorkspaceConfig {
+export interface CoflowConfig extends ApiConfig, LogicConfig, SmtpConfig, TemporalSettings, WorkspaceConfig, WorkerCacheConfig {
   /** COFLOW_DATA_DIR: the one directory holding everything the embedded platform stores. */
   readonly dataDir: string;
   /** COFLOW_DATABASE_URL (PostgreSQL) or the embedded store in the data directory: where flows, logs and secrets are kept. */
@@ -174,5 +175,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): CoflowConfig {
     ...loadLogicConfig(env),
     ...loadWorkspaceConfig(env),
     ...loadSmtpConfig(env),
+    ...loadWorkerCacheConfig(env),
   };
 }

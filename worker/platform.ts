@@ -42,6 +42,8 @@ export interface PlatformOptions extends BaseOptions {
   /** Reuse an already built workflow bundle (tests build it once). */
   readonly bundle?: WorkflowBundleOption;
   readonly heartbeatEveryMs?: number;
+  /** COFLOW_WORKER_CACHED_WORKFLOWS: open runs the worker keeps in memory (worker/cache-config.ts); default DEFAULT_CACHED_WORKFLOWS. */
+  readonly cachedWorkflows?: number;
   /** The job runner; when unset, built from `runnerKind` (docker on `dockerSocket` by default). */
   readonly runner?: JobRunner;
   /** COFLOW_RUNNER, used when `runner` is unset. */
@@ -115,6 +117,7 @@ async function startWorker(base: PlatformBase, options: PlatformOptions, publicU
         store,
         bundle,
         ...(options.heartbeatEveryMs ? { heartbeatEveryMs: options.heartbeatEveryMs } : {}),
+        ...(options.cachedWorkflows === undefined ? {} : { cachedWorkflows: options.cachedWorkflows }),
         extraActivities: {
           ...createScheduleActivities({ store, catalog, onRunStarted: () => metrics.runsStarted.inc({ trigger: 'schedule' }) }),
           // Lead time: git log in the run's workspace with the git-clone component's image (the engine's WorkspaceExec), else the trigger's commits.

@@ -7,7 +7,7 @@
  * activity on another worker to re-attach to.
  */
 import type { CoflowConfig } from './config.ts';
-import { startPlatform, type Platform } from './platform.ts';
+import { startPlatform, type Platform, type PlatformOptions } from './platform.ts';
 import { resolveWebRoot } from './web-root.ts';
 
 /** Resolves with the first SIGINT or SIGTERM. */
@@ -34,10 +34,11 @@ export async function runApiProcess(config: CoflowConfig): Promise<number> {
   return runUntilSignal('api', platform);
 }
 
-/** `coflow worker`: a worker without the API. */
-export async function runWorkerProcess(config: CoflowConfig): Promise<number> {
+/** `coflow worker`: a worker without the API. `overrides`: the benchmarks' runner that starts nothing (bench/scale-worker.ts). */
+export async function runWorkerProcess(config: CoflowConfig, overrides: Pick<PlatformOptions, 'runner'> = {}): Promise<number> {
   const platform = await startPlatform({
     ...config,
+    ...overrides,
     serveApi: false,
     workerEndpoints: { host: config.workerHost, port: config.workerPort },
     ...(config.workflowBundle ? { bundle: { codePath: config.workflowBundle } } : {}),

@@ -19,6 +19,7 @@ import type { CallbackStore, LogStore } from '../store/store.ts';
 import type { Histogram } from 'prom-client';
 import { jobMetricsInterceptor } from './job-metrics.ts';
 import { shutdownHandoverInterceptor } from './shutdown-handover.ts';
+import { DEFAULT_CACHED_WORKFLOWS } from './cache-config.ts';
 
 /** The workflow bundle's entry point. */
 const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -38,6 +39,8 @@ export interface CoflowWorkerOptions {
   readonly bundle: WorkflowBundleOption;
   /** Heartbeat interval of live job attempts (ms). */
   readonly heartbeatEveryMs?: number;
+  /** Open runs kept in memory between their workflow tasks (0: none); default DEFAULT_CACHED_WORKFLOWS. */
+  readonly cachedWorkflows?: number;
   /** More activities on the same task queue (the scheduled-run activity). */
   readonly extraActivities?: object;
   /** Job attempt durations are observed here. */
@@ -75,6 +78,8 @@ export function createCoflowWorker(options: CoflowWorkerOptions): Promise<Worker
     },
     ...(options.payloadCodec ? { dataConverter: { payloadCodecs: [options.payloadCodec] } } : {}),
     interceptors: { activity: [...(options.jobAttemptDuration ? [jobMetricsInterceptor(options.jobAttemptDuration)] : []), shutdownHandoverInterceptor] },
+    // The SDK's default grows with the heap limit (~2,400 runs with 24 GiB): thousands of runs waiting at gates would keep the RSS past 1 GiB.
+    maxCachedWorkflows: options.cachedWorkflows ?? DEFAULT_CACHED_WORKFLOWS,
     // Jobs are containers: the bottleneck is the runner, not the worker's CPU.
     maxConcurrentActivityTaskExecutions: 50,
     // Cancellation reaches an activity only in a heartbeat's response; without
