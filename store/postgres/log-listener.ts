@@ -1,6 +1,6 @@
 /**
- * Log followers woken across processes on PostgreSQL: after an append commits,
- * the appending store sends `NOTIFY coflow_logs, '<run id>'`; a store that has
+ * Log followers woken across processes on PostgreSQL: an append's statement
+ * notifies `coflow_logs` with the run id, delivered when it commits; a store that has
  * followers LISTENs on a connection of its own (outside the pool) and rings
  * its bell for each run named. Only a speed-up: followers keep polling, so a
  * lost notification or listening connection costs at most one poll. The
@@ -9,15 +9,9 @@
  */
 import pg from 'pg';
 import type { LogBell } from '../log-bell.ts';
-import type { Queryable } from './database.ts';
 
 export const LOG_CHANNEL = 'coflow_logs';
 const RECONNECT_MS = 1_000;
-
-/** Tells other processes' followers that lines of `runId` were committed; never fails the append. */
-export function notifyLogs(db: Queryable, runId: string): void {
-  void db.query('SELECT pg_notify($1, $2)', [LOG_CHANNEL, runId]).catch(() => undefined);
-}
 
 export class LogListener {
   readonly #url: string;

@@ -16,20 +16,23 @@ import { LogBell } from '../log-bell.ts';
 import type { LogStore } from '../store.ts';
 import type { Database } from './database.ts';
 import { LOG_LOCK_CLASS } from './locks.ts';
-import { notifyLogs, type LogListener } from './log-listener.ts';
+import { LOG_CHANNEL, type LogListener } from './log-listener.ts';
 
 interface LogRow { id: string; job_path: string; attempt: number; seq: number; ts: string; stream: string; text: string }
 
 /**
  * One statement, so one round trip and its own transaction: the lock (a CTE
- * every output row depends on, so it is taken before the first id), then the
- * batch from three arrays, in order, skipping seqs already stored.
+ * every output row depends on, so it is taken before the first id), the
+ * notification other processes' followers wake on (delivered when the
+ * statement commits: store/postgres/log-listener.ts), then the batch from
+ * three arrays, in order, skipping seqs already stored.
  */
 const APPEND = `
-WITH run_lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK_CLASS}, hashtext($1)))
+WITH run_lock AS (SELECT pg_advisory_xact_lock(${LOG_LOCK_CLASS}, hashtext($1))),
+     notice AS (SELECT pg_notify('${LOG_CHANNEL}', $1))
 INSERT INTO logs (run_id, job_path, attempt, seq, ts, stream, text)
 SELECT $1, $2, $3, $4::integer + line.n - 1, line.ts, line.stream, line.text
-FROM run_lock, unnest($5::bigint[], $6::text[], $7::text[]) WITH ORDINALITY AS line (ts, stream, text, n)
+FROM run_lock, notice, unnest($5::bigint[], $6::text[], $7::text[]) WITH ORDINALITY AS line (ts, stream, text, n)
 ORDER BY line.n
 ON CONFLICT (run_id, job_path, attempt, seq) DO NOTHING`;
 
@@ -45,7 +48,6 @@ export function postgresLogs(db: Database, listener?: LogListener): LogStore {
       // Safe to repeat after a lost reply: the seqs it stored are skipped.
       await db.query(APPEND, [runId, jobPath, attempt, fromSeq, lines.map((l) => l.ts), lines.map((l) => l.stream), lines.map((l) => l.text)]);
       bell.ring(runId);
-      notifyLogs(db, runId);
     },
     async countLogs(runId, jobPath, attempt) {
       const [row] = await db.query<{ n: number }>('SELECT count(*)::integer AS n FROM logs WHERE run_id = $1 AND job_path = $2 AND attempt = $3', [runId, jobPath, attempt]);
